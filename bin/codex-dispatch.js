@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The command line runs the compiled code; `npm ci` builds it through the `prepare` script.
-import { main } from "../dist/cli.js";
+import { main } from "../dist/src/cli.js";
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
