@@ -1,0 +1,36 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Probot reads its own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, …);
+// these are the ones codex-dispatch adds. Parsed once at start so a typo fails loudly, not mid-job.
+const EnvSchema = z.object({
+  ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  WORKSPACE_DIR: z.string().optional(),
+  CODEX_BIN: z.string().optional(),
+  CODEX_API_KEY: z.string().optional(),
+  MODEL_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
+  CODEX_MODEL: z.string().optional(),
+  APP_SLUG: z.string().optional(),
+  APP_ID: z.coerce.number().int().positive().optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+});
+
+export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; workspaceDir: string };
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const dataDir = path.resolve(result.data.DATA_DIR);
+  return {
+    ...result.data,
+    dataDir,
+    workspaceDir: path.resolve(result.data.WORKSPACE_DIR ?? path.join(dataDir, "workspace")),
+  };
+}

@@ -1,0 +1,81 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { enqueueOnce } from "../jobs/enqueue.js";
+import { checkRunTriageKey } from "../jobs/keys.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import type { TriageJob } from "../jobs/types.js";
+import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
+import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+// GitHub Actions check runs arrive again as workflow_run events, which carry the run and attempt: they are
+// triaged from there, so the same failure never starts two jobs.
+const ACTIONS_APP_SLUG = "github-actions";
+
+const PayloadSchema = z.object({
+  action: z.literal("completed"),
+  installation: InstallationSchema,
+  repository: RepositorySchema,
+  sender: SenderSchema,
+  check_run: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    head_sha: z.string(),
+    conclusion: z.string().nullable(),
+    html_url: z.string().optional(),
+    details_url: z.string().nullable().optional(),
+    app: z.object({ id: z.number().int(), slug: z.string().optional(), name: z.string() }).nullable(),
+    output: z
+      .object({ title: z.string().nullable(), summary: z.string().nullable(), text: z.string().nullable().optional() })
+      .default({ title: null, summary: null, text: null }),
+    pull_requests: z.array(z.object({ number: z.number().int() })).default([]),
+    check_suite: z.object({ head_branch: z.string().nullable() }).partial().optional(),
+  }),
+});
+
+/** check_run.completed from CI apps other than GitHub Actions (and never our own check runs). */
+export function onCheckRunCompleted(deps: HandlerDeps) {
+  return async (context: Context<"check_run.completed">): Promise<void> => {
+    const parsed = PayloadSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "check_run payload not understood; ignored");
+      return;
+    }
+    const { check_run: check, repository, installation, sender } = parsed.data;
+    if (!check.conclusion || !FAILED_CONCLUSIONS.has(check.conclusion)) return;
+    if (!check.app || check.app.slug === ACTIONS_APP_SLUG) return;
+    if ((deps.appId !== undefined && check.app.id === deps.appId) || (deps.appSlug && check.app.slug === deps.appSlug)) return;
+    if (isOwnSender(deps, sender)) return;
+
+    await recordDelivery(deps.db, { guid: context.id, event: "check_run", action: "completed", repo: repository.full_name });
+    const key = checkRunTriageKey(repository.full_name, check.head_sha, check.id);
+    const job: TriageJob = {
+      kind: "triage",
+      key,
+      installationId: installation.id,
+      deliveryId: context.id,
+      repo: toRepoRef(repository),
+      headSha: check.head_sha,
+      headBranch: check.check_suite?.head_branch ?? null,
+      pullNumbers: check.pull_requests.map((pr) => pr.number),
+      fromFork: false,
+      source: {
+        type: "check_run",
+        checkRunId: check.id,
+        name: check.name,
+        appName: check.app.name,
+        htmlUrl: check.html_url,
+        detailsUrl: check.details_url,
+        conclusion: check.conclusion,
+        output: { title: check.output.title, summary: check.output.summary, text: check.output.text ?? null },
+      },
+    };
+    const result = await enqueueOnce(deps.db, deps.queue, {
+      key,
+      kind: "triage",
+      repo: repository.full_name,
+      data: job,
+      meta: { branch: job.headBranch, sha: check.head_sha, delivery: context.id },
+    });
+    context.log.info({ key, enqueued: result.enqueued }, "check run failure");
+  };
+}

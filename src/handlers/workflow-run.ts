@@ -1,0 +1,79 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { enqueueOnce } from "../jobs/enqueue.js";
+import { workflowRunTriageKey } from "../jobs/keys.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import type { TriageJob } from "../jobs/types.js";
+import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
+import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+const PayloadSchema = z.object({
+  action: z.literal("completed"),
+  installation: InstallationSchema,
+  repository: RepositorySchema,
+  sender: SenderSchema,
+  workflow_run: z.object({
+    id: z.number().int(),
+    name: z.string().nullable(),
+    run_attempt: z.number().int().min(1).default(1),
+    workflow_id: z.number().int(),
+    path: z.string().optional(),
+    head_sha: z.string(),
+    head_branch: z.string().nullable(),
+    conclusion: z.string().nullable(),
+    html_url: z.string(),
+    pull_requests: z.array(z.object({ number: z.number().int() })).default([]),
+    head_repository: z.object({ full_name: z.string() }).nullable().optional(),
+  }),
+});
+
+/** workflow_run.completed from GitHub Actions: one triage job per (repository, sha, run, attempt). */
+export function onWorkflowRunCompleted(deps: HandlerDeps) {
+  return async (context: Context<"workflow_run.completed">): Promise<void> => {
+    const parsed = PayloadSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "workflow_run payload not understood; ignored");
+      return;
+    }
+    const { workflow_run: run, repository, installation, sender } = parsed.data;
+    if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) return;
+    if (isOwnSender(deps, sender)) return;
+
+    const firstDelivery = await recordDelivery(deps.db, {
+      guid: context.id,
+      event: "workflow_run",
+      action: "completed",
+      repo: repository.full_name,
+    });
+    const key = workflowRunTriageKey(repository.full_name, run.head_sha, run.id, run.run_attempt);
+    const job: TriageJob = {
+      kind: "triage",
+      key,
+      installationId: installation.id,
+      deliveryId: context.id,
+      repo: toRepoRef(repository),
+      headSha: run.head_sha,
+      headBranch: run.head_branch || null,
+      pullNumbers: run.pull_requests.map((pr) => pr.number),
+      fromFork: !!run.head_repository && run.head_repository.full_name !== repository.full_name,
+      source: {
+        type: "workflow_run",
+        runId: run.id,
+        runAttempt: run.run_attempt,
+        workflowId: run.workflow_id,
+        workflowName: run.name ?? "workflow",
+        workflowPath: run.path,
+        htmlUrl: run.html_url,
+        conclusion: run.conclusion,
+      },
+    };
+    const result = await enqueueOnce(deps.db, deps.queue, {
+      key,
+      kind: "triage",
+      repo: repository.full_name,
+      data: job,
+      meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id },
+    });
+    context.log.info({ key, enqueued: result.enqueued, firstDelivery }, "workflow run failure");
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+// What a handler puts on the queue. The worker re-validates it: a job written by an older version, or by
+// hand, must fail with a clear error rather than half-run.
+export const RepoRefSchema = z.object({
+  owner: z.string().min(1),
+  name: z.string().min(1),
+  fullName: z.string().min(3),
+  cloneUrl: z.string().min(1),
+  defaultBranch: z.string().min(1),
+  private: z.boolean(),
+});
+export type RepoRef = z.infer<typeof RepoRefSchema>;
+
+const WorkflowRunSourceSchema = z.object({
+  type: z.literal("workflow_run"),
+  runId: z.number().int(),
+  runAttempt: z.number().int().min(1),
+  workflowId: z.number().int(),
+  workflowName: z.string(),
+  workflowPath: z.string().optional(),
+  htmlUrl: z.string(),
+  conclusion: z.string(),
+});
+
+const CheckRunSourceSchema = z.object({
+  type: z.literal("check_run"),
+  checkRunId: z.number().int(),
+  name: z.string(),
+  appName: z.string(),
+  htmlUrl: z.string().optional(),
+  detailsUrl: z.string().nullable().optional(),
+  conclusion: z.string(),
+  output: z.object({ title: z.string().nullable(), summary: z.string().nullable(), text: z.string().nullable() }),
+});
+
+export const TriageJobSchema = z.object({
+  kind: z.literal("triage"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  headSha: z.string().regex(/^[0-9a-f]{40}$/),
+  headBranch: z.string().nullable(),
+  // PR numbers from the payload; empty for forks, where the pipeline looks them up by sha.
+  pullNumbers: z.array(z.number().int()),
+  // The head commit lives in another repository: triage and comment only, never push there.
+  fromFork: z.boolean(),
+  source: z.discriminatedUnion("type", [WorkflowRunSourceSchema, CheckRunSourceSchema]),
+});
+export type TriageJob = z.infer<typeof TriageJobSchema>;
+export type TriageSource = TriageJob["source"];
+
+export const JOB_KINDS = { triage: TriageJobSchema } as const;
+export type JobKind = keyof typeof JOB_KINDS;

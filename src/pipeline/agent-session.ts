@@ -1,0 +1,44 @@
+import { runCodex, type AgentRun, type CodexRunOptions } from "../agent/codex.js";
+import type { PipelineDeps } from "./deps.js";
+
+type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin">;
+
+/**
+ * Runs Codex with a one-job grant on the key proxy: codex only ever holds that grant's token, which is
+ * worthless once revoked, never the real model key.
+ */
+export async function runAgentSession(deps: PipelineDeps, opts: SessionOptions): Promise<AgentRun & { proxyTokens: number }> {
+  const grant = deps.keyProxy.issue();
+  try {
+    const run = await runCodex({
+      ...opts,
+      codexBin: deps.env.CODEX_BIN,
+      modelBaseUrl: deps.keyProxy.baseUrl,
+      modelToken: grant.token,
+    });
+    return { ...run, proxyTokens: grant.usage().totalTokens };
+  } finally {
+    grant.revoke();
+  }
+}
+
+export function agentTokens(run: AgentRun & { proxyTokens: number }): { input: number; output: number } {
+  // Codex's own count when it got as far as turn.completed; otherwise what the proxy metered.
+  if (run.usage.inputTokens + run.usage.outputTokens > 0) return { input: run.usage.inputTokens, output: run.usage.outputTokens };
+  return { input: run.proxyTokens, output: 0 };
+}
+
+export function describeAgentFailure(run: AgentRun, timeoutMs: number): string {
+  switch (run.outcome) {
+    case "timeout":
+      return `Codex did not finish within ${Math.round(timeoutMs / 60000) || 1} minute(s) and was stopped.`;
+    case "cancelled":
+      return "The job was cancelled.";
+    case "crashed":
+      return `Codex stopped unexpectedly${run.signal ? ` (signal ${run.signal})` : ""}${run.errors[0] ? `: ${run.errors[0]}` : "."}`;
+    case "failed":
+      return `Codex failed${run.errors.length ? `: ${run.errors[run.errors.length - 1]}` : ` with exit code ${run.exitCode}.`}`;
+    default:
+      return run.garbageLines > 0 ? "Codex printed output that could not be read." : "Codex finished without an answer.";
+  }
+}

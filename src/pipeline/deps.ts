@@ -1,0 +1,19 @@
+import type { Logger } from "probot";
+import type { KeyProxy } from "../agent/key-proxy.js";
+import type { AppEnv } from "../config/env.js";
+import type { GitHubClient } from "../github/client.js";
+import type { Database } from "../jobs/db.js";
+
+/** What every pipeline needs from the process around it; built once in main.ts, faked nowhere. */
+export interface PipelineDeps {
+  env: AppEnv;
+  log: Logger;
+  db: Database;
+  /** An Octokit authenticated as the installation; minted per job so tokens are always fresh. */
+  github(installationId: number): Promise<GitHubClient>;
+  keyProxy: KeyProxy;
+  /** https://github.com, or the GHE / stand-in host: used for file:line links. */
+  webBaseUrl: string;
+}
+
+export const TRIAGE_CHECK_NAME = "Codex triage";

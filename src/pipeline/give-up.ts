@@ -1,0 +1,30 @@
+import { upsertStickyComment } from "../github/comments.js";
+import { triageCommentMarker } from "../jobs/keys.js";
+import { TriageJobSchema } from "../jobs/types.js";
+import type { PipelineDeps } from "./deps.js";
+import { safeText } from "./format.js";
+import { pullRequestsToComment } from "./pull-requests.js";
+
+/**
+ * After the last attempt failed (an error, or a worker that died every time), the PR gets a short comment
+ * in the place the triage would have gone, instead of silence.
+ */
+export async function reportGiveUp(deps: PipelineDeps, kind: string, data: unknown, error: string): Promise<void> {
+  if (kind !== "triage") return;
+  const parsed = TriageJobSchema.safeParse(data);
+  if (!parsed.success) return;
+  const job = parsed.data;
+  const gh = await deps.github(job.installationId);
+  const prs = await pullRequestsToComment(gh, job);
+  const body = [
+    "### Codex triage did not finish",
+    "",
+    `codex-dispatch tried to explain this failure several times and gave up: ${safeText(error.slice(0, 500))}`,
+    "",
+    "Nothing was changed. Re-run the failed job to try again.",
+    "",
+  ].join("\n");
+  for (const pr of prs) {
+    await upsertStickyComment(gh, { owner: job.repo.owner, repo: job.repo.name, issueNumber: pr.number, marker: triageCommentMarker(job.source), body });
+  }
+}

@@ -1,0 +1,14 @@
+import { TriageJobSchema } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import type { PipelineDeps } from "./deps.js";
+import { runTriage, type PipelineResult } from "./triage.js";
+
+/** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
+export function pipelineHandlers(deps: PipelineDeps) {
+  return {
+    triage: async (data: unknown, ctx: JobContext): Promise<PipelineResult> => {
+      const job = TriageJobSchema.parse(data);
+      return runTriage(deps, job, ctx);
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { existsSync, lstatSync } from "node:fs";
+import path from "node:path";
+import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../agent/report.js";
+import { buildTriagePrompt } from "../agent/prompts/triage.js";
+import { CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
+import { publishCheckRun } from "../github/checks.js";
+import { upsertStickyComment } from "../github/comments.js";
+import { mintInstallationToken } from "../github/installation-token.js";
+import { fitBody } from "../github/limits.js";
+import { fetchRepoConfigText } from "../github/repo-config.js";
+import { triageCommentMarker } from "../jobs/keys.js";
+import { countRecentJobs } from "../jobs/records.js";
+import type { TriageJob } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import { createJobDir, removeJobDir } from "../workspace/job-dir.js";
+import { ensureMirror } from "../workspace/mirror.js";
+import { addWorktree } from "../workspace/worktree.js";
+import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
+import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
+import { isSafeRepoPath, safeText } from "./format.js";
+import { pullRequestsToComment } from "./pull-requests.js";
+import { matchesAny } from "./glob.js";
+import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
+import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./triage-render.js";
+
+export interface PipelineResult {
+  outcome: string;
+  tokens?: { input: number; output: number };
+  links?: Record<string, string>;
+}
+
+const BOT_BRANCH_PREFIX = "codex/";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Why a job is not ours to run; null when it is. */
+async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig): Promise<string | null> {
+  const t = config.triage;
+  if (!t.enabled) return "triage disabled in config";
+  if (job.source.type === "workflow_run") {
+    const { workflowName, workflowPath } = job.source;
+    const file = workflowPath ? path.posix.basename(workflowPath) : undefined;
+    if (!matchesAny(t.workflows, [workflowName, workflowPath, file])) return "workflow not in config";
+  } else if (!matchesAny(t.check_runs, [job.source.name])) return "check run not in config";
+  if (!matchesAny(t.branches, [job.headBranch])) return "branch not in config";
+  if (job.headBranch?.startsWith(BOT_BRANCH_PREFIX)) {
+    // The job's own record is already counted, hence `>`.
+    const recent = await countRecentJobs(deps.db, { repo: job.repo.fullName, branch: job.headBranch, kind: "triage", sinceMs: DAY_MS });
+    if (recent > t.bot_branch_budget) return `bot branch budget spent (${t.bot_branch_budget} a day)`;
+  }
+  return null;
+}
+
+export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobContext): Promise<PipelineResult> {
+  const started = Date.now();
+  const log = deps.log.child({ job: job.key });
+  const { owner, name: repo } = job.repo;
+  const gh = await deps.github(job.installationId);
+
+  await ctx.setPhase("config");
+  // Read from the default branch: a pull request must not be able to change how the bot treats it.
+  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  if (!parsed.ok) {
+    const check = await publishCheckRun(gh, {
+      owner,
+      repo,
+      headSha: job.headSha,
+      name: TRIAGE_CHECK_NAME,
+      externalId: job.key,
+      conclusion: "failure",
+      title: `Invalid ${CONFIG_PATH}`,
+      summary: renderConfigError(parsed.errors, CONFIG_PATH),
+      annotations: [],
+    });
+    return { outcome: "invalid-config", links: { checkRun: check.htmlUrl } };
+  }
+  const config = parsed.config;
+  const skip = await skipReason(deps, job, config);
+  if (skip) {
+    log.info({ reason: skip }, "triage skipped");
+    return { outcome: `skipped: ${skip}` };
+  }
+
+  const jobDir = await createJobDir(deps.env.workspaceDir, ctx.key);
+  let worktree: { path: string; remove(): Promise<void> } | null = null;
+  try {
+    await ctx.setPhase("gather");
+    const gathered: GatheredFailure =
+      job.source.type === "workflow_run"
+        ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
+        : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
+    const prs = await pullRequestsToComment(gh, job);
+
+    await ctx.setPhase("workspace");
+    const { token } = await mintInstallationToken(gh);
+    const mirror = await ensureMirror({
+      root: deps.env.workspaceDir,
+      repoFullName: job.repo.fullName,
+      cloneUrl: job.repo.cloneUrl,
+      token,
+      want: [job.headSha],
+    });
+    worktree = await addWorktree({ mirrorPath: mirror, sha: job.headSha, dir: jobDir.repo });
+
+    await ctx.setPhase("agent");
+    const timeoutMs = config.agent.timeout_minutes * 60_000;
+    const run = await runAgentSession(deps, {
+      cwd: worktree.path,
+      prompt: buildTriagePrompt({
+        repoFullName: job.repo.fullName,
+        headSha: job.headSha,
+        headBranch: job.headBranch,
+        ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+        failedJobs: gathered.failedJobs,
+        annotations: gathered.annotations,
+        checkOutput: gathered.checkOutput,
+        logsDir: jobDir.logs,
+      }),
+      sandbox: "read-only",
+      outputSchema: triageReportJsonSchema(),
+      jobDir: jobDir.root,
+      addDirs: [jobDir.logs],
+      model: config.agent.model ?? deps.env.CODEX_MODEL,
+      timeoutMs,
+      signal: ctx.signal,
+    });
+    const tokens = agentTokens(run);
+    log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+
+    await ctx.setPhase("publish");
+    const facts: TriageFacts = {
+      repoFullName: job.repo.fullName,
+      headSha: job.headSha,
+      webBaseUrl: deps.webBaseUrl,
+      ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+      ciUrl: job.source.htmlUrl,
+      attempt: job.source.type === "workflow_run" ? job.source.runAttempt : undefined,
+      failedJobs: gathered.failedJobs,
+      tokens: tokens.input + tokens.output,
+      durationMs: Date.now() - started,
+    };
+    const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
+    const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
+    const root = worktree.path;
+    const exists = (p: string) => isSafeRepoPath(p) && existsSync(path.join(root, p)) && !lstatSync(path.join(root, p)).isSymbolicLink();
+
+    const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
+    const check = await publishCheckRun(gh, {
+      owner,
+      repo,
+      headSha: job.headSha,
+      name: TRIAGE_CHECK_NAME,
+      externalId: job.key,
+      conclusion: "neutral",
+      title: report?.ok ? report.report.summary.slice(0, 200) : "Codex could not explain this failure",
+      summary: fitBody(body, `\n${footer(facts)}`, 65_535),
+      annotations: report?.ok ? toAnnotations(report.report, exists) : [],
+    });
+    const links: Record<string, string> = { checkRun: check.htmlUrl };
+    const marker = triageCommentMarker(job.source);
+    for (const pr of prs) {
+      const comment = await upsertStickyComment(gh, {
+        owner,
+        repo,
+        issueNumber: pr.number,
+        marker,
+        body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2),
+      });
+      links[`pr${pr.number}`] = comment.htmlUrl;
+    }
+    const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
+    return { outcome, tokens, links };
+  } finally {
+    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
+    await removeJobDir(jobDir).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  }
+}
+
+function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
+  return report.locations
+    .filter((l) => exists(l.path))
+    .map((l) => ({
+      path: l.path,
+      startLine: l.line ?? 1,
+      endLine: l.line ?? 1,
+      level: "failure" as const,
+      message: safeText(l.message || report.summary),
+      title: "Codex triage",
+    }));
+}
