@@ -26,9 +26,8 @@ const Params = z.object({
 });
 export type PublishCheckRunParams = z.input<typeof Params>;
 
-const ExistingRuns = z.object({
-  check_runs: z.array(z.object({ id: z.number(), external_id: z.string().nullable().optional() })),
-});
+// The paginate plugin unwraps `{ total_count, check_runs }` into the bare array.
+const ExistingRuns = z.array(z.object({ id: z.number(), external_id: z.string().nullable().optional() }));
 const CheckRunResponse = z.object({ id: z.number(), html_url: z.string().nullable() });
 
 function toRawAnnotation(a: CheckAnnotation) {
@@ -57,7 +56,7 @@ export async function publishCheckRun(
     gh.paginate(
       "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
       { owner, repo, ref: p.headSha, check_name: p.name, filter: "all", per_page: 100 },
-      (response) => ExistingRuns.parse(response.data).check_runs,
+      (response) => ExistingRuns.parse(response.data),
     ),
   );
   const found = existing.find((run) => run.external_id === p.externalId);
