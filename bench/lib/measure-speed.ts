@@ -1,0 +1,66 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { writeSyntheticLog } from "./synthetic-log.js";
+
+const run = promisify(execFile);
+
+export interface SpeedFigures {
+  log_mb: number;
+  reducer_mb_s: number;
+  reducer_peak_rss_mb: number;
+  grep_mb_s: number;
+  reducer_vs_grep: number;
+}
+
+// The same error words the reducer looks for, so grep does comparable work (C locale: byte matching).
+const GREP_PATTERN = "error|fail|exception|fatal|panic";
+
+export async function measureSpeed(bytes: number): Promise<SpeedFigures> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-logs-"));
+  try {
+    const file = path.join(dir, "big.log");
+    const size = await writeSyntheticLog(file, bytes);
+    const mb = size / 1e6;
+    const child = fileURLToPath(new URL("./reduce-file-child.js", import.meta.url));
+    // taskset pins the reducer to one core where available, as the goal is stated per core.
+    const pin = await hasTaskset();
+    const cmd = pin ? "taskset" : process.execPath;
+    const args = pin ? ["-c", "0", process.execPath, child, file] : [child, file];
+    const { stdout } = await run(cmd, args, { maxBuffer: 1 << 20 });
+    const r = JSON.parse(stdout.trim().split("\n").pop() as string) as { seconds: number; maxRssKb: number };
+    const g0 = process.hrtime.bigint();
+    await run("grep", ["-ciE", GREP_PATTERN, file], { env: { ...process.env, LC_ALL: "C" } }).catch((e: unknown) => {
+      // grep exits 1 when nothing matches: still a valid timing.
+      if ((e as { code?: number }).code !== 1) throw e;
+    });
+    const grepSeconds = Number(process.hrtime.bigint() - g0) / 1e9;
+    const reducerMbS = mb / r.seconds;
+    const grepMbS = mb / grepSeconds;
+    return {
+      log_mb: round(mb),
+      reducer_mb_s: round(reducerMbS),
+      reducer_peak_rss_mb: round(r.maxRssKb / 1024),
+      grep_mb_s: round(grepMbS),
+      reducer_vs_grep: round(reducerMbS / grepMbS),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function hasTaskset(): Promise<boolean> {
+  try {
+    await run("taskset", ["-c", "0", "true"]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,80 @@
+// Splits a byte stream into lines the way the metric and people read logs: CRLF, LF and a lone CR (progress
+// bars redraw with it) all end a line. Bytes are read as latin1 so that no input, however broken, can throw.
+// The carry-over between chunks is capped so that one endless line cannot exhaust memory.
+
+export const MAX_LINE_CHARS = 64 * 1024;
+
+export type LineSink = (line: string) => void;
+
+export class LineSplitter {
+  private carry = "";
+  private carryTruncated = false;
+  private pendingCr = false;
+
+  constructor(private readonly sink: LineSink) {}
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    let start = 0;
+    // A CR at the end of the previous chunk followed by LF here is one line end, not two.
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      if (text.charCodeAt(0) === 10) start = 1;
+    }
+    const n = text.length;
+    let nl = text.indexOf("\n", start);
+    let cr = text.indexOf("\r", start);
+    while (nl !== -1 || cr !== -1) {
+      let end: number;
+      let next: number;
+      if (cr !== -1 && (nl === -1 || cr < nl)) {
+        end = cr;
+        if (cr + 1 === n) {
+          this.pendingCr = true;
+          next = n;
+        } else next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+      } else {
+        end = nl;
+        next = nl + 1;
+      }
+      this.emit(text, start, end);
+      start = next;
+      if (nl !== -1 && nl < start) nl = text.indexOf("\n", start);
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
+    }
+    if (start < n) this.append(text, start, n);
+  }
+
+  /** Emits the last line when the log does not end with a line break. */
+  end(): void {
+    if (this.carry.length > 0 || this.carryTruncated) this.flushCarry("");
+    this.pendingCr = false;
+  }
+
+  private emit(text: string, start: number, end: number): void {
+    if (this.carry.length === 0 && !this.carryTruncated) {
+      this.sink(end - start > MAX_LINE_CHARS ? text.slice(start, start + MAX_LINE_CHARS) : text.slice(start, end));
+      return;
+    }
+    this.flushCarry(text.slice(start, Math.min(end, start + MAX_LINE_CHARS)));
+  }
+
+  private flushCarry(rest: string): void {
+    let line = this.carry + rest;
+    if (line.length > MAX_LINE_CHARS) line = line.slice(0, MAX_LINE_CHARS);
+    this.carry = "";
+    this.carryTruncated = false;
+    this.sink(line);
+  }
+
+  private append(text: string, start: number, end: number): void {
+    const room = MAX_LINE_CHARS - this.carry.length;
+    if (room <= 0) {
+      this.carryTruncated = true;
+      return;
+    }
+    this.carry += text.slice(start, Math.min(end, start + room));
+    if (end - start > room) this.carryTruncated = true;
+  }
+}
