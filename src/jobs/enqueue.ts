@@ -1,0 +1,50 @@
+import { z } from "zod";
+import type { Database } from "./db.js";
+import type { JobEnvelope } from "./envelope.js";
+import { jobIdForKey } from "./job-id.js";
+import { SCHEMA } from "./migrations.js";
+import { assertKind, type JobQueue, type SendOptions } from "./queue.js";
+
+const JobSchema = z.object({
+  key: z.string().min(1, "job key is empty").max(500, "job key is longer than 500 characters"),
+  kind: z.string(),
+  repo: z.string().min(1, "job repo is empty"),
+  data: z.record(z.string(), z.unknown()),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type NewJob = z.input<typeof JobSchema>;
+
+/**
+ * Enqueues a job AT MOST ONCE per key, ever. A redelivered webhook, a re-sent event, or the same CI
+ * failure reported through check_run, check_suite and workflow_run all map to one key, and the
+ * record's unique key lets exactly one of them through, even when they arrive at the same moment.
+ *
+ * The record is written first, so the worker always finds it. If the send to pg-boss fails, the record
+ * is removed again and the error rethrown: the webhook fails, and a redelivery can try again.
+ */
+export async function enqueueOnce(
+  db: Database,
+  queue: JobQueue,
+  job: NewJob,
+  sendOpts: Omit<SendOptions, "id"> = {},
+): Promise<{ enqueued: boolean; id: string }> {
+  const j = JobSchema.parse(job);
+  assertKind(j.kind);
+  const id = jobIdForKey(j.key);
+  const { rows } = await db.query(
+    `INSERT INTO ${SCHEMA}.job_records (id, key, kind, repo, status, data, meta)
+     VALUES ($1, $2, $3, $4, 'queued', $5::jsonb, $6::jsonb)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [id, j.key, j.kind, j.repo, JSON.stringify(j.data), JSON.stringify(j.meta ?? {})],
+  );
+  if (rows.length === 0) return { enqueued: false, id };
+  const envelope: JobEnvelope = { key: j.key, kind: j.kind, data: j.data };
+  try {
+    await queue.send(j.kind, envelope, { ...sendOpts, id });
+  } catch (err) {
+    await db.query(`DELETE FROM ${SCHEMA}.job_records WHERE key = $1 AND status = 'queued' AND attempts = 0`, [j.key]);
+    throw err;
+  }
+  return { enqueued: true, id };
+}

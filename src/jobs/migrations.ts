@@ -1,0 +1,56 @@
+import type { Database } from "./db.js";
+
+/** Our own tables live in their own schema, next to pg-boss's `pgboss` schema, in the same database. */
+export const SCHEMA = "codex_dispatch";
+
+// Every statement is idempotent (IF NOT EXISTS), so running this at every start is safe. The advisory
+// lock makes two processes that start at the same moment on one Postgres take turns: concurrent
+// CREATE TABLE IF NOT EXISTS can otherwise fail on the system catalogues' unique indexes.
+const STATEMENTS = [
+  `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
+  // One row per webhook delivery GUID: GitHub redelivers with the same GUID, and we act once.
+  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.deliveries (
+     guid text PRIMARY KEY,
+     event text NOT NULL,
+     action text,
+     repo text,
+     received_at timestamptz NOT NULL DEFAULT now()
+   )`,
+  // One row per idempotency key, ever: the unique key is what makes enqueueOnce "at most once".
+  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.job_records (
+     id text PRIMARY KEY,
+     key text NOT NULL UNIQUE,
+     kind text NOT NULL,
+     repo text NOT NULL,
+     status text NOT NULL DEFAULT 'queued'
+       CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+     phase text,
+     attempts integer NOT NULL DEFAULT 0,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     started_at timestamptz,
+     finished_at timestamptz,
+     duration_ms integer,
+     input_tokens bigint,
+     output_tokens bigint,
+     outcome text,
+     error text,
+     links jsonb NOT NULL DEFAULT '{}'::jsonb,
+     data jsonb NOT NULL DEFAULT '{}'::jsonb,
+     meta jsonb NOT NULL DEFAULT '{}'::jsonb,
+     gave_up_at timestamptz
+   )`,
+  `CREATE INDEX IF NOT EXISTS job_records_repo_kind_created ON ${SCHEMA}.job_records (repo, kind, created_at)`,
+  `CREATE INDEX IF NOT EXISTS job_records_created ON ${SCHEMA}.job_records (created_at)`,
+  `CREATE INDEX IF NOT EXISTS job_records_status ON ${SCHEMA}.job_records (status)`,
+];
+
+export async function runMigrations(db: Database): Promise<void> {
+  await db.exec(
+    [
+      "BEGIN",
+      `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`,
+      ...STATEMENTS,
+      "COMMIT",
+    ].join(";\n"),
+  );
+}
