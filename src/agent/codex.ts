@@ -1,0 +1,234 @@
+// Runs the real Codex CLI (`codex exec --json`) on one job. This is the only place that spawns codex.
+//
+// Security: codex runs on untrusted text, so it gets nothing worth stealing. Its environment is built from
+// scratch (no GitHub token, no private key path, no real model key: only a per-job token for the key
+// proxy), its CODEX_HOME is fresh per job (no user config, sessions or project trust), and the commands it
+// runs see only the "core" variables. It runs in its own process group so that a timeout or a cancel kills
+// every process it started, not just the launcher.
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { execa } from "execa";
+import { z } from "zod";
+import { redactWith } from "../logs/redact.js";
+import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
+
+export interface CodexRunOptions {
+  /** Default: the CODEX_BIN env variable, else the launcher of the @openai/codex dependency. */
+  codexBin?: string;
+  /** The worktree codex works in. */
+  cwd: string;
+  /** Written to stdin, which is then closed (an open stdin makes `codex exec` wait forever). */
+  prompt: string;
+  sandbox: "read-only" | "workspace-write";
+  /** JSON Schema for the final message; written to a file in jobDir and passed as --output-schema. */
+  outputSchema?: object;
+  /** Per-job scratch dir; CODEX_HOME = <jobDir>/codex-home, created fresh. */
+  jobDir: string;
+  /** Extra directories codex may read (e.g. the full logs next to the worktree). */
+  addDirs?: string[];
+  model?: string;
+  /** Where codex sends model requests (the key proxy), through a custom model provider. */
+  modelBaseUrl: string;
+  /** The credential codex sends: a per-job proxy token, never the real key. */
+  modelToken: string;
+  /** Wall clock limit; then the whole process group is killed. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onEvent?: (event: CodexEvent) => void;
+  /** Called with the pid of the started process (also its process group id), e.g. to record it. */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface AgentRun {
+  outcome: "completed" | "failed" | "timeout" | "cancelled" | "crashed";
+  exitCode: number | null;
+  signal?: string;
+  threadId?: string;
+  durationMs: number;
+  finalMessage?: string;
+  commands: CodexCommand[];
+  fileChanges: CodexFileChange[];
+  usage: CodexUsage;
+  errors: string[];
+  /** The last few KB of stderr, redacted. */
+  stderrTail: string;
+  garbageLines: number;
+}
+
+// The variable codex reads the proxy token from (the provider's env_key). Commands never see it.
+export const MODEL_TOKEN_ENV = "CODEX_DISPATCH_MODEL_TOKEN";
+const PROVIDER = "codex_dispatch";
+const STDERR_TAIL_BYTES = 4096;
+// After SIGTERM codex gets this long to exit before the group is killed outright.
+const KILL_GRACE_MS = 1500;
+
+const optionsSchema = z.object({
+  codexBin: z.string().min(1).optional(),
+  cwd: z.string().min(1, "cwd is required"),
+  prompt: z.string().min(1, "prompt must not be empty"),
+  sandbox: z.enum(["read-only", "workspace-write"]),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
+  jobDir: z.string().min(1, "jobDir is required"),
+  addDirs: z.array(z.string().min(1)).optional(),
+  model: z.string().regex(/^[A-Za-z0-9._:/-]+$/, "model must be a plain model name").optional(),
+  modelBaseUrl: z.url({ protocol: /^https?$/, error: "modelBaseUrl must be an http(s) URL" }),
+  modelToken: z.string().min(1, "modelToken is required"),
+  timeoutMs: z.number().int().positive(),
+});
+
+export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
+  const checked = optionsSchema.safeParse(opts);
+  if (!checked.success) throw new Error(`runCodex: ${z.prettifyError(checked.error)}`);
+  if (!existsSync(opts.cwd)) throw new Error(`runCodex: cwd ${opts.cwd} does not exist`);
+  // The provider table is TOML built from strings: refuse anything that could break out of a string.
+  if (/["\\\s]/.test(opts.modelBaseUrl)) throw new Error("runCodex: modelBaseUrl contains quotes, backslashes or spaces");
+
+  const jobDir = path.resolve(opts.jobDir);
+  const dirs = {
+    codexHome: path.join(jobDir, "codex-home"),
+    home: path.join(jobDir, "home"),
+    tmp: path.join(jobDir, "tmp"),
+  };
+  await rm(dirs.codexHome, { recursive: true, force: true });
+  await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+
+  const args = ["exec", "--json", "--sandbox", opts.sandbox, "-C", path.resolve(opts.cwd)];
+  if (!insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
+  if (opts.model) args.push("-m", opts.model);
+  for (const dir of opts.addDirs ?? []) args.push("--add-dir", path.resolve(dir));
+  if (opts.outputSchema) {
+    const schemaFile = path.join(jobDir, "output-schema.json");
+    await writeFile(schemaFile, JSON.stringify(opts.outputSchema));
+    args.push("--output-schema", schemaFile);
+  }
+  args.push(
+    "-c", `model_provider="${PROVIDER}"`,
+    "-c", `model_providers.${PROVIDER}={name="${PROVIDER}",base_url="${opts.modelBaseUrl}",wire_api="responses",env_key="${MODEL_TOKEN_ENV}",stream_max_retries=0,request_max_retries=0}`,
+    // Commands the agent runs get only the core variables, and never the provider token.
+    "-c", `shell_environment_policy.inherit="core"`,
+    "-c", `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
+    "-",
+  );
+
+  const env: Record<string, string> = {
+    PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
+    HOME: dirs.home,
+    CODEX_HOME: dirs.codexHome,
+    LANG: "C.UTF-8",
+    TMPDIR: dirs.tmp,
+    [MODEL_TOKEN_ENV]: opts.modelToken,
+  };
+
+  const [file, fileArgs] = launcher(opts.codexBin);
+  const parser = new CodexEventParser(opts.onEvent);
+  const started = Date.now();
+  let stderrTail = "";
+  let stopReason: "timeout" | "cancelled" | undefined;
+
+  const child = execa(file, [...fileArgs, ...args], {
+    cwd: opts.cwd,
+    env,
+    extendEnv: false,
+    input: opts.prompt,
+    detached: true,
+    reject: false,
+    buffer: false,
+    stripFinalNewline: false,
+    encoding: "utf8",
+  });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+  child.stdout?.setEncoding("utf8");
+  child.stderr?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => parser.push(chunk));
+  child.stderr?.on("data", (chunk: string) => {
+    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES * 2);
+  });
+
+  const killGroup = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  const stop = (reason: "timeout" | "cancelled") => {
+    if (stopReason) return;
+    stopReason = reason;
+    killGroup("SIGTERM");
+    graceTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+  };
+  const limit = setTimeout(() => stop("timeout"), opts.timeoutMs);
+  const onAbort = () => stop("cancelled");
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const result = await child;
+  clearTimeout(limit);
+  clearTimeout(graceTimer);
+  opts.signal?.removeEventListener("abort", onAbort);
+  // Whatever codex left behind in its group (a background command, a stuck helper) goes with it.
+  killGroup("SIGKILL");
+
+  const summary = parser.end();
+  const errors = [...summary.errors];
+  const exitCode = result.exitCode ?? null;
+  const signal = result.signal ?? undefined;
+  let outcome: AgentRun["outcome"];
+  if (stopReason === "timeout") {
+    outcome = "timeout";
+    errors.push(`codex did not finish within ${opts.timeoutMs} ms and was killed`);
+  } else if (stopReason === "cancelled") {
+    outcome = "cancelled";
+    errors.push("codex was cancelled");
+  } else if (result.failed && exitCode === null && signal === undefined) {
+    outcome = "crashed";
+    errors.push(`codex could not be started: ${result.originalMessage || result.shortMessage}`);
+  } else if (signal !== undefined) {
+    outcome = "crashed";
+    errors.push(`codex was killed by ${signal}`);
+  } else if (exitCode === 0 && !summary.turnFailed && summary.finalMessage !== undefined) {
+    outcome = "completed";
+  } else {
+    outcome = "failed";
+    if (errors.length === 0 || summary.garbageLines === errors.length) {
+      errors.push(exitCode === 0 ? "codex exited without a final message" : `codex exited with code ${exitCode}`);
+    }
+  }
+
+  const secrets = [opts.modelToken];
+  return {
+    outcome,
+    exitCode,
+    signal,
+    threadId: summary.threadId,
+    durationMs: Date.now() - started,
+    finalMessage: summary.finalMessage,
+    commands: summary.commands,
+    fileChanges: summary.fileChanges,
+    usage: summary.usage,
+    errors: errors.map((e) => redactWith(e, secrets)),
+    stderrTail: redactWith(stderrTail.slice(-STDERR_TAIL_BYTES), secrets),
+    garbageLines: summary.garbageLines,
+  };
+}
+
+/** The command to start: a `.js` launcher runs under this Node, anything else is executed directly. */
+function launcher(codexBin: string | undefined): [string, string[]] {
+  const bin = codexBin ?? (process.env.CODEX_BIN || createRequire(import.meta.url).resolve("@openai/codex/bin/codex.js"));
+  return /\.[cm]?js$/.test(bin) ? [process.execPath, [bin]] : [bin, []];
+}
+
+// `codex exec` refuses to run outside a git repository unless told to; worktrees normally are one.
+function insideGitRepo(dir: string): boolean {
+  let current = path.resolve(dir);
+  for (;;) {
+    if (existsSync(path.join(current, ".git"))) return true;
+    const parent = path.dirname(current);
+    if (parent === current) return false;
+    current = parent;
+  }
+}

@@ -1,0 +1,234 @@
+// The model key never reaches the agent. A process in codex's sandbox can read its parent's environment
+// through /proc, so scrubbing the shell environment is not enough: codex itself is given only a per-job token
+// for this loopback proxy, which swaps in the real key, streams the answer through untouched, meters the
+// tokens each job spends and stops a job at its budget. A leaked job token is worthless once revoked.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+
+export interface ProxyUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  requests: number;
+}
+
+export interface ProxyGrant {
+  /** The credential to hand to codex (as the provider's env_key variable). */
+  token: string;
+  usage(): ProxyUsage;
+  revoke(): void;
+}
+
+export interface KeyProxy {
+  /** `http://127.0.0.1:PORT/v1`: the base URL for codex's model provider. */
+  baseUrl: string;
+  issue(opts?: { maxTotalTokens?: number }): ProxyGrant;
+  close(): Promise<void>;
+}
+
+const optionsSchema = z.object({
+  upstreamBaseUrl: z.url({ protocol: /^https?$/, error: "upstreamBaseUrl must be an http(s) URL" }),
+  upstreamApiKey: z.string().min(1).optional(),
+});
+
+const issueSchema = z
+  .object({ maxTotalTokens: z.number().int().positive({ error: "maxTotalTokens must be a positive integer" }).optional() })
+  .optional();
+
+interface GrantState {
+  usage: ProxyUsage;
+  maxTotalTokens?: number;
+}
+
+// Headers that describe one hop, or that we set ourselves, are not forwarded.
+const DROPPED_REQUEST_HEADERS = new Set([
+  "host", "authorization", "connection", "keep-alive", "proxy-authorization", "te", "trailer",
+  "transfer-encoding", "upgrade", "content-length", "accept-encoding", "expect",
+]);
+// fetch decodes compressed bodies, so the length and encoding of the upstream answer no longer apply.
+const DROPPED_RESPONSE_HEADERS = new Set([
+  "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "trailer", "upgrade",
+]);
+
+export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApiKey?: string }): Promise<KeyProxy> {
+  const parsed = optionsSchema.safeParse(opts);
+  if (!parsed.success) throw new Error(`startKeyProxy: ${z.prettifyError(parsed.error)}`);
+  const upstreamBase = parsed.data.upstreamBaseUrl.replace(/\/+$/, "");
+  const apiKey = parsed.data.upstreamApiKey;
+  // Grants are looked up by a hash of the token so the map never holds the credential itself.
+  const grants = new Map<string, GrantState>();
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 502, "upstream_error", `key proxy: upstream request failed: ${errorMessage(err)}`);
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://proxy.invalid");
+    if (!url.pathname.startsWith("/v1/")) {
+      return sendError(res, 404, "not_found", `key proxy: no route for ${url.pathname}`);
+    }
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const grant = token === undefined ? undefined : grants.get(hashToken(token));
+    if (!grant) return sendError(res, 401, "invalid_proxy_token", "key proxy: unknown or revoked token");
+    if (grant.maxTotalTokens !== undefined && grant.usage.totalTokens >= grant.maxTotalTokens) {
+      // 429 with an OpenAI-style error body, so codex stops and reports it instead of hanging.
+      return sendError(
+        res,
+        429,
+        "budget_exceeded",
+        `key proxy: token budget of ${grant.maxTotalTokens} spent (${grant.usage.totalTokens} used)`,
+      );
+    }
+    grant.usage.requests += 1;
+
+    const body = await readBody(req);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
+      headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    headers.set("accept-encoding", "identity");
+    if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
+
+    // When codex goes away (killed, timed out) the upstream request is dropped too.
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    const upstream = await fetch(`${upstreamBase}${url.pathname.slice(3)}${url.search}`, {
+      method: req.method,
+      headers,
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body),
+      signal: abort.signal,
+    });
+
+    const responseHeaders: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
+    });
+    res.writeHead(upstream.status, responseHeaders);
+    const meter = new UsageMeter(grant.usage, upstream.headers.get("content-type") ?? "");
+    if (upstream.body) {
+      for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
+        meter.feed(chunk);
+        res.write(chunk);
+      }
+    }
+    meter.end();
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    issue(issueOpts) {
+      const checked = issueSchema.safeParse(issueOpts);
+      if (!checked.success) throw new Error(`KeyProxy.issue: ${z.prettifyError(checked.error)}`);
+      const token = `cdx-job-${randomBytes(24).toString("base64url")}`;
+      const key = hashToken(token);
+      const state: GrantState = {
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, requests: 0 },
+        maxTotalTokens: checked.data?.maxTotalTokens,
+      };
+      grants.set(key, state);
+      return {
+        token,
+        usage: () => ({ ...state.usage }),
+        revoke: () => void grants.delete(key),
+      };
+    },
+    async close() {
+      grants.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Adds the usage reported by `response.completed` (SSE) or by a plain JSON response to a grant. */
+class UsageMeter {
+  private readonly decoder = new TextDecoder();
+  private pending = "";
+  private readonly sse: boolean;
+
+  constructor(
+    private readonly usage: ProxyUsage,
+    contentType: string,
+  ) {
+    this.sse = contentType.includes("text/event-stream");
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.pending += this.decoder.decode(chunk, { stream: true });
+    if (!this.sse) return;
+    let newline = this.pending.indexOf("\n");
+    while (newline !== -1) {
+      const line = this.pending.slice(0, newline).replace(/\r$/, "");
+      this.pending = this.pending.slice(newline + 1);
+      if (line.startsWith("data:")) this.data(line.slice(5).trim());
+      newline = this.pending.indexOf("\n");
+    }
+  }
+
+  end(): void {
+    this.pending += this.decoder.decode();
+    if (this.sse) {
+      if (this.pending.startsWith("data:")) this.data(this.pending.slice(5).trim());
+    } else {
+      const json = parseJson(this.pending);
+      this.add((json as { usage?: unknown } | undefined)?.usage);
+    }
+    this.pending = "";
+  }
+
+  private data(text: string): void {
+    const event = parseJson(text) as { type?: string; response?: { usage?: unknown } } | undefined;
+    if (event?.type === "response.completed" || event?.type === "response.incomplete") this.add(event.response?.usage);
+  }
+
+  private add(raw: unknown): void {
+    const usage = z
+      .object({ input_tokens: z.number().nonnegative(), output_tokens: z.number().nonnegative(), total_tokens: z.number().optional() })
+      .safeParse(raw);
+    if (!usage.success) return;
+    const { input_tokens, output_tokens, total_tokens } = usage.data;
+    this.usage.inputTokens += input_tokens;
+    this.usage.outputTokens += output_tokens;
+    this.usage.totalTokens += total_tokens ?? input_tokens + output_tokens;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { message, type: code, code } }));
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
