@@ -1,14 +1,19 @@
-import type { ApplicationFunction } from "probot";
+import type { ApplicationFunction, Probot } from "probot";
 import type { HandlerDeps } from "./handlers/deps.js";
 import { onCheckRunCompleted } from "./handlers/check-run.js";
 import { onWorkflowRunCompleted } from "./handlers/workflow-run.js";
 import { healthHandler } from "./web/health.js";
 
-/** The Probot app: wires webhook handlers and HTTP routes, nothing else. */
+/** Webhook events → handlers. Kept apart from HTTP routes so tests can load it into a bare Probot. */
+export function registerWebhookHandlers(app: Probot, deps: HandlerDeps): void {
+  app.on("workflow_run.completed", onWorkflowRunCompleted(deps));
+  app.on("check_run.completed", onCheckRunCompleted(deps));
+}
+
+/** The Probot app run by the server: webhook handlers plus our HTTP routes. */
 export function createApp(deps: HandlerDeps): ApplicationFunction {
   return (app, { addHandler }) => {
-    app.on("workflow_run.completed", onWorkflowRunCompleted(deps));
-    app.on("check_run.completed", onCheckRunCompleted(deps));
+    registerWebhookHandlers(app, deps);
     addHandler(healthHandler(deps.db));
   };
 }
