@@ -61,24 +61,38 @@ async function run(args: string[], opts: RunGitOptions, encoding: "utf8" | "buff
     throw new TypeError("runGit: args must be an array of strings");
   }
   const command = redactSecrets(["git", ...args].join(" "));
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // git starts helpers (git-remote-https, upload-pack, ssh, aliases through a shell) that keep its pipes open;
+  // killing git alone would leave them running and the call hanging. Its own process group goes as a whole.
+  const child = execa("git", args, {
+    cwd: opts.cwd,
+    env: cleanEnv(opts.env),
+    extendEnv: false,
+    detached: true,
+    input: opts.input,
+    stdin: opts.input === undefined ? "ignore" : undefined,
+    encoding,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, timeoutMs);
   try {
-    return await execa("git", args, {
-      cwd: opts.cwd,
-      env: cleanEnv(opts.env),
-      extendEnv: false,
-      timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      forceKillAfterDelay: 2_000,
-      input: opts.input,
-      stdin: opts.input === undefined ? "ignore" : undefined,
-      encoding,
-      maxBuffer: 512 * 1024 * 1024,
-    });
+    return await child;
   } catch (error) {
     const e = error as ExecaError;
     const raw = e.stderr;
     const stderrText = typeof raw === "string" ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "";
     const stderr = redactWith(stderrText || e.shortMessage || String(error), sensitiveValues(opts.env));
-    throw new GitError(command, e.exitCode, stderr, e.timedOut === true);
+    throw new GitError(command, e.exitCode, stderr, timedOut);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

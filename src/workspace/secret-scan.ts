@@ -1,0 +1,53 @@
+import { redactSecrets } from "../logs/redact.js";
+
+export interface SecretFinding {
+  /** Index into the scanned lines. */
+  line: number;
+  kind: "pattern" | "high-entropy";
+}
+
+// `token = getToken(req)` or `password: process.env.PASSWORD` are code that names a secret, not a secret.
+// redactSecrets' `name = value` rule would flag them, so such unquoted references are neutralised first —
+// unless the reference itself matches a token pattern (a JWT has dots too).
+const CODE_REFERENCE = /([:=]\s*)([A-Za-z_$][\w$]*(?:\.[\w$]+)+|[A-Za-z_$][\w$.]*\([^)]*\)?)/g;
+
+function withoutCodeReferences(line: string): string {
+  return line.replace(CODE_REFERENCE, (m, prefix: string, ref: string) => (redactSecrets(ref) === ref ? `${prefix}ref` : m));
+}
+
+// A quoted literal of 24+ characters assigned to a name, random-looking (Shannon entropy of at least 4.5 bits
+// per character, mixed case and digits). Hashes of lockfiles ("sha512-…") and hex digests (≤ 4 bits) pass.
+const QUOTED_ASSIGNMENT = /[\w$\]"']\s*[:=]\s*["'`]([A-Za-z0-9+/_\-=.]{24,})["'`]/g;
+
+function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
+  return bits;
+}
+
+function looksRandom(value: string): boolean {
+  if (/^sha(?:1|256|384|512)-/.test(value) || /^[0-9a-f]+$/i.test(value)) return false;
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
+  return entropy(value) >= 4.5;
+}
+
+/** Lines that look like they carry a secret: the patterns of redactSecrets, plus random-looking literals. */
+export function scanForSecrets(lines: string[]): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  lines.forEach((line, index) => {
+    const neutral = withoutCodeReferences(line);
+    if (redactSecrets(neutral) !== neutral) {
+      findings.push({ line: index, kind: "pattern" });
+      return;
+    }
+    for (const m of line.matchAll(QUOTED_ASSIGNMENT)) {
+      if (looksRandom(m[1] as string)) {
+        findings.push({ line: index, kind: "high-entropy" });
+        return;
+      }
+    }
+  });
+  return findings;
+}
