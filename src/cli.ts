@@ -1,0 +1,64 @@
+import { parseArgs } from "node:util";
+
+const HELP = `codex-dispatch: Codex triages failed CI runs and drafts fixes, as a GitHub App.
+
+Usage:
+  codex-dispatch start                          run the app (same as npm start)
+  codex-dispatch demo [--scenario NAME] [--json]
+                                                the whole pipeline offline: GitHub stand-in, local git
+                                                remote, the real codex binary against a scripted model
+                                                scenarios: ${"ci-failure"}
+  codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
+                                                the excerpt of a CI log that goes into the prompt
+  codex-dispatch doctor                         check the codex binary, git and the database
+  codex-dispatch help
+`;
+
+type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+
+/** The command line; returns the exit code. */
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start":
+      await import("./main.js");
+      return new Promise<number>(() => {}); // the server keeps the process alive
+    case "demo":
+      return demoCommand(rest, io);
+    case "reduce-log": {
+      const { reduceLogCommand } = await import("./cli/reduce-log.js");
+      return reduceLogCommand(rest, io);
+    }
+    case "doctor": {
+      const { doctor } = await import("./cli/doctor.js");
+      return doctor(io);
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      io.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+async function demoCommand(args: string[], io: Io): Promise<number> {
+  let values: { scenario?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({ args, options: { scenario: { type: "string", default: "ci-failure" }, json: { type: "boolean", default: false } } }));
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const { runDemo, DEMO_SCENARIOS } = await import("./demo/run-demo.js");
+  if (!DEMO_SCENARIOS.includes(values.scenario as never)) {
+    io.stderr.write(`Unknown scenario "${values.scenario}". Scenarios: ${DEMO_SCENARIOS.join(", ")}\n`);
+    return 2;
+  }
+  const result = await runDemo({ scenario: values.scenario as (typeof DEMO_SCENARIOS)[number] });
+  io.stdout.write(values.json ? `${JSON.stringify(result.github, null, 2)}\n` : result.text);
+  return result.ok ? 0 : 1;
+}
