@@ -85,6 +85,14 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   // The provider table is TOML built from strings: refuse anything that could break out of a string.
   if (/["\\\s]/.test(opts.modelBaseUrl)) throw new Error("runCodex: modelBaseUrl contains quotes, backslashes or spaces");
 
+  if (opts.signal?.aborted) {
+    // Cancelled before it started (e.g. the job was cancelled while waiting): nothing to spawn or kill.
+    return {
+      outcome: "cancelled", exitCode: null, durationMs: 0, commands: [], fileChanges: [], errors: ["codex was cancelled"],
+      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 }, stderrTail: "", garbageLines: 0,
+    };
+  }
+
   const jobDir = path.resolve(opts.jobDir);
   const dirs = {
     codexHome: path.join(jobDir, "codex-home"),
@@ -163,8 +171,9 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   };
   const limit = setTimeout(() => stop("timeout"), opts.timeoutMs);
   const onAbort = () => stop("cancelled");
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted while the directories were being prepared: the listener came too late to hear it.
   if (opts.signal?.aborted) onAbort();
-  else opts.signal?.addEventListener("abort", onAbort, { once: true });
 
   const result = await child;
   clearTimeout(limit);
