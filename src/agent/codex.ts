@@ -203,7 +203,8 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     outcome = "completed";
   } else {
     outcome = "failed";
-    if (errors.length === 0 || summary.garbageLines === errors.length) {
+    // Say why, unless codex already did (garbage samples are not a reason).
+    if (!errors.some((e) => !e.startsWith("unparseable output line"))) {
       errors.push(exitCode === 0 ? "codex exited without a final message" : `codex exited with code ${exitCode}`);
     }
   }
