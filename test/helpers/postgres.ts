@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chown, mkdtemp, readdir, rm } from "node:fs/promises";
+import { chown, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -44,8 +44,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
     await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
   } catch (err) {
+    const log = await readFile(path.join(dir, "server.log"), "utf8").catch(() => "");
+    await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`could not start a test PostgreSQL in ${dir}: ${(err as Error).message}`);
+    throw new Error(`could not start a test PostgreSQL: ${(err as Error).message}\n${log.slice(-2000)}`, { cause: err });
   }
   const stopServer = async () => {
     await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
