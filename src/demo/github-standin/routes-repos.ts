@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { repoOf, gitDirOf, type StandInCore } from "./core.js";
+import { git } from "./git-store.js";
+import { HttpError, type Router } from "./http-kit.js";
+import { APP, BOT } from "./state.js";
+
+const PERMISSIONS = { actions: "read", checks: "write", contents: "write", issues: "write", pull_requests: "write", metadata: "read" };
+
+/** The App, its installations and tokens; repositories, file contents and collaborator permissions. */
+export function addRepoRoutes(router: Router, core: StandInCore): void {
+  const { state } = core;
+
+  router.add("GET", "/app", () => ({
+    status: 200,
+    body: { id: APP.id, slug: APP.slug, name: APP.name, owner: { login: "codex-dispatch", type: "Organization" }, permissions: PERMISSIONS },
+  }));
+
+  router.add("POST", "/app/installations/:id/access_tokens", (ctx) => {
+    const installationId = Number(ctx.params.id);
+    if (!state.repos.some((r) => r.installationId === installationId)) throw new HttpError(404, "Not Found");
+    const token = `ghs_${randomBytes(18).toString("hex")}`;
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    state.internal.tokens[token] = { installationId, expiresAt };
+    return { status: 201, body: { token, expires_at: expiresAt, permissions: PERMISSIONS, repository_selection: "selected" } };
+  });
+
+  router.add("GET", "/repos/:owner/:repo/installation", (ctx) => {
+    const record = repoOf(core, ctx);
+    return {
+      status: 200,
+      body: { id: record.installationId, app_id: APP.id, app_slug: APP.slug, account: record.repo.owner, permissions: PERMISSIONS },
+    };
+  });
+
+  router.add("GET", "/repos/:owner/:repo", (ctx) => ({ status: 200, body: repoOf(core, ctx).repo }));
+
+  router.add("GET", "/repos/:owner/:repo/contents/*path", async (ctx) => {
+    const record = repoOf(core, ctx);
+    const ref = ctx.query.get("ref") || record.repo.default_branch;
+    const path = ctx.params.path.replace(/^\/+/, "");
+    let content: string | undefined = state.internal.files[`${record.fullName}\0${ref}\0${path}`];
+    if (content === undefined) {
+      // Fall back to the bare repository, so a .github/codex.yml committed in the demo's remote is found.
+      try {
+        content = await git(gitDirOf(record), ["show", `${ref}:${path}`]);
+      } catch {
+        throw new HttpError(404, "Not Found");
+      }
+    }
+    const accept = String(ctx.headers.accept ?? "");
+    if (accept.includes(".raw")) {
+      return { status: 200, body: Buffer.from(content, "utf8"), headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
+    }
+    const base = `${core.apiBase()}/repos/${record.fullName}/contents/${path}`;
+    return {
+      status: 200,
+      body: {
+        type: "file",
+        encoding: "base64",
+        size: Buffer.byteLength(content),
+        name: path.split("/").pop(),
+        path,
+        content: Buffer.from(content, "utf8").toString("base64"),
+        sha: randomBytes(20).toString("hex"),
+        url: `${base}?ref=${encodeURIComponent(ref)}`,
+      },
+    };
+  });
+
+  router.add("GET", "/repos/:owner/:repo/collaborators/:user/permission", (ctx) => {
+    const record = repoOf(core, ctx);
+    const user = ctx.params.user;
+    const permission = state.internal.permissions[`${record.fullName}\0${user.toLowerCase()}`] ?? "none";
+    return {
+      status: 200,
+      body: { permission, role_name: permission === "none" ? "none" : permission, user: { login: user, type: user === BOT.login ? "Bot" : "User" } },
+    };
+  });
+}

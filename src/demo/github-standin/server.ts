@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { StandInCore } from "./core.js";
+import { HttpError, type Reply, type Router } from "./http-kit.js";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Problems parsing JSON");
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { "x-github-request-id": "STANDIN", ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+  } else if (Buffer.isBuffer(reply.body)) {
+    res.writeHead(reply.status, { "content-type": "application/octet-stream", ...headers }).end(reply.body);
+  } else {
+    res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(reply.body));
+  }
+}
+
+/**
+ * The HTTP front of the stand-in: strips the /api/v3 prefix GHE clients use, requires an Authorization
+ * header on every API route (and refuses one on /_blobs/, which stands for a host that must never see the
+ * token), records every request, and answers unknown routes with GitHub's 404.
+ */
+export function createStandInServer(
+  core: StandInCore,
+  router: Router,
+  serveBlob: (token: string) => Reply,
+  requests: RecordedRequest[],
+): Server {
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const method = req.method ?? "GET";
+    const finish = (reply: Reply) => {
+      requests.push({ method, path: url.pathname + url.search, status: reply.status });
+      send(res, reply);
+    };
+    void (async (): Promise<Reply> => {
+      if (url.pathname.startsWith("/_blobs/")) {
+        if (req.headers.authorization) return { status: 400, body: { message: "Authorization must not be sent to the blob host" } };
+        return serveBlob(url.pathname.slice("/_blobs/".length));
+      }
+      const path = url.pathname.replace(/^\/api\/v3(?=\/|$)/, "") || "/";
+      const found = router.match(method, path);
+      if (!found) return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
+      if (!req.headers.authorization) return { status: 401, body: { message: "Requires authentication" } };
+      const body = await readBody(req);
+      return await found.handler({
+        method,
+        path,
+        params: found.params,
+        query: url.searchParams,
+        body,
+        headers: req.headers,
+        apiBase: core.apiBase(),
+        origin: core.origin(),
+      });
+    })()
+      .catch((error: unknown) =>
+        error instanceof HttpError
+          ? { status: error.status, body: { message: error.message, documentation_url: "https://docs.github.com/rest" } }
+          : { status: 500, body: { message: `stand-in error: ${error instanceof Error ? error.message : String(error)}` } },
+      )
+      .then(finish);
+  });
+}
