@@ -59,6 +59,9 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     expect(Date.parse(expiresAt ?? "") - Date.now()).toBeGreaterThan(50 * 60_000);
     const bare = await fetch(`${standIn.baseUrl}/repos/acme/app`);
     expect(bare.status).toBe(401);
+    // Served with and without GHE's /api/v3 prefix.
+    const plain = await fetch(`http://${standIn.host}/repos/acme/app`, { headers: { authorization: `token ${token}` } });
+    expect(await plain.json()).toMatchObject({ full_name: "acme/app", default_branch: "main", clone_url: remote });
     const unknown = await fetch(`${standIn.baseUrl}/repos/acme/app/nothing-here`, { headers: { authorization: "token x" } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ message: "Not Found" });
