@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { cp, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { runMigrations } from "../../src/jobs/migrations.js";
 import { createQueue, type JobQueue, type QueueOptions } from "../../src/jobs/queue.js";
@@ -14,9 +16,38 @@ export const FAST: QueueOptions = {
   defaults: { retryLimit: 2, retryDelay: 0, retryBackoff: false, expireInSeconds: 30 },
 };
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * A DATA_DIR with a ready PGlite database (our tables and pg-boss's installed). Initialising PGlite
+ * takes seconds of CPU; copying a cleanly closed one takes a fraction of that, so the first test
+ * builds a template (per PGlite, pg-boss and migrations version) and the others copy it.
+ */
 export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const template = await pgliteTemplate();
   const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-jobs-"));
+  await cp(path.join(template, "pglite"), path.join(dir, "pglite"), { recursive: true });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+async function pgliteTemplate(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of [
+    "node_modules/@electric-sql/pglite/package.json",
+    "node_modules/pg-boss/package.json",
+    "src/jobs/migrations.ts",
+  ]) {
+    hash.update(await readFile(path.join(ROOT, file)));
+  }
+  const dir = path.join(tmpdir(), `codex-dispatch-pglite-template-${hash.digest("hex").slice(0, 16)}`);
+  if (await stat(path.join(dir, "ready")).catch(() => null)) return dir;
+  // Build aside and rename into place: test files run in parallel and may race to build it.
+  const staging = await mkdtemp(`${dir}-staging-`);
+  const env = await openAll(staging);
+  await env.close();
+  await writeFile(path.join(staging, "ready"), "");
+  await rename(staging, dir).catch(() => rm(staging, { recursive: true, force: true }));
+  return dir;
 }
 
 export async function openAll(
