@@ -1,0 +1,154 @@
+import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Probot, ProbotOctokit } from "probot";
+import { pino } from "pino";
+import { startKeyProxy, type KeyProxy } from "../agent/key-proxy.js";
+import { registerWebhookHandlers } from "../app.js";
+import { readEnv, type AppEnv } from "../config/env.js";
+import { openDatabase, type Database } from "../jobs/db.js";
+import { runMigrations } from "../jobs/migrations.js";
+import { createQueue, DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js";
+import { getJobRecord, type JobRecord } from "../jobs/records.js";
+import { startWorker } from "../jobs/worker.js";
+import type { PipelineDeps } from "../pipeline/deps.js";
+import { reportGiveUp } from "../pipeline/give-up.js";
+import { pipelineHandlers } from "../pipeline/run-job.js";
+import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
+import { startScriptedModel, type Script, type ScriptedModel } from "./scripted-model.js";
+
+// The whole app wired as in production, with two stand-ins for what cannot run here: GitHub (on loopback)
+// and the model (scripted, behind the real key proxy). Everything else is real: the signed webhook, the
+// database and queue, git, the codex binary. The demo and the end-to-end tests both use it.
+
+export const STANDIN_APP = { id: 4242, slug: "codex-dispatch" };
+const WEBHOOK_SECRET = "demo-webhook-secret";
+
+export interface HarnessOptions {
+  script?: Script;
+  /** Extra process environment for the app (e.g. CODEX_BIN). */
+  env?: Record<string, string>;
+  logLevel?: string;
+  /** Retries after the first attempt. */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+}
+
+export interface Harness {
+  standIn: GitHubStandIn;
+  model: ScriptedModel;
+  keyProxy: KeyProxy;
+  db: Database;
+  queue: JobQueue;
+  probot: Probot;
+  env: AppEnv;
+  /** The upstream model key the proxy holds: the agent must never see it. */
+  modelKey: string;
+  /** Signs and delivers a webhook as GitHub would; resolves when the handler returned. */
+  deliver(event: string, payload: object, id?: string): Promise<void>;
+  /** Waits until the job for `key` has succeeded or finally failed. */
+  waitForJob(key: string, timeoutMs?: number): Promise<JobRecord>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-"));
+  const modelKey = `sk-upstream-${randomUUID()}`;
+  const standIn = await startGitHubStandIn();
+  const model = await startScriptedModel(opts.script);
+  const keyProxy = await startKeyProxy({ upstreamBaseUrl: model.baseUrl, upstreamApiKey: modelKey });
+  const env = readEnv({
+    DATA_DIR: path.join(dir, "data"),
+    WORKSPACE_DIR: path.join(dir, "workspace"),
+    // A model whose tools are plain functions (exec_command, apply_patch): what the scripted model speaks.
+    CODEX_MODEL: "gpt-5.5",
+    APP_SLUG: STANDIN_APP.slug,
+    ...opts.env,
+  });
+  const log = pino({ level: opts.logLevel ?? "silent" });
+  const db = await openDatabase({ dataDir: env.dataDir });
+  await runMigrations(db);
+  const queue = createQueue(db, {
+    schedule: false,
+    pollingIntervalSeconds: 0.5,
+    maintenanceIntervalSeconds: 1,
+    defaults: { retryLimit: opts.retryLimit ?? 0, retryDelay: opts.retryDelaySeconds ?? 1, retryBackoff: false },
+  });
+  await queue.start();
+
+  const probot = new Probot({
+    appId: STANDIN_APP.id,
+    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    secret: WEBHOOK_SECRET,
+    baseUrl: standIn.baseUrl,
+    log,
+    // Throttling spaces writes a second apart for github.com's secondary limits; the stand-in has none.
+    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+  });
+  await probot.load((app) => registerWebhookHandlers(app, { db, queue, appId: STANDIN_APP.id, appSlug: STANDIN_APP.slug }));
+
+  const deps: PipelineDeps = {
+    env,
+    log,
+    db,
+    github: (installationId) => probot.auth(installationId),
+    keyProxy,
+    webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
+  };
+  const worker = await startWorker(db, queue, {
+    handlers: pipelineHandlers(deps),
+    onGiveUp: (kind, data, error) => reportGiveUp(deps, kind, data, error),
+    concurrency: 2,
+  });
+
+  return {
+    standIn,
+    model,
+    keyProxy,
+    db,
+    queue,
+    probot,
+    env,
+    modelKey,
+    async deliver(event, payload, id = randomUUID()) {
+      const body = JSON.stringify(payload);
+      const signature = `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(body).digest("hex")}`;
+      await probot.webhooks.verifyAndReceive({ id, name: event as never, payload: body, signature });
+    },
+    async waitForJob(key, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const record = await getJobRecord(db, key);
+        if (record && (record.status === "succeeded" || (record.status === "failed" && record.finishedAt))) {
+          // A final failure is reported by the dead-letter worker: give it a moment to post.
+          if (record.status === "failed") await waitForGiveUp(db, key, deadline);
+          return (await getJobRecord(db, key)) as JobRecord;
+        }
+        if (Date.now() > deadline) throw new Error(`job ${key} did not finish in ${timeoutMs} ms (status ${record?.status ?? "missing"})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      await worker.stop();
+      await queue.stop();
+      await db.close();
+      await keyProxy.close();
+      await model.close();
+      await standIn.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The dead-letter worker posts the give-up comment; wait until its job is done. */
+async function waitForGiveUp(db: Database, key: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const { rows } = await db.query(
+      `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'key' = $2`,
+      [DEAD_LETTER_QUEUE, key],
+    );
+    if (rows.some((r: { state: string }) => r.state === "completed")) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
