@@ -1,4 +1,4 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
@@ -60,9 +60,54 @@ async function openPostgres(databaseUrl: string): Promise<Database> {
   };
 }
 
+/**
+ * PGlite has no server to arbitrate between processes: two processes on one directory would corrupt
+ * it. A lock file with the owner's pid turns that into a clear error; a lock left by a process that no
+ * longer exists (a killed worker) is taken over, and PGlite's own recovery replays its log.
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dir, "codex-dispatch.lock");
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const handle = await open(lockPath, "wx");
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => unlink(lockPath).catch(() => undefined);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
+      if (owner && isAlive(owner)) {
+        throw new Error(
+          `the embedded database in ${dir} is in use by process ${owner}${owner === process.pid ? " (this one)" : ""}; ` +
+            "run one process per DATA_DIR, or set DATABASE_URL to share a queue between processes",
+          { cause: err },
+        );
+      }
+      await unlink(lockPath).catch(() => undefined);
+    }
+  }
+  throw new Error(`could not lock the embedded database in ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 async function openPglite(dir: string): Promise<Database> {
   await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: dir });
+  const unlock = await lockDataDir(dir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir: dir });
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
   // PGlite is one connection. Our own serial lane keeps a failed multi-statement batch and the
   // ROLLBACK that cleans up after it together, so no other query ever runs inside an aborted
   // transaction left behind by pg-boss's BEGIN … COMMIT scripts.
@@ -110,7 +155,11 @@ async function openPglite(dir: string): Promise<Database> {
       return serial(async () => {
         if (closed) return;
         closed = true;
-        await pglite.close();
+        try {
+          await pglite.close();
+        } finally {
+          await unlock();
+        }
       });
     },
   };

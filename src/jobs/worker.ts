@@ -90,13 +90,6 @@ export async function startWorker(
     const attempt = job.retryCount + 1;
     const isLastAttempt = job.retryCount >= job.retryLimit;
     const started = Date.now();
-    const controller = new AbortController();
-    running.add(controller);
-    // pg-boss gives up on the attempt after expireInSeconds; tell the handler so it stops its processes.
-    const timer = setTimeout(
-      () => controller.abort(new Error(`the attempt exceeded its time limit of ${job.expireInSeconds}s`)),
-      job.expireInSeconds * 1000,
-    );
     const jobLog = { key: envelope.key, kind, attempt };
     await updateJobRecord(db, envelope.key, {
       status: "running",
@@ -107,6 +100,13 @@ export async function startWorker(
       durationMs: null,
     });
     log.info(jobLog, "job started");
+    const controller = new AbortController();
+    running.add(controller);
+    // pg-boss gives up on the attempt after expireInSeconds; tell the handler so it stops its processes.
+    const timer = setTimeout(
+      () => controller.abort(new Error(`the attempt exceeded its time limit of ${job.expireInSeconds}s`)),
+      job.expireInSeconds * 1000,
+    );
     const ctx: JobContext = {
       key: envelope.key,
       attempt,
