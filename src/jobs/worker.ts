@@ -103,9 +103,11 @@ export async function startWorker(
     const controller = new AbortController();
     running.add(controller);
     // pg-boss gives up on the attempt after expireInSeconds; tell the handler so it stops its processes.
+    // (Postgres's EXTRACT answers a numeric, which arrives as a string such as "1.000000".)
+    const expireSeconds = Number(job.expireInSeconds);
     const timer = setTimeout(
-      () => controller.abort(new Error(`the attempt exceeded its time limit of ${job.expireInSeconds}s`)),
-      job.expireInSeconds * 1000,
+      () => controller.abort(new Error(`the attempt exceeded its time limit of ${expireSeconds}s`)),
+      expireSeconds * 1000,
     );
     const ctx: JobContext = {
       key: envelope.key,

@@ -10,6 +10,9 @@ describe("worker (PGlite)", () => {
   let worker: { stop(): Promise<void> };
   const seen: Array<{ kind: string; data: unknown; ctx: Pick<JobContext, "key" | "attempt" | "isLastAttempt"> }> = [];
   const statusWhileRunning = new Map<string, string | undefined>();
+  const FLAKY_GIVE_UP = "fix:o/r:give-up-fails-once";
+  const gaveUpAttempts: string[] = [];
+  const aborted: Array<{ key: string; reason: string }> = [];
   const gaveUp: Array<{ kind: string; data: unknown; error: string; key: string }> = [];
 
   beforeAll(async () => {
@@ -31,8 +34,19 @@ describe("worker (PGlite)", () => {
           await ctx.setPhase("agent");
           throw new Error(`agent crashed on attempt ${ctx.attempt} with token ghp_${"a".repeat(36)}`);
         },
+        slow: async (_data, ctx) => {
+          // Like a hung agent run: only the abort signal ends it.
+          await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+          aborted.push({ key: ctx.key, reason: String((ctx.signal.reason as Error).message) });
+          throw ctx.signal.reason;
+        },
       },
       onGiveUp: async (kind, data, error, key) => {
+        if (key === FLAKY_GIVE_UP && !gaveUpAttempts.includes(key)) {
+          gaveUpAttempts.push(key);
+          throw new Error("GitHub is down: could not post the failure comment");
+        }
+        gaveUpAttempts.push(key);
         gaveUp.push({ kind, data, error, key });
       },
     });
@@ -90,5 +104,24 @@ describe("worker (PGlite)", () => {
     const record = await getJobRecord(env.db, key);
     expect(record).toMatchObject({ status: "failed", attempts: 3, phase: "agent", error: calls[0].error });
     expect(record?.finishedAt).not.toBeNull();
+  });
+
+  it("aborts the handler's signal when the attempt outlives its time limit, then gives up", async () => {
+    const key = "slow:o/r:1";
+    await enqueueOnce(env.db, env.queue, { key, kind: "slow", repo: "o/r", data: {} }, { retryLimit: 0, expireInSeconds: 1 });
+    await waitFor("onGiveUp for the slow job", async () => gaveUp.find((g) => g.key === key));
+    expect(aborted).toEqual([{ key, reason: "the attempt exceeded its time limit of 1s" }]);
+    expect(gaveUp.filter((g) => g.key === key)).toHaveLength(1);
+    expect(gaveUp.find((g) => g.key === key)?.error).toMatch(/exceeded/);
+    expect(await getJobRecord(env.db, key)).toMatchObject({ status: "failed", attempts: 1 });
+  });
+
+  it("calls onGiveUp again when it failed, until it succeeds once", async () => {
+    await enqueueOnce(env.db, env.queue, { key: FLAKY_GIVE_UP, kind: "fix", repo: "o/r", data: { issue: 10 } }, { retryLimit: 1 });
+    await waitFor("onGiveUp to succeed", async () => gaveUp.find((g) => g.key === FLAKY_GIVE_UP));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(gaveUpAttempts.filter((k) => k === FLAKY_GIVE_UP)).toHaveLength(2);
+    expect(gaveUp.filter((g) => g.key === FLAKY_GIVE_UP)).toHaveLength(1);
+    expect(await getJobRecord(env.db, FLAKY_GIVE_UP)).toMatchObject({ status: "failed", attempts: 2 });
   });
 });
