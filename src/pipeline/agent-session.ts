@@ -1,5 +1,6 @@
 import { runCodex, type AgentRun, type CodexRunOptions } from "../agent/codex.js";
 import type { PipelineDeps } from "./deps.js";
+import { formatDuration } from "./format.js";
 
 type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin">;
 
@@ -29,9 +30,12 @@ export function agentTokens(run: AgentRun & { proxyTokens: number }): { input: n
 }
 
 export function describeAgentFailure(run: AgentRun, timeoutMs: number): string {
+  if ((run.outcome === "failed" || run.outcome === "completed") && run.garbageLines > 0 && !run.finalMessage) {
+    return `Codex printed ${run.garbageLines} line(s) of output that could not be read, and no answer.`;
+  }
   switch (run.outcome) {
     case "timeout":
-      return `Codex did not finish within ${Math.round(timeoutMs / 60000) || 1} minute(s) and was stopped.`;
+      return `Codex did not finish within its time limit (${formatDuration(timeoutMs)}) and was stopped.`;
     case "cancelled":
       return "The job was cancelled.";
     case "crashed":

@@ -71,7 +71,7 @@ export async function gatherWorkflowRun(
     result.failedJobs.push({
       id: j.id,
       name: j.name,
-      htmlUrl: j.htmlUrl,
+      htmlUrl: j.htmlUrl ?? undefined,
       failedSteps: j.steps.filter((s) => s.conclusion && FAILED.has(s.conclusion)).map((s) => s.name),
       logFile,
       excerpt: reduced.text,

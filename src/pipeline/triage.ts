@@ -8,6 +8,7 @@ import { upsertStickyComment } from "../github/comments.js";
 import { mintInstallationToken } from "../github/installation-token.js";
 import { fitBody } from "../github/limits.js";
 import { fetchRepoConfigText } from "../github/repo-config.js";
+import { jobIdForKey } from "../jobs/job-id.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { countRecentJobs } from "../jobs/records.js";
 import type { TriageJob } from "../jobs/types.js";
@@ -71,7 +72,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       summary: renderConfigError(parsed.errors, CONFIG_PATH),
       annotations: [],
     });
-    return { outcome: "invalid-config", links: { checkRun: check.htmlUrl } };
+    return { outcome: "invalid-config", links: check.htmlUrl ? { checkRun: check.htmlUrl } : {} };
   }
   const config = parsed.config;
   const skip = await skipReason(deps, job, config);
@@ -80,7 +81,8 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     return { outcome: `skipped: ${skip}` };
   }
 
-  const jobDir = await createJobDir(deps.env.workspaceDir, ctx.key);
+  const jobId = jobIdForKey(ctx.key);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
   let worktree: { path: string; remove(): Promise<void> } | null = null;
   try {
     await ctx.setPhase("gather");
@@ -117,7 +119,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       }),
       sandbox: "read-only",
       outputSchema: triageReportJsonSchema(),
-      jobDir: jobDir.root,
+      jobDir: jobDir.dir,
       addDirs: [jobDir.logs],
       model: config.agent.model ?? deps.env.CODEX_MODEL,
       timeoutMs,
@@ -155,7 +157,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       summary: fitBody(body, `\n${footer(facts)}`, 65_535),
       annotations: report?.ok ? toAnnotations(report.report, exists) : [],
     });
-    const links: Record<string, string> = { checkRun: check.htmlUrl };
+    const links: Record<string, string> = check.htmlUrl ? { checkRun: check.htmlUrl } : {};
     const marker = triageCommentMarker(job.source);
     for (const pr of prs) {
       const comment = await upsertStickyComment(gh, {
@@ -171,7 +173,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     return { outcome, tokens, links };
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
-    await removeJobDir(jobDir).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
   }
 }
 

@@ -31,6 +31,8 @@ export interface CiFailureOptions {
   /** How many signed log URLs expire before one works. */
   expireFirstLinks?: number;
   withPullRequest?: boolean;
+  /** Repository name, so one harness can hold several scenarios. */
+  repoName?: string;
 }
 
 /**
@@ -44,9 +46,10 @@ export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): P
   // A fork's head is only reachable through the base repository's pull ref, as on GitHub.
   const prRef = opts.fork ? "refs/pull/1/head" : `refs/heads/${branch}`;
   const headSha = await remote.commit({ "src/sum.js": DEMO_BUGGY_SUM }, "Use subtraction helper", prRef);
-  const repoFullName = `${DEMO_REPO.owner}/${DEMO_REPO.name}`;
-  const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name: DEMO_REPO.name, cloneUrl: remote.url, installationId: DEMO_REPO.installationId });
-  const headRepoFullName = opts.fork ? "contributor/calculator" : repoFullName;
+  const name = opts.repoName ?? DEMO_REPO.name;
+  const repoFullName = `${DEMO_REPO.owner}/${name}`;
+  const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name, cloneUrl: remote.url, installationId: DEMO_REPO.installationId });
+  const headRepoFullName = opts.fork ? `contributor/${name}` : repoFullName;
   const pr =
     opts.withPullRequest === false
       ? null
