@@ -1,0 +1,24 @@
+// The reply to `/codex help`, to a bare `/codex` and to anything the parser could not make sense of.
+import { validatePrefix } from "./prefix.js";
+
+const COMMANDS: { usage: string; what: string }[] = [
+  { usage: "<instruction>", what: "do what the instruction says and open a draft pull request with the change" },
+  { usage: "fix [details]", what: "fix the problem this issue or pull request describes (details narrow it down)" },
+  { usage: "triage", what: "investigate the latest failed CI run and explain the root cause" },
+  { usage: "review", what: "review this pull request and comment on what should change" },
+  { usage: "explain <question>", what: "answer a question about the code, read-only, with file:line references" },
+  { usage: "stop", what: "cancel the work running for this issue or pull request" },
+  { usage: "status", what: "show what is queued or running for this issue or pull request" },
+  { usage: "help", what: "show this list" },
+];
+
+export function helpText(prefix = "/codex"): string {
+  const p = validatePrefix(prefix);
+  return [
+    `**${p} commands** (the command goes on the first line of a comment; you need write access):`,
+    "",
+    ...COMMANDS.map(({ usage, what }) => `- \`${p} ${usage}\`: ${what}`),
+    "",
+    `Example: \`${p} fix the flaky test in auth.spec.ts\``,
+  ].join("\n");
+}
