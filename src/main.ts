@@ -18,6 +18,18 @@ export function webBaseUrl(env: NodeJS.ProcessEnv): string {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
 }
 
+/** The App's slug tells its own events apart; asked once at start when APP_SLUG is not set. */
+async function lookUpAppSlug(probot: ReturnType<typeof createProbot>, log: { warn(o: object, m: string): void }): Promise<string | undefined> {
+  try {
+    const octokit = await probot.auth();
+    const { data } = await octokit.request("GET /app");
+    return data?.slug ?? undefined;
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, "could not look up the App's slug; set APP_SLUG so its own events are ignored");
+    return undefined;
+  }
+}
+
 /** Process entry: ROLE=all (default) serves webhooks and works jobs; web and worker split them. */
 export async function start(): Promise<void> {
   if (!hasAppCredentials(process.env)) {
@@ -54,7 +66,8 @@ export async function start(): Promise<void> {
     log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
   }
   if (env.ROLE !== "worker") {
-    await run(createApp({ db, queue, appId: env.APP_ID, appSlug: env.APP_SLUG }));
+    const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(probot, log));
+    await run(createApp({ db, queue, appId: env.APP_ID, appSlug }));
   }
 
   let stopping = false;

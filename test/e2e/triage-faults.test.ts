@@ -117,6 +117,21 @@ describe("triage when things go wrong", () => {
     expect(body).not.toMatch(/(^|[^\u200b])@octocat/);
   });
 
+  it("spends at most the daily budget on the bot's own codex/ branches", async () => {
+    h.model.setScript(ciFailureScript());
+    const setup = await setupCiFailure(h, { repoName: `case-${++counter}`, branch: "codex/fix/sum", config: "triage:\n  bot_branch_budget: 1\n" });
+    remotes.push(setup);
+    const outcomes: (string | null)[] = [];
+    for (const attempt of [1, 2, 3]) {
+      const payload = structuredClone(setup.payload) as AnyJson;
+      payload.workflow_run.run_attempt = attempt;
+      await h.deliver("workflow_run", payload);
+      const key = setup.key.replace(/attempt-1$/, `attempt-${attempt}`);
+      outcomes.push((await h.waitForJob(key, 60_000)).outcome);
+    }
+    expect(outcomes).toEqual(["explained: code", "skipped: bot branch budget spent (1 a day)", "skipped: bot branch budget spent (1 a day)"]);
+  });
+
   it("after the last attempt fails, leaves a short failure comment instead of silence", async () => {
     h.model.setScript(ciFailureScript());
     const setup = await setupCiFailure(h, { repoName: `case-${++counter}` });

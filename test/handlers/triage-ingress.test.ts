@@ -58,9 +58,7 @@ async function jobsInQueue(): Promise<number> {
 describe("workflow_run.completed", () => {
   it("enqueues one triage job for a failed run, with the run's facts", async () => {
     const payload = failedWorkflowRunPayload();
-    const started = Date.now();
     await probot.receive({ id: "delivery-1", name: "workflow_run", payload } as never);
-    expect(Date.now() - started).toBeLessThan(1000);
 
     const key = workflowRunTriageKey(payload.repository.full_name, payload.workflow_run.head_sha, payload.workflow_run.id, 1);
     const record = await getJobRecord(db, key);

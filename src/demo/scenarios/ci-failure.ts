@@ -31,6 +31,8 @@ export interface CiFailureOptions {
   /** How many signed log URLs expire before one works. */
   expireFirstLinks?: number;
   withPullRequest?: boolean;
+  /** The PR's head branch. */
+  branch?: string;
   /** Repository name, so one harness can hold several scenarios. */
   repoName?: string;
 }
@@ -42,7 +44,7 @@ export interface CiFailureOptions {
 export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): Promise<CiFailureSetup> {
   const files = { ...DEMO_FILES, ...(opts.config ? { ".github/codex.yml": opts.config } : {}) };
   const remote = await createBareRemote({ files });
-  const branch = "feature/subtract";
+  const branch = opts.branch ?? "feature/subtract";
   // A fork's head is only reachable through the base repository's pull ref, as on GitHub.
   const prRef = opts.fork ? "refs/pull/1/head" : `refs/heads/${branch}`;
   const headSha = await remote.commit({ "src/sum.js": DEMO_BUGGY_SUM }, "Use subtraction helper", prRef);
