@@ -2,6 +2,7 @@ import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { runMigrations } from "./migrations.js";
 
 /**
  * The one database the app keeps: pg-boss's tables, the delivery ledger and the job records.
@@ -23,10 +24,20 @@ export interface OpenDatabaseOptions {
   dataDir: string;
 }
 
+/** Opens (creating if missing) the database and brings our own tables up to date. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl);
-  if (!opts.dataDir) throw new Error("openDatabase: dataDir is required when no databaseUrl is given");
-  return openPglite(path.join(opts.dataDir, "pglite"));
+  let db: Database;
+  if (opts.databaseUrl) db = await openPostgres(opts.databaseUrl);
+  else if (!opts.dataDir) throw new Error("openDatabase: dataDir is required when no databaseUrl is given");
+  else db = await openPglite(path.join(opts.dataDir, "pglite"));
+  try {
+    // Every caller needs the ledger and job records; migrating here means none can forget to.
+    await runMigrations(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
 }
 
 async function openPostgres(databaseUrl: string): Promise<Database> {
