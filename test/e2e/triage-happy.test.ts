@@ -30,7 +30,7 @@ describe("a failed CI run on a pull request", () => {
   });
 
   it("posts one comment on the PR with the cause, evidence, file:line links and a footer", () => {
-    const { comments } = h.standIn.snapshot() as { comments: { body: string; issue_url: string; user: { login: string } }[] };
+    const { comments } = h.standIn.snapshot() as unknown as { comments: { body: string; issue_url: string; user: { login: string } }[] };
     expect(comments).toHaveLength(1);
     const [c] = comments;
     expect(c.issue_url).toMatch(new RegExp(`/issues/${setup.prNumber}$`));
@@ -46,7 +46,7 @@ describe("a failed CI run on a pull request", () => {
   });
 
   it("creates a neutral Codex triage check run with annotations on the files involved", () => {
-    const { checkRuns } = h.standIn.snapshot() as { checkRuns: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { checkRuns } = h.standIn.snapshot() as unknown as { checkRuns: Record<string, any>[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(checkRuns).toHaveLength(1);
     const [run] = checkRuns;
     expect(run).toMatchObject({ name: "Codex triage", head_sha: setup.headSha, conclusion: "neutral" });
@@ -70,7 +70,7 @@ describe("a failed CI run on a pull request", () => {
     const { workflowRunTriageKey } = await import("../../src/jobs/keys.js");
     await h.deliver("workflow_run", payload);
     await h.waitForJob(workflowRunTriageKey(setup.repoFullName, setup.headSha, setup.runId, 2), 90_000);
-    const { comments } = h.standIn.snapshot() as { comments: { body: string }[] };
+    const { comments } = h.standIn.snapshot() as unknown as { comments: { body: string }[] };
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain("(attempt 2)");
   }, 100_000);
