@@ -11,7 +11,6 @@ import { createNodeMiddleware, Probot } from "probot";
 import { pino } from "pino";
 import { registerWebhookHandlers } from "../src/app.js";
 import { openDatabase } from "../src/jobs/db.js";
-import { runMigrations } from "../src/jobs/migrations.js";
 import { createQueue } from "../src/jobs/queue.js";
 
 const TOTAL = Number(process.env.BENCH_DELIVERIES ?? 400);
@@ -45,7 +44,6 @@ function payload(i: number) {
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), "bench-ingress-"));
   const db = await openDatabase({ dataDir: dir });
-  await runMigrations(db);
   const queue = createQueue(db, { schedule: false });
   await queue.start();
   const probot = new Probot({

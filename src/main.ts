@@ -3,7 +3,6 @@ import { createApp } from "./app.js";
 import { startKeyProxy } from "./agent/key-proxy.js";
 import { readEnv } from "./config/env.js";
 import { openDatabase } from "./jobs/db.js";
-import { runMigrations } from "./jobs/migrations.js";
 import { createQueue } from "./jobs/queue.js";
 import { startWorker } from "./jobs/worker.js";
 import { reportGiveUp } from "./pipeline/give-up.js";
@@ -41,7 +40,6 @@ export async function start(): Promise<void> {
   const probot = createProbot();
   const log = probot.log.child({ name: "codex-dispatch" });
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
-  await runMigrations(db);
   const queue = createQueue(db, { databaseUrl: env.DATABASE_URL, log });
   await queue.start();
 

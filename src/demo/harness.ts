@@ -8,7 +8,6 @@ import { startKeyProxy, type KeyProxy } from "../agent/key-proxy.js";
 import { registerWebhookHandlers } from "../app.js";
 import { readEnv, type AppEnv } from "../config/env.js";
 import { openDatabase, type Database } from "../jobs/db.js";
-import { runMigrations } from "../jobs/migrations.js";
 import { createQueue, DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js";
 import { getJobRecord, type JobRecord } from "../jobs/records.js";
 import { startWorker } from "../jobs/worker.js";
@@ -68,7 +67,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const log = pino({ level: opts.logLevel ?? "silent" });
   const db = await openDatabase({ dataDir: env.dataDir });
-  await runMigrations(db);
   const queue = createQueue(db, {
     schedule: false,
     pollingIntervalSeconds: 0.5,

@@ -45,7 +45,7 @@ async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig
   if (!matchesAny(t.branches, [job.headBranch])) return "branch not in config";
   if (job.headBranch?.startsWith(BOT_BRANCH_PREFIX)) {
     // The job's own record is already counted, hence `>`.
-    const recent = await countRecentJobs(deps.db, { repo: job.repo.fullName, branch: job.headBranch, kind: "triage", sinceMs: DAY_MS });
+    const recent = await countRecentJobs(deps.db, { repo: job.repo.fullName, branch: job.headBranch, kind: "triage", sinceMs: Date.now() - DAY_MS });
     if (recent > t.bot_branch_budget) return `bot branch budget spent (${t.bot_branch_budget} a day)`;
   }
   return null;

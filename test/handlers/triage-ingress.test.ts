@@ -7,7 +7,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { registerWebhookHandlers } from "../../src/app.js";
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { checkRunTriageKey, workflowRunTriageKey } from "../../src/jobs/keys.js";
-import { runMigrations } from "../../src/jobs/migrations.js";
 import { createQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { getJobRecord, listJobRecords } from "../../src/jobs/records.js";
 import { failedCheckRunPayload, failedWorkflowRunPayload } from "../helpers/payloads.js";
@@ -24,7 +23,6 @@ const APP_ID = 4242;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "ingress-"));
   db = await openDatabase({ dataDir: dir });
-  await runMigrations(db);
   queue = createQueue(db, { schedule: false });
   await queue.start();
 });
