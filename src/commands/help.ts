@@ -12,10 +12,12 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: "help", what: "show this list" },
 ];
 
-export function helpText(prefix = "/codex"): string {
+/** `required` is the configured permission level, shown so people know whether they may use the commands. */
+export function helpText(prefix = "/codex", required = "write"): string {
   const p = validatePrefix(prefix);
+  const level = String(required).toLowerCase().replace(/[^a-z]/g, "") || "write";
   return [
-    `**${p} commands** (the command goes on the first line of a comment; you need write access):`,
+    `**${p} commands** (the command goes on the first line of a comment; you need ${level} access):`,
     "",
     ...COMMANDS.map(({ usage, what }) => `- \`${p} ${usage}\`: ${what}`),
     "",

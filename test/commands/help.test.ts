@@ -20,6 +20,11 @@ describe("helpText", () => {
     expect(parseCommand(example, "/bot")).toMatchObject({ name: "fix", args: "the flaky test in auth.spec.ts" });
   });
 
+  it("names the configured permission level", () => {
+    expect(helpText("/codex")).toContain("you need write access");
+    expect(helpText("/codex", "admin")).toContain("you need admin access");
+  });
+
   it("rejects an invalid prefix", () => {
     expect(() => helpText("codex")).toThrow(/invalid/);
   });
