@@ -23,7 +23,6 @@ export class InvalidBranchNameError extends Error {
 function brokenRule(name: string): string | null {
   if (name.length === 0) return "it is empty";
   if (name.length > BOT_BRANCH_MAX_LENGTH) return `it is longer than ${BOT_BRANCH_MAX_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return "it contains control characters";
   if (/[^\u0020-\u007e]/.test(name)) return "it contains non-ASCII characters";
   if (/[^A-Za-z0-9._/-]/.test(name)) return "only letters, digits, '.', '_', '-' and '/' are allowed";

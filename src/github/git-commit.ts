@@ -17,7 +17,6 @@ const TreePath = z
   .max(4096)
   .refine((p) => !p.startsWith("/") && !p.endsWith("/"), "a path must be relative and name a file")
   .refine((p) => !p.split("/").some((s) => s === "" || s === "." || s === ".." || s.toLowerCase() === ".git"), "a path must not contain empty, '.', '..' or '.git' segments")
-  // eslint-disable-next-line no-control-regex
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), "a path must not contain control characters");
 
 export const CommitChange = z.object({

@@ -50,7 +50,7 @@ function preamble(scope: nock.Scope, branch: { head: string; protected?: boolean
 function treeWrites(scope: nock.Scope, bodies: unknown[], treeSha = NEW_TREE) {
   for (const [i, c] of changes.slice(0, 2).entries()) {
     scope
-      .post(`${R}/git/blobs`, (body) => body.encoding === "base64" && Buffer.from(body.content, "base64").equals(c.content))
+      .post(`${R}/git/blobs`, (body) => body.encoding === "base64" && Buffer.from(body.content, "base64").equals(c.content!))
       .reply(201, { sha: sha(String(i + 3)) });
   }
   scope.post(`${R}/git/trees`, (body) => (bodies.push(body), true)).reply(201, { sha: treeSha });
