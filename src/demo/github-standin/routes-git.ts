@@ -4,6 +4,7 @@ import { HttpError, field, isArray, isObject, isString, type Router } from "./ht
 import { inRepo, type Json, type RepoRecord } from "./state.js";
 
 const SHA = /^[0-9a-f]{40}$/;
+const WEB_FLOW = { name: "GitHub", email: "noreply@github.com" };
 
 interface Entry {
   mode: string;
@@ -139,7 +140,8 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     const now = new Date().toISOString();
     const who = (p: Json | undefined) => ({ name: String(p?.name ?? APP_AUTHOR.name), email: String(p?.email ?? APP_AUTHOR.email), date: String(p?.date ?? now) });
     const a = who(author);
-    const c = who(committer ?? author);
+    // GitHub commits an App's API commit as its web-flow identity, with the bot as author.
+    const c = who(committer ?? author ?? WEB_FLOW);
     const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p])];
     const env = { GIT_AUTHOR_NAME: a.name, GIT_AUTHOR_EMAIL: a.email, GIT_AUTHOR_DATE: a.date, GIT_COMMITTER_NAME: c.name, GIT_COMMITTER_EMAIL: c.email, GIT_COMMITTER_DATE: c.date };
     const sha = (await git(dir, args, message, env)).trim();
