@@ -227,7 +227,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
 }
 
 /** The command to start: a `.js` launcher runs under this Node, anything else is executed directly. */
-function launcher(codexBin: string | undefined): [string, string[]] {
+export function launcher(codexBin: string | undefined): [string, string[]] {
   const bin = codexBin ?? (process.env.CODEX_BIN || createRequire(import.meta.url).resolve("@openai/codex/bin/codex.js"));
   return /\.[cm]?js$/.test(bin) ? [process.execPath, [bin]] : [bin, []];
 }

@@ -18,16 +18,51 @@ const TriageSchema = z
   })
   .prefault({});
 
+// Fix PRs: what the bot may commit, and how it hands the PR to reviewers (people or another agent).
+const FixSchema = z
+  .strictObject({
+    labels: z.array(z.string().min(1).max(50)).max(10).default(["codex"]),
+    reviewers: z.array(z.string().min(1)).max(10).default([]),
+    team_reviewers: z.array(z.string().min(1)).max(10).default([]),
+    // Posted on the PR once it is ready, e.g. "@claude review", so a reviewing agent picks it up.
+    mention: z.string().min(1).max(200).nullable().default(null),
+    max_open_prs: z.number().int().min(0).max(50).default(5),
+    max_review_rounds: z.number().int().min(0).max(10).default(3),
+    // Run in the sandbox before and after the agent's change, e.g. the failing test command.
+    verify_command: z.string().min(1).max(500).nullable().default(null),
+    // Also needs the App's `workflows: write` permission.
+    allow_workflows: z.boolean().default(false),
+    max_files: z.number().int().min(1).max(200).default(20),
+    max_lines: z.number().int().min(1).max(5000).default(500),
+    deny_paths: z.array(z.string().min(1)).default([]),
+  })
+  .prefault({});
+
+// Who may start work, and how: `/codex …` comments and the issue label.
+const CommandsSchema = z
+  .strictObject({
+    prefix: z
+      .string()
+      .regex(/^\/[a-z0-9-]{1,19}$/, "a slash and 1-19 lowercase letters, digits or dashes, like /codex")
+      .default("/codex"),
+    permission: z.enum(["read", "triage", "write", "maintain", "admin"]).default("write"),
+    label: z.string().min(1).max(50).default("codex"),
+  })
+  .prefault({});
+
 const AgentSchema = z
   .strictObject({
     model: z.string().min(1).optional(),
-    timeout_minutes: z.number().positive().max(120).default(20),
+    // Jobs expire after 45 minutes in the queue (a dead worker's job is retried then): stay below it.
+    timeout_minutes: z.number().positive().max(40).default(20),
   })
   .prefault({});
 
 export const RepoConfigSchema = z
   .strictObject({
     triage: TriageSchema,
+    fix: FixSchema,
+    commands: CommandsSchema,
     agent: AgentSchema,
   })
   .prefault({});

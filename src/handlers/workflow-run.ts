@@ -4,7 +4,7 @@ import { enqueueOnce } from "../jobs/enqueue.js";
 import { workflowRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { TriageJob } from "../jobs/types.js";
-import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
+import { FAILED_CONCLUSIONS, isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
 import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
@@ -73,7 +73,7 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
       repo: repository.full_name,
       data: job,
       meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id },
-    });
+    }, { expireInSeconds: JOB_ATTEMPT_SECONDS });
     context.log.info({ key, enqueued: result.enqueued, firstDelivery }, "workflow run failure");
   };
 }

@@ -51,5 +51,54 @@ export const TriageJobSchema = z.object({
 export type TriageJob = z.infer<typeof TriageJobSchema>;
 export type TriageSource = TriageJob["source"];
 
-export const JOB_KINDS = { triage: TriageJobSchema } as const;
+// Where a fix job comes from decides its base, its branch and where the bot reports.
+const FixOriginSchema = z.discriminatedUnion("type", [
+  // A triage found the failure fixable and the repository allows draft fixes.
+  z.object({
+    type: z.literal("triage"),
+    triageKey: z.string(),
+    headSha: z.string().regex(/^[0-9a-f]{40}$/),
+    headBranch: z.string(),
+    prNumber: z.number().int().nullable(),
+    ciName: z.string(),
+    summary: z.string(),
+    rootCause: z.string(),
+    suggestedFix: z.string(),
+    evidence: z.array(z.string()),
+    locations: z.array(z.object({ path: z.string(), line: z.number().int().nullable(), message: z.string() })),
+  }),
+  // An issue labelled for the bot.
+  z.object({ type: z.literal("issue"), issueNumber: z.number().int() }),
+  // A `/codex …` comment on an issue or a PR.
+  z.object({
+    type: z.literal("command"),
+    issueNumber: z.number().int(),
+    isPullRequest: z.boolean(),
+    instruction: z.string(),
+    commentId: z.number().int(),
+  }),
+  // Review feedback on one of the bot's own PRs.
+  z.object({
+    type: z.literal("review"),
+    prNumber: z.number().int(),
+    branch: z.string(),
+    round: z.number().int().min(1),
+    feedback: z.string(),
+  }),
+]);
+
+export const FixJobSchema = z.object({
+  kind: z.literal("fix"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  /** The person who asked (label, comment, review); null for a fix that follows a triage. */
+  requestedBy: z.string().nullable(),
+  origin: FixOriginSchema,
+});
+export type FixJob = z.infer<typeof FixJobSchema>;
+export type FixOrigin = FixJob["origin"];
+
+export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema } as const;
 export type JobKind = keyof typeof JOB_KINDS;

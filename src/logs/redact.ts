@@ -31,7 +31,8 @@ export function redactSecrets(text: string): string {
   out = out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REPLACEMENT}@`);
   out = out.replace(AUTH_HEADER, (_m, prefix: string) => `${prefix}${REPLACEMENT}`);
   out = out.replace(ASSIGNMENT, (m, prefix: string, value: string) =>
-    value === REPLACEMENT || value.startsWith("${") || value === "***" ? m : `${prefix}${REPLACEMENT}`,
+    // Numbers (token counts, durations) and placeholders are not secrets.
+    value === REPLACEMENT || value.startsWith("${") || value === "***" || /^[\d.,]+$/.test(value) ? m : `${prefix}${REPLACEMENT}`,
   );
   return out;
 }

@@ -43,6 +43,6 @@ describe("parseRepoConfig", () => {
 
   it("exports a JSON Schema for editors", () => {
     const schema = repoConfigJsonSchema() as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(["triage", "agent"]);
+    expect(Object.keys(schema.properties)).toEqual(["triage", "fix", "commands", "agent"]);
   });
 });

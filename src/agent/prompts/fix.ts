@@ -1,0 +1,36 @@
+import { fenceUntrusted } from "./fence.js";
+
+export interface FixPromptInput {
+  repoFullName: string;
+  baseRef: string;
+  /** What to fix, as we describe it (our words). */
+  task: string;
+  /** Context written by others: issue text, a triage, review comments, a log excerpt. */
+  context: { label: string; text: string }[];
+  verifyCommand?: string | null;
+  policy: { maxFiles: number; maxLines: number; allowWorkflows: boolean };
+}
+
+export function buildFixPrompt(input: FixPromptInput): string {
+  const parts = [
+    `You are drafting a small, reviewable change to ${input.repoFullName}. The current directory is a checkout of ${input.baseRef}.`,
+    "",
+    `Task: ${input.task}`,
+    "",
+    "Rules:",
+    "- Edit files in this directory only. Do not commit, push or create branches: the bot does that after",
+    "  checking your diff. You have no network.",
+    `- Keep the change small: at most ${input.policy.maxFiles} files and ${input.policy.maxLines} changed lines.`,
+    `- Do not touch ${input.policy.allowWorkflows ? "" : ".github/workflows/, "}CODEOWNERS, .codex/, git hooks or lockfiles alone;`,
+    "  never add secrets, binaries or symlinks that leave the repository. Such diffs are rejected.",
+    "- If you cannot make a correct change, change nothing and say why.",
+  ];
+  if (input.verifyCommand) parts.push(`- The bot will run \`${input.verifyCommand}\` after your change; run it yourself first if you can.`);
+  for (const c of input.context) parts.push("", fenceUntrusted(c.label, c.text));
+  parts.push(
+    "",
+    "Answer with JSON that fits the given schema: a PR title (summary), the root cause, the changes file by file,",
+    "the commands you ran to check them with their outcome, your confidence and what a reviewer should check.",
+  );
+  return parts.join("\n");
+}

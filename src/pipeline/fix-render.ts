@@ -1,0 +1,69 @@
+import type { FixReport } from "../agent/fix-report.js";
+import type { Change } from "../workspace/diff.js";
+import { codeBlock, formatDuration, formatTokens, safeText } from "./format.js";
+
+export interface VerifyOutcome {
+  command: string;
+  before: { exitCode: number | null; timedOut: boolean } | null;
+  after: { exitCode: number | null; timedOut: boolean; output: string } | null;
+}
+
+export interface FixFacts {
+  describe: string;
+  closes: number | null;
+  changes: Change[];
+  commands: { command: string; exitCode: number | null }[];
+  verify: VerifyOutcome | null;
+  tokens: { input: number; output: number };
+  durationMs: number;
+  origin: object;
+  baseSha: string;
+}
+
+function verdict(r: { exitCode: number | null; timedOut: boolean } | null): string {
+  if (!r) return "not run";
+  if (r.timedOut) return "timed out";
+  return r.exitCode === 0 ? "passed" : `failed (exit ${r.exitCode ?? "?"})`;
+}
+
+/** The JSON a reviewing agent reads: the facts the bot checked, not the agent's claims. */
+export function handoffBlock(report: FixReport, facts: FixFacts): string {
+  const handoff = {
+    version: 1,
+    origin: facts.origin,
+    base_sha: facts.baseSha,
+    root_cause: report.root_cause,
+    files: facts.changes.map((c) => ({ path: c.path, status: c.status, added: c.added, removed: c.removed })),
+    commands_run: facts.commands.slice(0, 30),
+    verify: facts.verify
+      ? { command: facts.verify.command, before: verdict(facts.verify.before), after: verdict(facts.verify.after) }
+      : null,
+    confidence: report.confidence,
+    tokens: facts.tokens,
+    duration_ms: facts.durationMs,
+  };
+  return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(safeText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
+}
+
+export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): string {
+  const lines: string[] = [];
+  lines.push(safeText(report.summary), "");
+  if (facts.closes !== null) lines.push(`Fixes #${facts.closes}`, "");
+  else lines.push(`Drafted by Codex for ${facts.describe}.`, "");
+  lines.push("### Root cause", "", safeText(report.root_cause) || "—", "");
+  lines.push("### Changes", "", safeText(report.changes) || "—", "");
+  lines.push("| file | change | + | − |", "| --- | --- | --- | --- |");
+  for (const c of facts.changes) lines.push(`| \`${safeText(c.path)}\` | ${c.status} | ${c.added} | ${c.removed} |`);
+  lines.push("");
+  lines.push("### Checks", "");
+  if (facts.verify) {
+    lines.push(`- \`${safeText(facts.verify.command)}\`: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`);
+  }
+  for (const t of report.tests.slice(0, 10)) lines.push(`- Codex ran \`${safeText(t.command)}\`: ${t.outcome}${t.note ? ` (${safeText(t.note)})` : ""}`);
+  if (!facts.verify && report.tests.length === 0) lines.push("- No checks were run: review the change carefully.");
+  lines.push("");
+  if (report.follow_up.trim()) lines.push("### For the reviewer", "", safeText(report.follow_up), "");
+  lines.push(handoffBlock(report, facts), "");
+  lines.push(`<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${formatTokens(facts.tokens.input + facts.tokens.output)} tokens · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`);
+  return lines.join("\n");
+}

@@ -1,0 +1,204 @@
+import { fixReportJsonSchema, parseFixReport } from "../agent/fix-report.js";
+import { buildFixPrompt } from "../agent/prompts/fix.js";
+import { runSandboxedCommand } from "../agent/sandbox-command.js";
+import { parseRepoConfig } from "../config/repo-config.js";
+import { countOpenBotPullRequests } from "../github/bot-pull-count.js";
+import type { GitHubClient } from "../github/client.js";
+import { upsertStickyComment } from "../github/comments.js";
+import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../github/fix-pull-request.js";
+import { BranchMovedError, commitChanges, RefusedBranchError } from "../github/git-commit.js";
+import { mintInstallationToken } from "../github/installation-token.js";
+import { toCommitChanges } from "../github/tree-changes.js";
+import { postComment } from "../github/comments.js";
+import { fetchRepoConfigText } from "../github/repo-config.js";
+import { jobIdForKey } from "../jobs/job-id.js";
+import type { FixJob } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import { collectChanges } from "../workspace/diff.js";
+import { createJobDir, removeJobDir } from "../workspace/job-dir.js";
+import { ensureMirror } from "../workspace/mirror.js";
+import { checkDiffPolicy } from "../workspace/policy.js";
+import { resetWorktree } from "../workspace/reset.js";
+import { addWorktree, type Worktree } from "../workspace/worktree.js";
+import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
+import type { PipelineDeps } from "./deps.js";
+import { useTrustedAgentsMd } from "./fix-agents-md.js";
+import { renderFixPullRequestBody, type VerifyOutcome } from "./fix-render.js";
+import { resolveFixTarget, type FixTarget } from "./fix-target.js";
+import { safeText } from "./format.js";
+import type { PipelineResult } from "./triage.js";
+
+const VERIFY_TIMEOUT_MS = 10 * 60_000;
+
+export function fixMarker(key: string): string {
+  return `<!-- codex-dispatch:fix:${jobIdForKey(key)} -->`;
+}
+
+/** One comment per fix job where it was asked for, edited as the job goes. */
+async function report(gh: GitHubClient, job: FixJob, issueNumber: number | null, text: string): Promise<void> {
+  if (issueNumber === null) return;
+  await upsertStickyComment(gh, { owner: job.repo.owner, repo: job.repo.name, issueNumber, marker: fixMarker(job.key), body: text });
+}
+
+export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): Promise<PipelineResult> {
+  const started = Date.now();
+  const { owner, name: repo } = job.repo;
+  const gh = await deps.github(job.installationId);
+  const log = deps.log.child({ job: job.key });
+
+  await ctx.setPhase("config");
+  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  const resolved = await resolveFixTarget(gh, job);
+  if (!parsed.ok) {
+    await report(gh, job, resolved.ok ? resolved.target.reportOn : resolved.reportOn, `Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${safeText(e)}`).join("\n")}`);
+    return { outcome: "invalid-config" };
+  }
+  const config = parsed.config;
+  if (!resolved.ok) {
+    await report(gh, job, resolved.reportOn, `Codex did not draft a fix: ${resolved.reason}.`);
+    return { outcome: `refused: ${resolved.reason}` };
+  }
+  const target = resolved.target;
+  if (job.origin.type === "review" && job.origin.round > config.fix.max_review_rounds) {
+    await report(gh, job, target.reportOn, `Codex stops here: this pull request has had ${config.fix.max_review_rounds} review rounds, the most \`fix.max_review_rounds\` allows. A person takes it from here.`);
+    return { outcome: "review-rounds-spent" };
+  }
+  if (target.existingPr === null) {
+    const open = await countOpenBotPullRequests(gh, { owner, repo, branchPrefix: "codex/" });
+    if (open >= config.fix.max_open_prs) {
+      await report(gh, job, target.reportOn, `Codex did not open another pull request: ${open} of the bot's pull requests are open, the most \`fix.max_open_prs\` allows. Merge or close some first.`);
+      return { outcome: "open-pr-limit" };
+    }
+  }
+  await report(gh, job, target.reportOn, `Codex is drafting a change for ${target.describe}…`);
+
+  const jobId = jobIdForKey(ctx.key);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
+  let worktree: Worktree | null = null;
+  try {
+    await ctx.setPhase("workspace");
+    const { token } = await mintInstallationToken(gh);
+    const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: job.repo.fullName, cloneUrl: job.repo.cloneUrl, token, want: [target.baseSha] });
+    worktree = await addWorktree({ mirrorPath: mirror, sha: target.baseSha, dir: jobDir.repo });
+
+    const verifyCommand = config.fix.verify_command;
+    let verify: VerifyOutcome | null = null;
+    if (verifyCommand) {
+      await ctx.setPhase("verify-before");
+      const before = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
+      verify = { command: verifyCommand, before, after: null };
+      await resetWorktree(worktree.path);
+    }
+
+    await ctx.setPhase("agent");
+    const restoreAgentsMd = await useTrustedAgentsMd(mirror, worktree.path, job.repo.defaultBranch, target.baseSha);
+    const timeoutMs = config.agent.timeout_minutes * 60_000;
+    const policy = { allowWorkflows: config.fix.allow_workflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths };
+    const run = await runAgentSession(deps, {
+      cwd: worktree.path,
+      prompt: buildFixPrompt({ repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy }),
+      sandbox: "workspace-write",
+      outputSchema: fixReportJsonSchema(),
+      jobDir: jobDir.dir,
+      model: config.agent.model ?? deps.env.CODEX_MODEL,
+      timeoutMs,
+      signal: ctx.signal,
+    });
+    await restoreAgentsMd();
+    const tokens = agentTokens(run);
+    log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+    const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
+    if (!parsedReport?.ok) {
+      const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
+      await report(gh, job, target.reportOn, `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
+      return { outcome: `agent-failed: ${run.outcome}`, tokens };
+    }
+
+    // The diff in the worktree is the truth, never the agent's message.
+    await ctx.setPhase("verify");
+    const changes = await collectChanges(worktree.path, target.baseSha);
+    const verdict = checkDiffPolicy(changes, policy);
+    if (!verdict.ok) {
+      const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
+      await report(gh, job, target.reportOn, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
+      return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
+    }
+    if (verify && verifyCommand) {
+      const after = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
+      verify.after = after;
+    }
+
+    await ctx.setPhase("publish");
+    const facts = {
+      describe: target.describe,
+      closes: target.closes,
+      changes,
+      commands: run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
+      verify,
+      tokens,
+      durationMs: Date.now() - started,
+      origin: { type: job.origin.type, requested_by: job.requestedBy },
+      baseSha: target.baseSha,
+    };
+    const body = renderFixPullRequestBody(parsedReport.report, facts);
+    return await publishFix(deps, gh, job, target, changes, parsedReport.report.summary, body, tokens);
+  } finally {
+    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
+    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  }
+}
+
+async function publishFix(
+  deps: PipelineDeps,
+  gh: GitHubClient,
+  job: FixJob,
+  target: FixTarget,
+  changes: Awaited<ReturnType<typeof collectChanges>>,
+  title: string,
+  body: string,
+  tokens: { input: number; output: number },
+): Promise<PipelineResult> {
+  const { owner, name: repo } = job.repo;
+  const config = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  const fixConfig = config.ok ? config.config.fix : null;
+  const commitList = toCommitChanges(changes);
+  let commitSha: string;
+  try {
+    ({ commitSha } = await commitChanges(gh, {
+      owner,
+      repo,
+      branch: target.branch,
+      baseSha: target.baseSha,
+      message: `${title}\n\nDrafted by Codex for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`,
+      changes: commitList,
+      expectedHead: target.expectedHead,
+      appSlug: deps.env.APP_SLUG,
+    }));
+  } catch (err) {
+    if (err instanceof BranchMovedError || err instanceof RefusedBranchError) {
+      const why = err instanceof BranchMovedError ? `someone else pushed to \`${target.branch}\`, and the bot never overwrites a person's commits` : err.message;
+      await report(gh, job, target.reportOn, `Codex stopped without pushing: ${safeText(why)}.`);
+      return { outcome: err instanceof BranchMovedError ? "branch-moved" : "branch-refused", tokens };
+    }
+    throw err;
+  }
+
+  let prNumber = target.existingPr;
+  let prUrl = "";
+  let created = false;
+  if (prNumber === null) {
+    const pr = await findOrCreateDraftPullRequest(gh, { owner, repo, head: target.branch, base: target.baseRef, title, body });
+    prNumber = pr.number;
+    prUrl = pr.htmlUrl;
+    created = pr.created;
+    if (fixConfig?.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });
+    if (fixConfig && (fixConfig.reviewers.length || fixConfig.team_reviewers.length)) {
+      await requestReviewers(gh, { owner, repo, number: pr.number, reviewers: fixConfig.reviewers, teamReviewers: fixConfig.team_reviewers });
+    }
+    // The mention asks a reviewing agent to look; once per PR, not on every retry.
+    if (created && fixConfig?.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
+  }
+  const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
+  await report(gh, job, target.reportOn === prNumber && !created ? prNumber : target.reportOn, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);
+  return { outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`, tokens, links: { pr: prUrl || `#${prNumber}`, commit: commitSha } };
+}
