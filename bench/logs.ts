@@ -33,7 +33,7 @@ if (!existsSync(dir)) {
     result.sets[set] = f;
     console.log(
       `${set.padEnd(11)} cases ${f.cases}  success ${(f.success_rate * 100).toFixed(1)} %  recall ${f.mean_recall.toFixed(3)}  ` +
-        `precision ${f.mean_precision.toFixed(3)}  lines mean ${f.mean_lines.toFixed(1)} p95 ${f.p95_lines}`,
+        `precision ${f.mean_precision.toFixed(3)}  lines mean ${f.mean_lines.toFixed(1)} p95 ${f.p95_lines}  (strict success ${(f.strict_success_rate * 100).toFixed(1)} %)`,
     );
     if (flag("--misses")) {
       for (const r of results.filter((x) => x.recall < 1)) {

@@ -8,10 +8,13 @@ export interface SetFigures {
   mean_recall: number;
   mean_precision: number;
   mean_lines: number;
+  /** Success with strict line equality (label edges that are partial log lines count as missed). */
+  strict_success_rate: number;
   p95_lines: number;
 }
 
 export interface CaseResult extends CaseScore {
+  strictRecall: number;
   id: string;
   excerpt: string[];
   label: string[];
@@ -22,7 +25,8 @@ export async function runCase(c: CorpusCase, maxLines?: number): Promise<CaseRes
     maxLines,
     passing: c.passingPath ? openLogFile(c.passingPath) : null,
   });
-  return { id: c.id, excerpt: reduced.lines, label: c.label, ...scoreExcerpt(reduced.lines, c.label) };
+  const strictRecall = scoreExcerpt(reduced.lines, c.label, { edgeTolerant: false }).recall;
+  return { id: c.id, excerpt: reduced.lines, label: c.label, strictRecall, ...scoreExcerpt(reduced.lines, c.label) };
 }
 
 export function summarise(results: CaseResult[]): SetFigures {
@@ -35,6 +39,7 @@ export function summarise(results: CaseResult[]): SetFigures {
     mean_recall: mean((r) => r.recall),
     mean_precision: mean((r) => r.precision),
     mean_lines: mean((r) => r.excerptLines),
+    strict_success_rate: mean((r) => (r.strictRecall === 1 ? 1 : 0)),
     p95_lines: n === 0 ? 0 : sizes[Math.min(n - 1, Math.ceil(0.95 * n) - 1)],
   };
 }

@@ -16,6 +16,14 @@ export function normaliseLine(line: string): string {
   return line.replace(ANSI, "").replace(LEADING_TIMESTAMP, "").trimEnd();
 }
 
+// A LogChunks label is a substring of the log, so its first line may start and its last line may end in the
+// middle of a log line. Strict line equality would count those edges as missed even when the excerpt holds
+// the whole line; `edgeTolerant` (the default) lets the first label line match the end of an excerpt line and
+// the last match the start of one. The strict figure is reported beside it.
+export interface ScoreOptions {
+  edgeTolerant?: boolean;
+}
+
 export interface CaseScore {
   recall: number;
   precision: number;
@@ -23,22 +31,38 @@ export interface CaseScore {
   labelLines: number;
 }
 
-export function scoreExcerpt(excerpt: string[], label: string[]): CaseScore {
+export function scoreExcerpt(excerpt: string[], label: string[], opts: ScoreOptions = {}): CaseScore {
   const want = new Map<string, number>();
-  let labelLines = 0;
-  for (const line of label) {
-    const l = normaliseLine(line);
-    if (l === "") continue;
-    labelLines++;
-    want.set(l, (want.get(l) ?? 0) + 1);
-  }
+  const labelNorm = label.map(normaliseLine).filter((l) => l !== "");
+  const labelLines = labelNorm.length;
+  for (const l of labelNorm) want.set(l, (want.get(l) ?? 0) + 1);
   let tp = 0;
+  const unused: string[] = [];
   for (const line of excerpt) {
     const l = normaliseLine(line);
     const n = want.get(l);
     if (n) {
       tp++;
       want.set(l, n - 1);
+    } else unused.push(l);
+  }
+  if (opts.edgeTolerant !== false && labelLines > 0) {
+    const first = labelNorm[0];
+    const last = labelNorm[labelLines - 1];
+    const take = (ok: (l: string) => boolean): boolean => {
+      const at = unused.findIndex(ok);
+      if (at < 0) return false;
+      unused.splice(at, 1);
+      return true;
+    };
+    if (labelLines === 1) {
+      if (want.get(first) && take((l) => l.includes(first))) tp++;
+    } else {
+      if (want.get(first) && take((l) => l.endsWith(first))) {
+        tp++;
+        want.set(first, (want.get(first) as number) - 1);
+      }
+      if (want.get(last) && take((l) => l.startsWith(last))) tp++;
     }
   }
   return {

@@ -9,6 +9,8 @@ export const enum Kind {
   StepFailed = 2,
   /** Starts a block whose following lines belong to it (stack trace, test failure report, diagnostic). */
   BlockStart = 3,
+  /** A test runner's or linter's closing count of failures ("2 failed, 40 passed", "Found 3 errors"). */
+  Summary = 4,
 }
 
 export interface LineClass {
@@ -18,9 +20,16 @@ export interface LineClass {
 
 const NONE: LineClass = { kind: Kind.None, score: 0 };
 
+// Lines are scanned as latin1 (one char per byte), so a pattern's non-ASCII characters must be written the same
+// way: "✗" becomes the three chars of its UTF-8 bytes. Alternations, never character classes, hold them.
+function l1(re: RegExp): RegExp {
+  return new RegExp(Buffer.from(re.source, "utf8").toString("latin1"), re.flags);
+}
+
 // Cheap gate: a line without any of these substrings is not an error line (checked case-insensitively).
-const GATE =
-  /err|fail|exception|fatal|panic|abort|traceback|exit|denied|not found|cannot|can't|unable|undefined|invalid|missing|expected|assert|warn|timed? ?out|killed|segmentation|✖|✗|×|\*\*\*|^\s*E\s|^\s*\d+\) |^[-_=]{3,}|not ok|unresolved|refused|no such|unknown|incompatible|conflict|mismatch|violation|offense|problem|broken|wrong|could not|couldn't|stack|deprecat|\bat\b|crash/i;
+const GATE = l1(
+  /err|fail|exception|fatal|panic|abort|traceback|exit|denied|not found|cannot|can't|unable|undefined|invalid|missing|expected|assert|warn|timed? ?out|killed|segmentation|✖|✗|×|\*\*\*|^\s*E\s|^\s*\d+\) |^[-_=]{3,}|not ok|unresolved|refused|no such|unknown|incompatible|conflict|mismatch|violation|offense|problem|broken|wrong|could not|couldn't|stack|deprecat|\bat\b|crash/i,
+);
 
 const STEP_FAILED: RegExp[] = [
   /^The command ".*" (?:exited with [1-9]\d*|failed(?: and exited with [1-9]\d*)?(?: \d+ times)?)\.?/,
@@ -51,65 +60,112 @@ const BLOCK_START: RegExp[] = [
   /^\s*(?:not ok|# Failed test)\b/,
   /^\s*\S+ > .* (?:FAILED|FAILURE)\b/,
   /\[FAIL(?:ED)?\]/,
-  /^\s*[✖✗×]/,
+  /^\s*(?:✖|✗|×|❌)/,
   /^\s*(?:Failure|Error):?\s*$/,
-];
+].map(l1);
 
+// Tier 1: a test runner, compiler or build tool saying that something failed, in its own format.
+const DECISIVE: RegExp[] = [
+  /^##\[error\]|^::error\b/,
+  /^--- FAIL: |^FAIL:? |^FAILED:? |^ERROR:? |\bFAILED\b.*::|::\S+ FAILED\b/,
+  /\S:\d+(?::\d+)?:? (?:fatal )?error(?:\[E\d+\])?:|^error(?:\[E\d+\])?: |\berror (?:TS|CS|FS|BC)\d+:|^\S+\(\d+,\d+\): error /,
+  /\bpanicked at\b|^panic: |^Traceback \(most recent call last\)|^Exception in thread |^Unhandled exception/,
+  /\*\*\* FAILED \*\*\*|\*\*\* FAILED test|<<< FAIL(?:URE)?!?|\[FAIL(?:ED)?\]|\bTest Failed\b|^\s*not ok \d/,
+  /^\s*(?:✖|✗|×|❌)\s|^\s*\d+\) \S/,
+  /\bnpm ERR!|\bERR_PNPM_|^error Command failed|\brake aborted!|^make(?:\[\d+\])?: \*\*\*|\bBUILD FAIL(?:ED|URE)\b|^FAILURE: /,
+  /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$|^=+ (?:FAILURES|ERRORS) =+$|^_{3,} .+ _{3,}$/,
+  /^\s*(?:Failure|Error|Failure\/Error):|^\s*(?:Assertion ?Error|AssertionFailedError)\b/,
+  /^CMake Error|^\s*\S+ > .* FAILED$|^E\s{2,}\S|\bDubious, test returned\b|^Failed \d+\/\d+ (?:subtests|test programs)/,
+  /^\S.*\b(?:\w+\.)*\w*(?:Error|Exception)(?::|$)/,
+  /\b(?:command not found|No such file or directory|Permission denied|Segmentation fault|core dumped|Out of memory)\b/,
+].map(l1);
+
+// Tier 2: error wording in free text.
 const STRONG: RegExp[] = [
-  /^##\[error\]/,
-  /^::error\b/,
-  /\b(?:error|fatal error)(?:\[E\d+\]| [A-Z]{1,4}\d{2,5})?:/,
   /\b(?:ERROR|FATAL|FAILURE|FAILED|FAIL)\b/,
-  /\bnpm ERR!|\bERR_PNPM_|\byarn error|\berror Command failed/i,
-  /\b\w*(?:Error|Exception)\b(?::|$| in | at | raised)/,
-  /\bpanicked\b|\bpanic:|^fatal:/,
-  /\bfailed\b|\bfailing\b|\bfailures?\b/i,
-  /\brake aborted|\bmake(?:\[\d+\])?: \*\*\*|\bBuild FAILED|\bBUILD FAILED/,
-  /\bAssertion(?:Error)?\b|\bassert(?:ion)? failed\b|\bexpected\b.*\b(?:got|but|to|received)\b/i,
-  /\b(?:Segmentation fault|core dumped|Killed|Out of memory|OOM|timed out|Timeout|deadline exceeded)\b/i,
-  /\b(?:not found|No such file or directory|command not found|Permission denied|cannot find|could not find|unable to|Could not resolve|unresolved)\b/i,
+  /\b\w*(?:Error|Exception)\b/,
+  /\b(?:error|fatal)\b/i,
+  /\bfail(?:ed|s|ing|ures?)?\b/i,
+  /\bassert(?:ion)?\b|\bexpected\b.*\b(?:got|but|received)\b/i,
+  /\b(?:timed out|timeout|deadline exceeded|not found|cannot find|could not|couldn't|unable to|unresolved)\b/i,
   /\bexit(?:ed)? (?:code|status|with)[ :]*[1-9]/i,
-  /^\s*E\s{2,}\S/,
-  /[✖✗×] /,
-  /^\s*not ok\b/,
-  /\boffen[cs]es? detected\b|\bproblems? \(\d+ errors?/,
 ];
 
+// Tier 3: words that may matter beside a failure.
 const WEAK: RegExp[] = [
-  /\berror|\bwarn(?:ing)?\b|\bdeprecat/i,
+  /\bwarn(?:ing)?\b|\bdeprecat/i,
   /\b(?:cannot|can't|invalid|missing|undefined|unknown|incompatible|conflict|mismatch|refused|denied|broken)\b/i,
 ];
 
 // Wording that contains error words but reports success or nothing wrong.
 const BENIGN =
-  /\b0 (?:errors?|failures?|failed|failing)\b|\b(?:errors?|failures?|failed)[:=]\s*0\b|\bno (?:errors|failures|offenses)\b|-Werror|\berror_reporting|\bErrorProne\b|\bfail-fast\b|\b--?(?:no-)?fail|\bcontinue-on-error\b|\bignore[-_]errors?\b|\bif-no-files-found\b|\bset -e/i;
+  /\b0 (?:errors?|failures?|failed|failing)\b|\b(?:errors?|failures?|failed)[:=]\s*0\b|\bno (?:errors|failures|offenses)\b|-Werror|\berror_reporting|\bErrorProne\b|\bfail-fast\b|\b--?(?:no-)?fail|\bcontinue-on-error\b|\bignore[-_]errors?\b|\bif-no-files-found\b|\bset -e|\bxfail|\bexpected failures?\b/i;
+
+// Application log records ("12:00:01 [info] …", "DEBUG foo: …"): services under test log errors all the time;
+// they matter far less than what the test runner reports.
+const APP_LOG =
+  /^(?:\S+ )?(?:\w{3} +\d+ )?\d\d:\d\d:\d\d(?:[.,]\d+)?\b|^\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d|^\s*(?:\[(?:DEBUG|INFO|TRACE|debug|info|trace)\]|(?:DEBUG|INFO|TRACE)\b)|\blevel=(?:debug|info|warn|error)\b/;
+
+// Closing counts, per toolchain family: pytest, jest/vitest, mocha, go, cargo/nextest, JUnit/Maven/Gradle,
+// RSpec/minitest, PHPUnit, dotnet, mypy/tsc/eslint/rubocop, TAP, generic "N errors".
+const SUMMARY: RegExp[] = [
+  /^=+ .*\d+ (?:failed|errors?).* =+$/,
+  /^(?:Tests|Test Suites|Test Files):\s+.*[1-9]\d* failed/,
+  /^\s*[1-9]\d* (?:failing|failed)/,
+  /test result: FAILED|[1-9]\d* tests? failed|\d+ tests run: .*[1-9]\d* failed/,
+  /Tests run: \d+, Failures: \d+, Errors: \d+.*(?:FAIL|<<<)|^Tests run: \d+, Failures: [1-9]|^Tests run: \d+, Failures: \d+, Errors: [1-9]/,
+  /^\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|assertions?)/,
+  /[1-9]\d* (?:examples?|tests?), [1-9]\d* failures?/,
+  /^(?:FAILURES!|ERRORS!)$|^Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]/,
+  /^\s*(?:Failed|Failed!) +- Failed: +[1-9]|^Total tests: \d+.*Failed: [1-9]/,
+  /^Found [1-9]\d* errors? in \d+ files?|^[1-9]\d* errors? (?:generated|found)|[1-9]\d* problems? \(/,
+  /^✖ [1-9]\d* problems?|^\d+ files? inspected, [1-9]\d* offen[cs]es? detected/,
+  /^FAILED \(.*(?:failures|errors)=[1-9]|^# fail +[1-9]/,
+  /^FAIL\s*$|^FAIL	\S|^BUILD FAILED|^BUILD FAILURE|^\[ERROR\] BUILD FAILURE|^FAILURE: Build failed/,
+  /\.{3,}\s*Failed$|\.{3,}\s*FAILED$/,
+].map(l1);
 
 export function classify(text: string): LineClass {
   if (text.length === 0 || !GATE.test(text)) return NONE;
   for (const re of STEP_FAILED) if (re.test(text)) return { kind: Kind.StepFailed, score: 10 };
-  const benign = BENIGN.test(text);
+  for (const re of SUMMARY) if (re.test(text)) return { kind: Kind.Summary, score: 9 };
   let score = 0;
-  for (const re of STRONG) if (re.test(text)) score += 3;
-  if (score === 0) for (const re of WEAK) if (re.test(text)) score += 1;
+  for (const re of DECISIVE) {
+    if (re.test(text)) {
+      score = 6;
+      break;
+    }
+  }
+  const decisive = score > 0;
+  if (score === 0) for (const re of STRONG) if (re.test(text)) score = Math.min(4, score + 2);
+  if (score === 0) for (const re of WEAK) if (re.test(text)) score = 1;
+  if (score === 0) return NONE;
+  if (BENIGN.test(text)) score = Math.max(0, score - 4);
+  if (!decisive && APP_LOG.test(text)) score = Math.min(score, 1);
+  if (score === 0) return NONE;
   let block = false;
   for (const re of BLOCK_START) {
     if (re.test(text)) {
       block = true;
-      score += 2;
       break;
     }
   }
-  if (benign) score = Math.max(0, score - 4);
-  if (score === 0) return NONE;
-  return { kind: block ? Kind.BlockStart : Kind.Hit, score: Math.min(score, 9) };
+  return { kind: block ? Kind.BlockStart : Kind.Hit, score };
 }
 
-/** Lines that continue the block above them: stack frames, indented detail, diff lines, carets. */
+const QUOTED = l1(/"[^"]*"|'[^']*'|`[^`]*`|‘.*?’/g);
+const PATHLIKE = /\S*[/\\]\S*|\S+\.\w{1,5}\b(?::\d+)*/g;
+
+/** The form of an error line without its particulars: the 200 "Module has no attribute …" lines share one. */
+export function lineShape(text: string): string {
+  return text.replace(QUOTED, "Q").replace(PATHLIKE, "P").replace(/\d+/g, "0").replace(/\s+/g, " ").trim();
+}
+
 export function isContinuation(text: string): boolean {
   if (text.length === 0) return false;
   const c = text.charCodeAt(0);
   if (c === 32 || c === 9) return true; // indented
-  return /^(?:at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= )/.test(text);
+  return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= )/.test(text);
 }
 
 /** Command lines that start a new unit of work in plain logs (Travis echoes `$ cmd`). */

@@ -1,4 +1,4 @@
-import { Kind } from "./patterns.js";
+import { Kind, lineShape } from "./patterns.js";
 import type { LineRecord, StepInfo } from "./line-record.js";
 import type { Collected } from "./collector.js";
 import { compareKey, hashKey } from "./normalise-for-compare.js";
@@ -8,6 +8,8 @@ import { compareKey, hashKey } from "./normalise-for-compare.js";
 
 interface Window {
   priority: number;
+  /** Fill grows this window forwards too (not for "step failed" lines: what follows is another step). */
+  forward: boolean;
   hit: number;
   from: number;
   to: number;
@@ -24,14 +26,21 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
   const failed = steps.filter((s) => s.failed);
   const failedStep = pickFailedStep(failed);
   const windows: Window[] = [];
-  for (const rec of retained.values()) {
-    if (rec.kind === Kind.None) continue;
-    windows.push(windowFor(rec, retained, steps, totalLines, passing));
+  const shapes = new Map<string, number>();
+  const hits = [...retained.values()].filter((r) => r.kind !== Kind.None).sort((a, b) => a.index - b.index);
+  for (const rec of hits) {
+    const w = windowFor(rec, retained, steps, totalLines, passing);
+    // The tenth "error: Module has no attribute …" says little the first did not: later look-alikes fade.
+    const shape = lineShape(rec.text);
+    const seen = shapes.get(shape) ?? 0;
+    shapes.set(shape, seen + 1);
+    if (rec.kind !== Kind.StepFailed) w.priority /= Math.pow(1 + seen, K_DECAY);
+    windows.push(w);
   }
   windows.sort((a, b) => b.priority - a.priority || b.hit - a.hit);
 
   const picker = new Picker(retained, totalLines, maxLines);
-  for (const w of windows.slice(0, 2000)) {
+  for (const w of windows.slice(0, K_NWIN)) {
     if (picker.full) break;
     picker.addWindow(w);
   }
@@ -39,9 +48,26 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
   return { indices: picker.indices, failedStep: failedStep?.name || undefined };
 }
 
+const K = (n: string, d: number) => Number(process.env[n] ?? d);
+const BLOCK_SPAN = K("BS", 30);
+const K_FAILSTEP = K("K_FAILSTEP", 8);
+const K_POS = K("K_POS", 3);
+const K_BEFORE = K("K_BEFORE", 2);
+const K_AFTER = K("K_AFTER", 3);
+const K_SUMMARY = K("K_SUMMARY", 25);
+const K_STEPTAIL = K("K_STEPTAIL", 10);
+const K_NWIN = K("K_NWIN", 8);
+const K_FA = K("K_FA", 2);
+const K_FB = K("K_FB", 1);
+const K_DECAY = K("K_DECAY", 1);
+const K_MINW = K("K_MINW", 0.1);
+const K_WPOW = K("K_WPOW", 1);
+const K_RATE = K("K_RATE", 1);
+const CLEANUP_STEP = /^(?:Post |Post job cleanup|Cleaning up orphan|Stop containers)/;
+
 function pickFailedStep(failed: StepInfo[]): StepInfo | undefined {
   // Post-job cleanup can fail too, but the first failed step is the one that broke the build.
-  return failed.find((s) => !/^(?:Post |Post job cleanup|Cleaning up)/.test(s.name)) ?? failed[0];
+  return failed.find((s) => !CLEANUP_STEP.test(s.name)) ?? failed[0];
 }
 
 function windowFor(
@@ -54,29 +80,36 @@ function windowFor(
   const i = rec.index;
   const step = steps[rec.step];
   let priority = rec.score;
-  let from = i - 2;
-  let to = i + 3;
+  let from = i - K_BEFORE;
+  let to = i + K_AFTER;
   if (rec.kind === Kind.StepFailed) {
     priority = 60;
-    from = Math.max(step.start, i - 20);
+    from = Math.max(step.start, i - K_STEPTAIL);
     to = i;
   } else {
-    if (step.failed && i <= step.failedAt) priority += 8;
+    if (rec.kind === Kind.Summary) {
+      priority = K_SUMMARY;
+      from = i - 1;
+      to = i + 1;
+    }
+    if (step.failed && i <= step.failedAt) priority += K_FAILSTEP;
     if (rec.kind === Kind.BlockStart) {
       // The block runs while lines keep being retained and look like its continuation.
       to = i;
-      while (to - i < 30 && retained.has(to + 1)) to++;
+      while (to - i < BLOCK_SPAN && retained.has(to + 1)) to++;
     }
     if (passing && passing.has(hashKey(compareKey(rec.text)))) priority *= 0.25;
+    // Cleanup steps run after the failure and often dump service logs full of unrelated errors.
+    if (CLEANUP_STEP.test(step.name)) priority *= 0.3;
   }
-  priority += 3 * (i / Math.max(1, total));
-  return { priority, hit: i, from: Math.max(0, from), to };
+  priority += K_POS * (i / Math.max(1, total));
+  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed };
 }
 
 class Picker {
   readonly indices: number[] = [];
   private cost = 0;
-  private order: number[] = [];
+  private order: Window[] = [];
 
   constructor(
     private readonly retained: Map<number, LineRecord>,
@@ -92,30 +125,47 @@ class Picker {
 
   addWindow(w: Window): void {
     if (!this.tryAdd(w.hit)) return;
-    this.order.push(w.hit);
+    this.order.push(w);
     for (let k = w.hit + 1; k <= w.to; k++) if (!this.tryAdd(k)) break;
     for (let k = w.hit - 1; k >= w.from; k--) if (!this.tryAdd(k)) break;
   }
 
-  /** Grows every chosen run, most important first, two lines after for each line before. */
+  /** Grows the chosen runs, the most telling ones faster, two lines after for each line before. */
   fill(): void {
-    let grew = true;
-    while (grew && !this.full) {
-      grew = false;
-      for (const anchor of this.order) {
-        for (let t = 0; t < 2; t++) {
-          const hi = this.runAround(anchor)[1];
-          if (this.tryAdd(hi + 1 + this.repeatsOf(hi))) grew = true;
+    if (this.order.length === 0) {
+      // Nothing telling was found: show the end of the log.
+      for (let k = this.total - 1; k >= 0 && !this.full; k--) this.tryAdd(k);
+      return;
+    }
+    const top = Math.max(...this.order.map((w) => w.priority), 1e-9);
+    const credit = this.order.map(() => 0);
+    const stuck = this.order.map(() => false);
+    let active = this.order.length;
+    while (active > 0 && !this.full) {
+      for (let n = 0; n < this.order.length; n++) {
+        if (stuck[n]) continue;
+        const w = this.order[n];
+        credit[n] += Math.max(K_MINW, Math.pow(w.priority / top, K_WPOW)) * K_RATE;
+        while (credit[n] >= 1 && !stuck[n]) {
+          credit[n] -= 1;
+          let any = false;
+          for (let t = 0; w.forward && t < K_FA; t++) {
+            const hi = this.runAround(w.hit)[1];
+            if (this.tryAdd(hi + 1 + this.repeatsOf(hi))) any = true;
+          }
+          for (let t = 0; t < K_FB; t++) if (this.tryAdd(this.runAround(w.hit)[0] - 1)) any = true;
+          if (!any) {
+            stuck[n] = true;
+            active--;
+          }
+          if (this.full) return;
         }
-        if (this.tryAdd(this.runAround(anchor)[0] - 1)) grew = true;
-        if (this.full) return;
-      }
-      if (this.order.length === 0) {
-        // Nothing telling was found: show the end of the log.
-        for (let k = this.total - 1; k >= 0 && !this.full; k--) this.tryAdd(k);
-        return;
       }
     }
+  }
+
+  private canAdd(k: number): boolean {
+    return k >= 0 && k < this.total && this.retained.has(k) && this.find(k) < 0;
   }
 
   private repeatsOf(k: number): number {
