@@ -1,6 +1,8 @@
 import type { ApplicationFunction, Probot } from "probot";
 import type { HandlerDeps } from "./handlers/deps.js";
 import { onCheckRunCompleted } from "./handlers/check-run.js";
+import { onIssueLabeled } from "./handlers/issues-labeled.js";
+import { onPullRequestReviewSubmitted } from "./handlers/pull-request-review.js";
 import { onWorkflowRunCompleted } from "./handlers/workflow-run.js";
 import { healthHandler } from "./web/health.js";
 
@@ -8,6 +10,8 @@ import { healthHandler } from "./web/health.js";
 export function registerWebhookHandlers(app: Probot, deps: HandlerDeps): void {
   app.on("workflow_run.completed", onWorkflowRunCompleted(deps));
   app.on("check_run.completed", onCheckRunCompleted(deps));
+  app.on("issues.labeled", onIssueLabeled(deps));
+  app.on("pull_request_review.submitted", onPullRequestReviewSubmitted(deps));
 }
 
 /** The Probot app run by the server: webhook handlers plus our HTTP routes. */

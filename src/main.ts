@@ -50,6 +50,7 @@ export async function start(): Promise<void> {
       env,
       log,
       db,
+      queue,
       github: (installationId) => probot.auth(installationId),
       keyProxy,
       webBaseUrl: webBaseUrl(process.env),

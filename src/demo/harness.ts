@@ -90,6 +90,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     env,
     log,
     db,
+    queue,
     github: (installationId) => probot.auth(installationId),
     keyProxy,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),

@@ -68,7 +68,8 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     locations: z.array(z.object({ path: z.string(), line: z.number().int().nullable(), message: z.string() })),
   }),
   // An issue labelled for the bot.
-  z.object({ type: z.literal("issue"), issueNumber: z.number().int() }),
+  // The label that was added; the job checks it against the configured label (the handler has no config).
+  z.object({ type: z.literal("issue"), issueNumber: z.number().int(), label: z.string().optional() }),
   // A `/codex …` comment on an issue or a PR.
   z.object({
     type: z.literal("command"),
@@ -83,6 +84,8 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     prNumber: z.number().int(),
     branch: z.string(),
     round: z.number().int().min(1),
+    reviewId: z.number().int(),
+    /** The review's own text; its line comments are read when the job runs. */
     feedback: z.string(),
   }),
 ]);

@@ -3,12 +3,15 @@ import type { KeyProxy } from "../agent/key-proxy.js";
 import type { AppEnv } from "../config/env.js";
 import type { GitHubClient } from "../github/client.js";
 import type { Database } from "../jobs/db.js";
+import type { JobQueue } from "../jobs/queue.js";
 
 /** What every pipeline needs from the process around it; built once in main.ts, faked nowhere. */
 export interface PipelineDeps {
   env: AppEnv;
   log: Logger;
   db: Database;
+  /** Pipelines enqueue follow-up jobs (a fix after a triage). */
+  queue: JobQueue;
   /** An Octokit authenticated as the installation; minted per job so tokens are always fresh. */
   github(installationId: number): Promise<GitHubClient>;
   keyProxy: KeyProxy;

@@ -2,6 +2,7 @@ import type { GitHubClient } from "../github/client.js";
 import { botBranchName, getBranchHead } from "../github/branches.js";
 import { getIssue } from "../github/issues.js";
 import { getPullRequest, type PullRequestInfo } from "../github/pulls.js";
+import { listReviewComments } from "../github/reviews.js";
 import type { FixJob } from "../jobs/types.js";
 
 /** Where a fix starts, where it goes, and what it is about. */
@@ -84,6 +85,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
     if (!isSameRepo(pr, fullName) || pr.headRef !== origin.branch || !pr.headRef.startsWith(BOT_PREFIX)) {
       return { ok: false, reason: "review follow-ups only run on the bot's own pull requests", reportOn: pr.number };
     }
+    const comments = await listReviewComments(gh, { owner, repo, pullNumber: pr.number, reviewId: origin.reviewId });
     return {
       ok: true,
       target: {
@@ -94,7 +96,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
         expectedHead: undefined,
         reportOn: pr.number,
         task: `Address the review feedback on this pull request (round ${origin.round}).`,
-        context: [{ label: "Review feedback", text: origin.feedback }],
+        context: [{ label: "Review feedback", text: [origin.feedback, ...comments.map((c) => `${c.path}${c.line ? `:${c.line}` : ""}: ${c.body}`)].filter(Boolean).join("\n\n") }],
         closes: null,
         describe: `review round ${origin.round} on #${pr.number}`,
       },

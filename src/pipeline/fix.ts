@@ -20,6 +20,7 @@ import { ensureMirror } from "../workspace/mirror.js";
 import { checkDiffPolicy } from "../workspace/policy.js";
 import { resetWorktree } from "../workspace/reset.js";
 import { addWorktree, type Worktree } from "../workspace/worktree.js";
+import { authorizeRequester } from "./authorize.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
 import { useTrustedAgentsMd } from "./fix-agents-md.js";
@@ -54,6 +55,12 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     return { outcome: "invalid-config" };
   }
   const config = parsed.config;
+  if (job.origin.type === "issue" && job.origin.label !== undefined && job.origin.label !== config.commands.label) {
+    return { outcome: "skipped: not the configured label" };
+  }
+  if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, resolved.ok ? resolved.target.reportOn : resolved.reportOn))) {
+    return { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` };
+  }
   if (!resolved.ok) {
     await report(gh, job, resolved.reportOn, `Codex did not draft a fix: ${resolved.reason}.`);
     return { outcome: `refused: ${resolved.reason}` };

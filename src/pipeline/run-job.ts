@@ -1,6 +1,7 @@
-import { TriageJobSchema } from "../jobs/types.js";
+import { FixJobSchema, TriageJobSchema } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import type { PipelineDeps } from "./deps.js";
+import { runFix } from "./fix.js";
 import { runTriage, type PipelineResult } from "./triage.js";
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
@@ -10,5 +11,6 @@ export function pipelineHandlers(deps: PipelineDeps) {
       const job = TriageJobSchema.parse(data);
       return runTriage(deps, job, ctx);
     },
+    fix: async (data: unknown, ctx: JobContext): Promise<PipelineResult> => runFix(deps, FixJobSchema.parse(data), ctx),
   };
 }

@@ -16,6 +16,7 @@ import type { JobContext } from "../jobs/worker.js";
 import { createJobDir, removeJobDir } from "../workspace/job-dir.js";
 import { ensureMirror } from "../workspace/mirror.js";
 import { addWorktree } from "../workspace/worktree.js";
+import { maybeEnqueueAutofix } from "./autofix.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
 import { isSafeRepoPath, safeText } from "./format.js";
@@ -168,6 +169,10 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
         body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2),
       });
       links[`pr${pr.number}`] = comment.htmlUrl;
+    }
+    if (report?.ok) {
+      const prRefs = prs.map((pr) => ({ number: pr.number, sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase() }));
+      if (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs)) links.fix = "queued";
     }
     const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
     return { outcome, tokens, links };

@@ -1,0 +1,51 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { enqueueOnce } from "../jobs/enqueue.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import type { FixJob } from "../jobs/types.js";
+import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
+import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+const PayloadSchema = z.object({
+  action: z.literal("labeled"),
+  installation: InstallationSchema,
+  repository: RepositorySchema,
+  sender: SenderSchema,
+  label: z.object({ name: z.string() }),
+  issue: z.object({ number: z.number().int(), state: z.string(), pull_request: z.unknown().optional() }),
+});
+
+/**
+ * issues.labeled: a fix job for the issue. The handler has no config, so the job checks the label against
+ * `commands.label` and the labeller's permission before doing anything; other labels end as a quiet skip.
+ */
+export function onIssueLabeled(deps: HandlerDeps) {
+  return async (context: Context<"issues.labeled">): Promise<void> => {
+    const parsed = PayloadSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "issues.labeled payload not understood; ignored");
+      return;
+    }
+    const { issue, label, repository, installation, sender } = parsed.data;
+    if (issue.state !== "open" || issue.pull_request !== undefined) return;
+    if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
+    await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "labeled", repo: repository.full_name });
+    // One fix per labelling: a redelivery carries the same GUID.
+    const key = `fix:${repository.full_name.toLowerCase()}#${issue.number}:label:${context.id}`;
+    const job: FixJob = {
+      kind: "fix",
+      key,
+      installationId: installation.id,
+      deliveryId: context.id,
+      repo: toRepoRef(repository),
+      requestedBy: sender.login,
+      origin: { type: "issue", issueNumber: issue.number, label: label.name },
+    };
+    await enqueueOnce(
+      deps.db,
+      deps.queue,
+      { key, kind: "fix", repo: repository.full_name, data: job, meta: { issue: issue.number, label: label.name } },
+      { expireInSeconds: JOB_ATTEMPT_SECONDS },
+    );
+  };
+}

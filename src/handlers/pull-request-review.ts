@@ -1,0 +1,60 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { enqueueOnce } from "../jobs/enqueue.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import { countRecentJobs } from "../jobs/records.js";
+import type { FixJob } from "../jobs/types.js";
+import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
+import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+const PayloadSchema = z.object({
+  action: z.literal("submitted"),
+  installation: InstallationSchema,
+  repository: RepositorySchema,
+  sender: SenderSchema,
+  review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable() }),
+  pull_request: z.object({
+    number: z.number().int(),
+    state: z.string(),
+    head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  }),
+});
+
+// A review that asks for changes, or comments, on one of the bot's own PRs starts a follow-up round on the
+// same branch. The round number comes from the job records; the job itself enforces the configured limit
+// and the reviewer's permission.
+export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
+  return async (context: Context<"pull_request_review.submitted">): Promise<void> => {
+    const parsed = PayloadSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "pull_request_review payload not understood; ignored");
+      return;
+    }
+    const { review, pull_request: pr, repository, installation, sender } = parsed.data;
+    const state = review.state.toLowerCase();
+    if (state !== "changes_requested" && state !== "commented") return;
+    if (pr.state !== "open" || !pr.head.ref.startsWith("codex/") || pr.head.repo?.full_name !== repository.full_name) return;
+    if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
+    // A `/codex …` review comment is a command, handled as one; plain reviews are feedback.
+    if ((review.body ?? "").trimStart().startsWith("/")) return;
+
+    await recordDelivery(deps.db, { guid: context.id, event: "pull_request_review", action: "submitted", repo: repository.full_name });
+    const previous = await countRecentJobs(deps.db, { repo: repository.full_name, branch: pr.head.ref, kind: "fix", sinceMs: 0 });
+    const key = `fix:${repository.full_name.toLowerCase()}#${pr.number}:review:${review.id}`;
+    const job: FixJob = {
+      kind: "fix",
+      key,
+      installationId: installation.id,
+      deliveryId: context.id,
+      repo: toRepoRef(repository),
+      requestedBy: sender.login,
+      origin: { type: "review", prNumber: pr.number, branch: pr.head.ref, round: previous + 1, reviewId: review.id, feedback: review.body ?? "" },
+    };
+    await enqueueOnce(
+      deps.db,
+      deps.queue,
+      { key, kind: "fix", repo: repository.full_name, data: job, meta: { branch: pr.head.ref, pr: pr.number } },
+      { expireInSeconds: JOB_ATTEMPT_SECONDS },
+    );
+  };
+}
