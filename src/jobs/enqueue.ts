@@ -15,6 +15,21 @@ const JobSchema = z.object({
 
 export type NewJob = z.input<typeof JobSchema>;
 
+const SerialKeySchema = z
+  .string()
+  .min(1, "serialKey is empty")
+  .max(300, "serialKey is longer than 300 characters")
+  .optional();
+
+export type EnqueueOptions = Omit<SendOptions, "id"> & {
+  /**
+   * Jobs with the same serial key (e.g. "owner/repo#12": one issue or PR) run one at a time, in the
+   * order they were enqueued, across all worker processes; a second command while one runs waits
+   * behind it. Stored as the record's `target` (see findActiveJobs). Waiting does not spend retries.
+   */
+  serialKey?: string;
+};
+
 /**
  * Enqueues a job AT MOST ONCE per key, ever. A redelivered webhook, a re-sent event, or the same CI
  * failure reported through check_run, check_suite and workflow_run all map to one key, and the
@@ -27,16 +42,18 @@ export async function enqueueOnce(
   db: Database,
   queue: JobQueue,
   job: NewJob,
-  sendOpts: Omit<SendOptions, "id"> = {},
+  opts: EnqueueOptions = {},
 ): Promise<{ enqueued: boolean; id: string }> {
   const j = JobSchema.parse(job);
   assertKind(j.kind);
+  const { serialKey: rawSerialKey, ...sendOpts } = opts;
+  const serialKey = SerialKeySchema.parse(rawSerialKey);
   const id = jobIdForKey(j.key);
   const { rows } = await db.query(
-    `INSERT INTO ${SCHEMA}.job_records (id, key, kind, repo, status, data, meta)
-     VALUES ($1, $2, $3, $4, 'queued', $5::jsonb, $6::jsonb)
+    `INSERT INTO ${SCHEMA}.job_records (id, key, kind, repo, status, data, meta, target)
+     VALUES ($1, $2, $3, $4, 'queued', $5::jsonb, $6::jsonb, $7)
      ON CONFLICT DO NOTHING RETURNING id`,
-    [id, j.key, j.kind, j.repo, JSON.stringify(j.data), JSON.stringify(j.meta ?? {})],
+    [id, j.key, j.kind, j.repo, JSON.stringify(j.data), JSON.stringify(j.meta ?? {}), serialKey ?? null],
   );
   if (rows.length === 0) return { enqueued: false, id };
   const envelope: JobEnvelope = { key: j.key, kind: j.kind, data: j.data };

@@ -42,6 +42,22 @@ const STATEMENTS = [
   `CREATE INDEX IF NOT EXISTS job_records_repo_kind_created ON ${SCHEMA}.job_records (repo, kind, created_at)`,
   `CREATE INDEX IF NOT EXISTS job_records_created ON ${SCHEMA}.job_records (created_at)`,
   `CREATE INDEX IF NOT EXISTS job_records_status ON ${SCHEMA}.job_records (status)`,
+  // Cancellation: a running job is cancelled by a request in its record, which the worker running it
+  // polls (that worker may be another process); a queued job is cancelled at once.
+  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz`,
+  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_reason text`,
+  // Serial execution per target (an issue or PR, "owner/repo#12"): jobs with the same target run one at
+  // a time in arrival order. seq is the arrival order: created_at is the transaction's start time and
+  // can tie, and a sequence of our own (rather than bigserial) keeps ADD COLUMN IF NOT EXISTS idempotent.
+  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS target text`,
+  `CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.job_records_seq`,
+  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS seq bigint DEFAULT nextval('${SCHEMA}.job_records_seq')`,
+  // The guarantee behind "one at a time": two workers (in two processes) that both try to start a job
+  // of one target cannot both commit status = 'running'; the second gets a unique violation.
+  `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_target ON ${SCHEMA}.job_records (target)
+     WHERE status = 'running' AND target IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
+     WHERE status IN ('queued', 'running') AND target IS NOT NULL`,
 ];
 
 export async function runMigrations(db: Database): Promise<void> {

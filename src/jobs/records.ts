@@ -31,6 +31,13 @@ export interface JobRecord {
   links: Record<string, string>;
   data: unknown;
   meta: Record<string, unknown>;
+  // Optional in the type so that records built by hand (fixtures) need not list them; records read
+  // from the database always carry them.
+  /** The serial key ("owner/repo#12") the job runs one-at-a-time under; null when it has none. */
+  target?: string | null;
+  /** Set when a cancel was asked for (the job may still be stopping). */
+  cancelRequestedAt?: string | null;
+  cancelReason?: string | null;
 }
 
 export type JobRecordPatch = Partial<
@@ -74,8 +81,9 @@ const COLUMNS: Record<Exclude<keyof JobRecordPatch, "tokens">, string> = {
   meta: "meta",
 };
 
-const SELECT = `SELECT id, key, kind, repo, status, phase, attempts, created_at, started_at, finished_at, duration_ms,
-  input_tokens, output_tokens, outcome, error, links, data, meta FROM ${SCHEMA}.job_records`;
+export const SELECT_JOB_RECORDS = `SELECT id, key, kind, repo, status, phase, attempts, created_at, started_at, finished_at, duration_ms,
+  input_tokens, output_tokens, outcome, error, links, data, meta, target, cancel_requested_at, cancel_reason
+  FROM ${SCHEMA}.job_records`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
@@ -106,11 +114,14 @@ export function rowToJobRecord(row: Row): JobRecord {
     links: (json(row.links) ?? {}) as Record<string, string>,
     data: json(row.data),
     meta: (json(row.meta) ?? {}) as Record<string, unknown>,
+    target: row.target ?? null,
+    cancelRequestedAt: iso(row.cancel_requested_at),
+    cancelReason: row.cancel_reason ?? null,
   };
 }
 
 export async function getJobRecord(db: Database, key: string): Promise<JobRecord | null> {
-  const { rows } = await db.query(`${SELECT} WHERE key = $1`, [key]);
+  const { rows } = await db.query(`${SELECT_JOB_RECORDS} WHERE key = $1`, [key]);
   return rows.length ? rowToJobRecord(rows[0]) : null;
 }
 
@@ -127,7 +138,7 @@ export async function listJobRecords(
 ): Promise<JobRecord[]> {
   const o = ListSchema.parse(opts);
   const { rows } = await db.query(
-    `${SELECT} WHERE ($1::text IS NULL OR repo = $1) AND ($2::text IS NULL OR status = $2)
+    `${SELECT_JOB_RECORDS} WHERE ($1::text IS NULL OR repo = $1) AND ($2::text IS NULL OR status = $2)
      ORDER BY created_at DESC, id LIMIT $3`,
     [o.repo ?? null, o.status ?? null, o.limit],
   );

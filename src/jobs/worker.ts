@@ -2,6 +2,10 @@ import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { redactSecrets } from "../logs/redact.js";
 import type { Database } from "./db.js";
+import { cancelBossJob, deferBossJob } from "./boss-job-state.js";
+import { watchForCancels } from "./cancel-watch.js";
+import { isJobCancelled, type JobCancelledError } from "./cancelled-error.js";
+import { claimJobRecord } from "./claim-record.js";
 import { JobEnvelopeSchema } from "./envelope.js";
 import { silentLog, type JobsLog } from "./log.js";
 import { SCHEMA } from "./migrations.js";
@@ -13,9 +17,17 @@ export interface JobContext {
   /** 1 for the first attempt. */
   attempt: number;
   isLastAttempt: boolean;
-  /** Aborted when the attempt runs out of time or the worker stops: kill child processes then. */
+  /**
+   * Aborted when the attempt runs out of time, the worker stops, or someone cancels the job: kill child
+   * processes then. On a cancel, `signal.reason` is a JobCancelledError.
+   */
   signal: AbortSignal;
   setPhase(phase: string): Promise<void>;
+  /**
+   * Whether the job was cancelled (`/codex stop`, label removed), as opposed to timed out or stopped:
+   * a cancelled job ends as `cancelled` whatever the handler does next, and is never retried.
+   */
+  cancelled(): boolean;
 }
 
 export interface JobResult {
@@ -38,6 +50,14 @@ export interface WorkerOptions {
   /** Jobs of each kind run at the same time in this process. */
   concurrency?: number;
   log?: JobsLog;
+  /** How often the records of running jobs are checked for a cancel request (ms); 1000 by default. */
+  cancelPollMs?: number;
+  /**
+   * How long a job whose serial key is busy waits before it is fetched again (seconds); 1 by default.
+   * Not less than 1: pg-boss completes a fetched job after the handler without awaiting it, and that
+   * late no-op must not meet the same job fetched again.
+   */
+  serialWaitSeconds?: number;
 }
 
 const ResultSchema = z
@@ -74,7 +94,14 @@ export async function startWorker(
   const log = opts.log ?? silentLog;
   const concurrency = opts.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("startWorker: concurrency must be an integer >= 1");
+  const cancelPollMs = opts.cancelPollMs ?? 1000;
+  if (!Number.isFinite(cancelPollMs) || cancelPollMs < 50) throw new Error("startWorker: cancelPollMs must be a number >= 50");
+  const serialWaitSeconds = opts.serialWaitSeconds ?? 1;
+  if (!Number.isFinite(serialWaitSeconds) || serialWaitSeconds < 1) {
+    throw new Error("startWorker: serialWaitSeconds must be a number >= 1");
+  }
   const boss = queue.boss;
+  const cancels = watchForCancels(db, cancelPollMs, log);
   const running = new Set<AbortController>();
   const settled = new Set<Promise<unknown>>();
   let stopping = false;
@@ -91,17 +118,47 @@ export async function startWorker(
     const isLastAttempt = job.retryCount >= job.retryLimit;
     const started = Date.now();
     const jobLog = { key: envelope.key, kind, attempt };
-    await updateJobRecord(db, envelope.key, {
-      status: "running",
-      attempts: attempt,
-      phase: null,
-      startedAt: new Date(started).toISOString(),
-      finishedAt: null,
-      durationMs: null,
-    });
+    const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString());
+    if (claim === "waiting") {
+      // Another job of the same issue/PR runs (or an older one waits): back in line, same attempt.
+      // Returning normally matters: a throw would make pg-boss fail (and retry) the job.
+      const deferred = await deferBossJob(db, kind, job.id, serialWaitSeconds);
+      log.info({ ...jobLog, deferred }, "job waits for its target");
+      return { waiting: true };
+    }
+    if (claim === "cancelled") {
+      await markRecordCancelled(envelope.key);
+      await cancelBossJob(db, kind, job.id);
+      log.info(jobLog, "job cancelled before it started");
+      return { cancelled: true };
+    }
     log.info(jobLog, "job started");
     const controller = new AbortController();
     running.add(controller);
+    cancels.add(envelope.key, controller);
+    const cancelReason = (): JobCancelledError | null =>
+      controller.signal.aborted && isJobCancelled(controller.signal.reason) ? controller.signal.reason : null;
+    // A cancelled attempt is over for good: recorded `cancelled` and handed back to pg-boss as done,
+    // so it is neither retried nor dead-lettered (and onGiveUp never hears of it).
+    const recordCancelled = async (reason: JobCancelledError, result?: z.infer<typeof ResultSchema>) => {
+      const finished = Date.now();
+      await updateJobRecord(
+        db,
+        envelope.key,
+        {
+          status: "cancelled",
+          finishedAt: new Date(finished).toISOString(),
+          durationMs: finished - started,
+          outcome: "cancelled",
+          error: errorText(reason),
+          ...(result?.tokens ? { tokens: result.tokens } : {}),
+          ...(result?.links ? { links: result.links } : {}),
+        },
+        { onlyAttempt: attempt },
+      ).catch((e: unknown) => log.error({ ...jobLog, err: errorText(e) }, "job record update failed"));
+      log.info({ ...jobLog, reason: reason.reason, ms: finished - started }, "job cancelled");
+      return { cancelled: true };
+    };
     // pg-boss gives up on the attempt after expireInSeconds; tell the handler so it stops its processes.
     // (Postgres's EXTRACT answers a numeric, which arrives as a string such as "1.000000".)
     const expireSeconds = Number(job.expireInSeconds);
@@ -117,9 +174,13 @@ export async function startWorker(
       setPhase: async (phase) => {
         await updateJobRecord(db, envelope.key, { phase }, { onlyAttempt: attempt });
       },
+      cancelled: () => cancelReason() !== null,
     };
     try {
-      const result = ResultSchema.parse(await handler(envelope.data, ctx));
+      const raw = await handler(envelope.data, ctx);
+      const cancelled = cancelReason();
+      if (cancelled) return await recordCancelled(cancelled, ResultSchema.safeParse(raw).data);
+      const result = ResultSchema.parse(raw);
       const finished = Date.now();
       await updateJobRecord(
         db,
@@ -138,6 +199,9 @@ export async function startWorker(
       log.info({ ...jobLog, outcome: result?.outcome, ms: finished - started }, "job succeeded");
       return result ?? {};
     } catch (err) {
+      // Whatever the handler threw after a cancel (a killed process, the reason itself), it was cancelled.
+      const cancelled = cancelReason();
+      if (cancelled) return await recordCancelled(cancelled);
       const error = errorText(err);
       const finished = Date.now();
       // Before the last attempt the job goes back to waiting for its retry; after it, it has failed.
@@ -154,7 +218,20 @@ export async function startWorker(
     } finally {
       clearTimeout(timer);
       running.delete(controller);
+      cancels.remove(envelope.key);
     }
+  };
+
+  // The job was cancelled between its enqueue and this fetch (cancelJob already wrote that), or while
+  // an attempt ran in a worker that died: the record says `cancelled` and nothing runs.
+  const markRecordCancelled = async (key: string) => {
+    await db.query(
+      `UPDATE ${SCHEMA}.job_records SET status = 'cancelled', outcome = 'cancelled',
+         error = COALESCE(error, 'the job was cancelled: ' || COALESCE(cancel_reason, 'cancelled on request')),
+         finished_at = COALESCE(finished_at, now())
+       WHERE key = $1 AND status <> 'cancelled'`,
+      [key],
+    );
   };
 
   // A dead-lettered job: the last attempt failed (handler error) or expired (dead or hung worker).
@@ -163,6 +240,16 @@ export async function startWorker(
   const giveUp = async (job: PgBoss.JobWithMetadata<unknown>) => {
     const envelope = JobEnvelopeSchema.parse(job.data);
     const error = deadLetterError(job.output);
+    // A job cancelled while its worker died is dead-lettered like any other; it was still a cancel.
+    const cancelled = await db.query(
+      `SELECT 1 FROM ${SCHEMA}.job_records WHERE key = $1 AND cancel_requested_at IS NOT NULL`,
+      [envelope.key],
+    );
+    if (cancelled.rows.length > 0) {
+      await markRecordCancelled(envelope.key);
+      log.info({ key: envelope.key }, "cancelled job not given up");
+      return;
+    }
     const { rows } = await db.query<{ error: string | null; gave_up_at: unknown }>(
       `UPDATE ${SCHEMA}.job_records SET
          gave_up_at = now(),
@@ -210,6 +297,7 @@ export async function startWorker(
       if (stopping) return;
       stopping = true;
       for (const id of workerIds) await boss.offWork({ id });
+      cancels.stop();
       // A stopping worker abandons its jobs: each counts as a failed attempt and is retried elsewhere.
       for (const c of running) c.abort(new Error("the worker is stopping"));
       await Promise.allSettled([...settled]);
