@@ -1,8 +1,11 @@
+import { getJobRecord } from "../jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
-import { startHarness } from "./harness.js";
+import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
+import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
+import type { Script } from "./scripted-model.js";
 
-export const DEMO_SCENARIOS = ["ci-failure"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -13,34 +16,68 @@ export interface DemoResult {
   text: string;
 }
 
-/** The offline rehearsal: a failing CI run is triaged end to end, with nothing from outside. */
+interface Scenario {
+  intro: string;
+  script: Script;
+  /** Sets the world up, delivers the webhook, returns the job key and a clean-up. */
+  run(h: Harness): Promise<{ key: string; cleanup(): Promise<void> }>;
+}
+
+const SCENARIOS: Record<DemoScenario, Scenario> = {
+  "ci-failure": {
+    intro: "a pull request's CI run failed; Codex explains it",
+    script: ciFailureScript(),
+    async run(h) {
+      const setup = await setupCiFailure(h);
+      await h.deliver("workflow_run", setup.payload);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+  "issue-fix": {
+    intro: "an issue got the codex label; Codex drafts the fix as a draft PR",
+    script: issueFixScript(),
+    async run(h) {
+      const setup = await setupIssueFix(h);
+      await h.deliver("issues", setup.payload, setup.deliveryId);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+};
+
+/** The offline rehearsal: one scenario end to end, with nothing from outside. */
 export async function runDemo(opts: { scenario: DemoScenario; logLevel?: string }): Promise<DemoResult> {
-  const harness = await startHarness({ script: ciFailureScript(), logLevel: opts.logLevel });
+  const scenario = SCENARIOS[opts.scenario];
+  const harness = await startHarness({ script: scenario.script, logLevel: opts.logLevel });
   try {
-    const setup = await setupCiFailure(harness);
+    const { key, cleanup } = await scenario.run(harness);
     try {
-      await harness.deliver("workflow_run", setup.payload);
-      const record = await harness.waitForJob(setup.key, 120_000);
+      await harness.waitForJob(key, 120_000);
+      const record = await getJobRecord(harness.db, key);
       const github = harness.standIn.snapshot();
-      const text = describe(github, record.status, record.outcome, record.error);
-      return { ok: record.status === "succeeded" && github.comments.length > 0, github, text };
+      const header = `Scenario ${opts.scenario}: ${scenario.intro}. The job ${record?.status}${record?.outcome ? ` (${record.outcome})` : ""}${record?.error ? `: ${record.error}` : ""}.`;
+      return { ok: record?.status === "succeeded", github, text: describe(header, github) };
     } finally {
-      await setup.remote.cleanup();
+      await cleanup();
     }
   } finally {
     await harness.close();
   }
 }
 
-function describe(github: StandInSnapshot, status: string, outcome: string | null, error: string | null): string {
-  const out: string[] = [];
-  out.push(`Scenario ci-failure: a pull request's CI run failed; the job ${status}${outcome ? ` (${outcome})` : ""}${error ? `: ${error}` : ""}.`, "");
-  for (const c of github.comments as { issue_url?: string; body?: string }[]) {
-    const number = String(c.issue_url ?? "").split("/").pop();
-    out.push(`── Comment on #${number} ──────────────────────────────────────────`, String(c.body ?? ""), "");
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function describe(header: string, github: StandInSnapshot): string {
+  const out: string[] = [header, ""];
+  const rule = (title: string) => `── ${title} ${"─".repeat(Math.max(4, 70 - title.length))}`;
+  for (const pr of github.pullRequests as AnyJson[]) {
+    out.push(rule(`Pull request #${pr.number}${pr.draft ? " (draft)" : ""}: ${pr.title}`));
+    out.push(`${pr.head?.ref} → ${pr.base?.ref} · labels: ${(pr.labels ?? []).map((l: AnyJson) => l.name).join(", ") || "none"} · reviewers: ${(pr.requested_reviewers ?? []).map((r: AnyJson) => r.login).join(", ") || "none"}`, "", String(pr.body ?? ""), "");
   }
-  for (const r of github.checkRuns as { name?: string; conclusion?: string; output?: { title?: string; summary?: string; annotations_count?: number } }[]) {
-    out.push(`── Check run "${r.name}" (${r.conclusion}) ─────────────────────────`);
+  for (const c of github.comments as AnyJson[]) {
+    out.push(rule(`Comment on #${String(c.issue_url ?? "").split("/").pop()} by ${c.user?.login}`), String(c.body ?? ""), "");
+  }
+  for (const r of github.checkRuns as AnyJson[]) {
+    out.push(rule(`Check run "${r.name}" (${r.conclusion})`));
     out.push(`Title: ${r.output?.title ?? ""}`, `Annotations: ${r.output?.annotations_count ?? 0}`, "", String(r.output?.summary ?? ""), "");
   }
   return out.join("\n");

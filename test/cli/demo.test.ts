@@ -1,0 +1,49 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli.js";
+
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on("data", (c: Buffer) => out.push(c));
+  stderr.on("data", (c: Buffer) => err.push(c));
+  const code = await main(args, { stdout, stderr });
+  return { code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+}
+
+describe("codex-dispatch demo", () => {
+  it("--scenario issue-fix --json prints one draft PR on a codex/ branch that says Fixes #N with the hand-off block", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "issue-fix", "--json"]);
+    expect(code).toBe(0);
+    const github = JSON.parse(stdout) as AnyJson;
+    expect(Object.keys(github).sort()).toEqual(["branches", "checkRuns", "comments", "commits", "issues", "pullRequests", "reactions"]);
+    expect(github.pullRequests).toHaveLength(1);
+    const [pr] = github.pullRequests;
+    expect(pr.draft).toBe(true);
+    expect(pr.head.ref).toMatch(/^codex\//);
+    expect(pr.body).toMatch(/Fixes #\d+/);
+    expect(pr.body).toContain("```json");
+    expect((github.branches as AnyJson[]).map((b) => b.name)).toContain(pr.head.ref);
+  }, 120_000);
+
+  it("--scenario ci-failure prints the comment and the check run for people", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "ci-failure"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Comment on #");
+    expect(stdout).toContain('Check run "Codex triage" (neutral)');
+    expect(stdout).toContain("Root cause");
+  }, 120_000);
+
+  it("refuses an unknown scenario and an unknown command with a clear message", async () => {
+    const bad = await runCli(["demo", "--scenario", "nope"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown scenario "nope"');
+    const unknown = await runCli(["frobnicate"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+  });
+});
