@@ -66,7 +66,7 @@ const BLOCK_START: RegExp[] = [
 
 // Tier 1: a test runner, compiler or build tool saying that something failed, in its own format.
 const DECISIVE: RegExp[] = [
-  /^##\[error\]|^::error\b/,
+  /^##\[error\]|^::error\b|^fatal: |^FATAL: |^Fatal error: /,
   /^--- FAIL: |^FAIL:? |^FAILED:? |^ERROR:? |\bFAILED\b.*::|::\S+ FAILED\b/,
   /\S:\d+(?::\d+)?:? (?:fatal )?error(?:\[E\d+\])?:|^error(?:\[E\d+\])?: |\berror (?:TS|CS|FS|BC)\d+:|^\S+\(\d+,\d+\): error /,
   /\bpanicked at\b|^panic: |^Traceback \(most recent call last\)|^Exception in thread |^Unhandled exception/,
@@ -109,16 +109,16 @@ const APP_LOG =
 // Closing counts, per toolchain family: pytest, jest/vitest, mocha, go, cargo/nextest, JUnit/Maven/Gradle,
 // RSpec/minitest, PHPUnit, dotnet, mypy/tsc/eslint/rubocop, TAP, generic "N errors".
 const SUMMARY: RegExp[] = [
-  /^=+ .*\d+ (?:failed|errors?).* =+$/,
-  /^(?:Tests|Test Suites|Test Files):\s+.*[1-9]\d* failed/,
-  /^\s*[1-9]\d* (?:failing|failed)/,
-  /test result: FAILED|[1-9]\d* tests? failed|\d+ tests run: .*[1-9]\d* failed/,
-  /Tests run: \d+, Failures: \d+, Errors: \d+.*(?:FAIL|<<<)|^Tests run: \d+, Failures: [1-9]|^Tests run: \d+, Failures: \d+, Errors: [1-9]/,
+  /^=+ .*\b\d+ (?:failed|errors?)\b.* =+$/,
+  /^(?:Tests|Test Suites|Test Files):\s+.*\b[1-9]\d* failed\b/,
+  /^\s*[1-9]\d* (?:failing|failed)\b/,
+  /\btest result: FAILED\b|\b[1-9]\d* tests? failed\b|\b\d+ tests run: .*\b[1-9]\d* failed/,
+  /\bTests run: \d+, Failures: \d+, Errors: \d+.*(?:FAIL|<<<)|^Tests run: \d+, Failures: [1-9]|^Tests run: \d+, Failures: \d+, Errors: [1-9]/,
   /^\d+ (?:examples?|tests?|runs?), \d+ (?:failures?|assertions?)/,
-  /[1-9]\d* (?:examples?|tests?), [1-9]\d* failures?/,
+  /\b[1-9]\d* (?:examples?|tests?), [1-9]\d* failures?\b/,
   /^(?:FAILURES!|ERRORS!)$|^Tests: \d+, Assertions: \d+, (?:Failures|Errors): [1-9]/,
   /^\s*(?:Failed|Failed!) +- Failed: +[1-9]|^Total tests: \d+.*Failed: [1-9]/,
-  /^Found [1-9]\d* errors? in \d+ files?|^[1-9]\d* errors? (?:generated|found)|[1-9]\d* problems? \(/,
+  /^Found [1-9]\d* errors? in \d+ files?|^[1-9]\d* errors? (?:generated|found)|\b[1-9]\d* problems? \(/,
   /^✖ [1-9]\d* problems?|^\d+ files? inspected, [1-9]\d* offen[cs]es? detected/,
   /^FAILED \(.*(?:failures|errors)=[1-9]|^# fail +[1-9]/,
   /^FAIL\s*$|^FAIL	\S|^BUILD FAILED|^BUILD FAILURE|^\[ERROR\] BUILD FAILURE|^FAILURE: Build failed/,
@@ -158,7 +158,13 @@ const PATHLIKE = /\S*[/\\]\S*|\S+\.\w{1,5}\b(?::\d+)*/g;
 
 /** The form of an error line without its particulars: the 200 "Module has no attribute …" lines share one. */
 export function lineShape(text: string): string {
-  return text.replace(QUOTED, "Q").replace(PATHLIKE, "P").replace(/\d+/g, "0").replace(/\s+/g, " ").trim();
+  return text
+    .replace(QUOTED, "Q")
+    .replace(PATHLIKE, "P")
+    .replace(/\d+/g, "0")
+    .replace(/([_=*#~.-])\1{2,}/g, "$1$1$1")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 export function isContinuation(text: string): boolean {

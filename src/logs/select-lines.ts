@@ -10,6 +10,7 @@ interface Window {
   priority: number;
   /** Fill grows this window forwards too (not for "step failed" lines: what follows is another step). */
   forward: boolean;
+  step: number;
   hit: number;
   from: number;
   to: number;
@@ -28,8 +29,16 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
   const windows: Window[] = [];
   const shapes = new Map<string, number>();
   const hits = [...retained.values()].filter((r) => r.kind !== Kind.None).sort((a, b) => a.index - b.index);
+  const firstInStep = new Set<number>();
   for (const rec of hits) {
     const w = windowFor(rec, retained, steps, totalLines, passing);
+    // The first decisive report in a failed step is most often the cause; what follows is often fallout.
+    if (steps[rec.step].failed && rec.score >= 6 && rec.kind !== Kind.StepFailed && rec.kind !== Kind.Summary) {
+      if (!firstInStep.has(rec.step)) {
+        firstInStep.add(rec.step);
+        w.priority += K_FIRST;
+      }
+    }
     // The tenth "error: Module has no attribute …" says little the first did not: later look-alikes fade.
     const shape = lineShape(rec.text);
     const seen = shapes.get(shape) ?? 0;
@@ -44,7 +53,8 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
     if (picker.full) break;
     picker.addWindow(w);
   }
-  picker.fill();
+  picker.fill(true);
+  picker.fill(false);
   return { indices: picker.indices, failedStep: failedStep?.name || undefined };
 }
 
@@ -60,6 +70,7 @@ const K_NWIN = K("K_NWIN", 8);
 const K_FA = K("K_FA", 2);
 const K_FB = K("K_FB", 1);
 const K_DECAY = K("K_DECAY", 1);
+const K_FIRST = K("K_FIRST", 2);
 const K_MINW = K("K_MINW", 0.1);
 const K_WPOW = K("K_WPOW", 1);
 const K_RATE = K("K_RATE", 1);
@@ -103,7 +114,7 @@ function windowFor(
     if (CLEANUP_STEP.test(step.name)) priority *= 0.3;
   }
   priority += K_POS * (i / Math.max(1, total));
-  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed };
+  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed, step: rec.step };
 }
 
 class Picker {
@@ -131,7 +142,7 @@ class Picker {
   }
 
   /** Grows the chosen runs, the most telling ones faster, two lines after for each line before. */
-  fill(): void {
+  fill(sameStep: boolean): void {
     if (this.order.length === 0) {
       // Nothing telling was found: show the end of the log.
       for (let k = this.total - 1; k >= 0 && !this.full; k--) this.tryAdd(k);
@@ -149,11 +160,12 @@ class Picker {
         while (credit[n] >= 1 && !stuck[n]) {
           credit[n] -= 1;
           let any = false;
+          // Growth stays inside the anchor's step: the next step's output explains nothing about this one.
           for (let t = 0; w.forward && t < K_FA; t++) {
             const hi = this.runAround(w.hit)[1];
-            if (this.tryAdd(hi + 1 + this.repeatsOf(hi))) any = true;
+            if (this.tryAdd(hi + 1 + this.repeatsOf(hi), sameStep ? w.step : -1)) any = true;
           }
-          for (let t = 0; t < K_FB; t++) if (this.tryAdd(this.runAround(w.hit)[0] - 1)) any = true;
+          for (let t = 0; t < K_FB; t++) if (this.tryAdd(this.runAround(w.hit)[0] - 1, sameStep ? w.step : -1)) any = true;
           if (!any) {
             stuck[n] = true;
             active--;
@@ -206,8 +218,9 @@ class Picker {
     return b !== a + 1 || (a >= 0 && this.repeatsOf(a) > 0) ? 1 : 0;
   }
 
-  private tryAdd(k: number): boolean {
-    if (k < 0 || k >= this.total || !this.retained.has(k)) return false;
+  private tryAdd(k: number, step = -1): boolean {
+    const rec = k >= 0 && k < this.total ? this.retained.get(k) : undefined;
+    if (!rec || (step >= 0 && rec.step !== step)) return false;
     const pos = this.find(k);
     if (pos >= 0) return true;
     const at = -pos - 1;
