@@ -8,7 +8,7 @@ import { addGitRoutes } from "./github-standin/routes-git.js";
 import { addIssueRoutes, createComment } from "./github-standin/routes-issues.js";
 import { addPullRoutes, createPullRequest, type PullSpec } from "./github-standin/routes-pulls.js";
 import { addRepoRoutes } from "./github-standin/routes-repos.js";
-import { createStandInServer, type RecordedRequest } from "./github-standin/server.js";
+import { createStandInServer, type InjectedFault, type RecordedRequest } from "./github-standin/server.js";
 import { createState, nextId, nextIssueNumber, userOf, type Json, type RepoRecord, type StandInState } from "./github-standin/state.js";
 
 export type { StandInState, RecordedRequest };
@@ -65,6 +65,8 @@ export interface GitHubStandIn {
   addCheckRun(repoFullName: string, run: { name: string; headSha: string; conclusion: string; title?: string; summary?: string; text?: string; detailsUrl?: string; annotations?: Json[]; appSlug?: string }): Json & { id: number };
   setPermission(repoFullName: string, user: string, permission: "admin" | "write" | "read" | "none"): void;
   snapshot(): StandInSnapshot;
+  /** Makes the next `times` requests of `method` on a matching API path fail with `status` (for fault tests). */
+  failNext(method: string, path: RegExp, status?: number, times?: number): void;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   };
 
   const requests: RecordedRequest[] = [];
-  const server = createStandInServer(core, router, serveBlob, requests);
+  const faults: InjectedFault[] = [];
+  const server = createStandInServer(core, router, serveBlob, requests, faults);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
@@ -264,6 +267,10 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         },
         { id: 77, slug, name: slug },
       ) as Json & { id: number };
+    },
+
+    failNext(method, path, status = 500, times = 1) {
+      faults.push({ method: method.toUpperCase(), path, status, times });
     },
 
     setPermission(repoFullName, user, permission) {

@@ -2,6 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { StandInCore } from "./core.js";
 import { HttpError, type Reply, type Router } from "./http-kit.js";
 
+/** A fault a test asks for: the next `times` requests matching answer `status` instead. */
+export interface InjectedFault {
+  method: string;
+  path: RegExp;
+  status: number;
+  times: number;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -41,6 +49,7 @@ export function createStandInServer(
   router: Router,
   serveBlob: (token: string) => Reply,
   requests: RecordedRequest[],
+  faults: InjectedFault[] = [],
 ): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://stand-in");
@@ -55,6 +64,11 @@ export function createStandInServer(
         return serveBlob(url.pathname.slice("/_blobs/".length));
       }
       const path = url.pathname.replace(/^\/api\/v3(?=\/|$)/, "") || "/";
+      const fault = faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+      if (fault) {
+        fault.times -= 1;
+        return { status: fault.status, body: { message: `stand-in: injected ${fault.status}` } };
+      }
       const found = router.match(method, path);
       if (!found) return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
       if (!req.headers.authorization) return { status: 401, body: { message: "Requires authentication" } };
