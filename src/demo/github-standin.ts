@@ -7,6 +7,7 @@ import { addCheckRoutes, createCheckRun } from "./github-standin/routes-checks.j
 import { addGitRoutes } from "./github-standin/routes-git.js";
 import { addIssueRoutes, createComment } from "./github-standin/routes-issues.js";
 import { addPullRoutes, createPullRequest, type PullSpec } from "./github-standin/routes-pulls.js";
+import { addReviewRoutes, createReview, type ReviewSpec } from "./github-standin/routes-reviews.js";
 import { addRepoRoutes } from "./github-standin/routes-repos.js";
 import { createStandInServer, type InjectedFault, type RecordedRequest } from "./github-standin/server.js";
 import { createState, nextId, nextIssueNumber, userOf, type Json, type RepoRecord, type StandInState } from "./github-standin/state.js";
@@ -65,6 +66,8 @@ export interface GitHubStandIn {
   addCheckRun(repoFullName: string, run: { name: string; headSha: string; conclusion: string; title?: string; summary?: string; text?: string; detailsUrl?: string; annotations?: Json[]; appSlug?: string }): Json & { id: number };
   setPermission(repoFullName: string, user: string, permission: "admin" | "write" | "read" | "none"): void;
   snapshot(): StandInSnapshot;
+  /** A person's review of a pull request, with line comments. */
+  addReview(repoFullName: string, prNumber: number, review: Omit<ReviewSpec, "user"> & { user: string }): Json & { id: number };
   /** Makes the next `times` requests of `method` on a matching API path fail with `status` (for fault tests). */
   failNext(method: string, path: RegExp, status?: number, times?: number): void;
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   addCheckRoutes(router, core);
   addIssueRoutes(router, core);
   addPullRoutes(router, core);
+  addReviewRoutes(router, core);
   addGitRoutes(router, core);
 
   // A signed log URL works once; an "expired" one answers 403 like Azure blob storage does.
@@ -267,6 +271,10 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         },
         { id: 77, slug, name: slug },
       ) as Json & { id: number };
+    },
+
+    addReview(repoFullName, prNumber, { user, ...review }) {
+      return createReview(core, repo(repoFullName), prNumber, { ...review, user: userOf(user) });
     },
 
     failNext(method, path, status = 500, times = 1) {

@@ -31,6 +31,7 @@ export interface StandInState {
   pullRequests: (Json & { id: number; number: number; state: string; head: Json & { ref: string; sha: string }; base: Json & { ref: string } })[];
   issues: (Json & { id: number; number: number; labels: Json[] })[];
   reactions: (Json & { id: number; content: string; subject_url: string })[];
+  reviews: (Json & { id: number; pull_number: number; comments: Json[] })[];
   commits: (Json & { sha: string })[];
   workflowRuns: (Json & { id: number; workflow_id: number; head_branch: string | null; conclusion: string | null })[];
   jobs: (Json & { id: number; run_id: number; run_attempt: number; name: string })[];
@@ -67,6 +68,7 @@ export function createState(readBranches: () => Json[]): StandInState {
     pullRequests: [],
     issues: [],
     reactions: [],
+    reviews: [],
     commits: [],
     workflowRuns: [],
     jobs: [],
