@@ -4,7 +4,6 @@ import { runSandboxedCommand } from "../agent/sandbox-command.js";
 import { parseRepoConfig } from "../config/repo-config.js";
 import { countOpenBotPullRequests } from "../github/bot-pull-count.js";
 import type { GitHubClient } from "../github/client.js";
-import { upsertStickyComment } from "../github/comments.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../github/fix-pull-request.js";
 import { BranchMovedError, commitChanges, RefusedBranchError } from "../github/git-commit.js";
 import { mintInstallationToken } from "../github/installation-token.js";
@@ -21,6 +20,7 @@ import { checkDiffPolicy } from "../workspace/policy.js";
 import { resetWorktree } from "../workspace/reset.js";
 import { addWorktree, type Worktree } from "../workspace/worktree.js";
 import { authorizeRequester } from "./authorize.js";
+import { Conversation } from "./conversation.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
 import { useTrustedAgentsMd } from "./fix-agents-md.js";
@@ -31,16 +31,6 @@ import type { PipelineResult } from "./triage.js";
 
 const VERIFY_TIMEOUT_MS = 10 * 60_000;
 
-export function fixMarker(key: string): string {
-  return `<!-- codex-dispatch:fix:${jobIdForKey(key)} -->`;
-}
-
-/** One comment per fix job where it was asked for, edited as the job goes. */
-async function report(gh: GitHubClient, job: FixJob, issueNumber: number | null, text: string): Promise<void> {
-  if (issueNumber === null) return;
-  await upsertStickyComment(gh, { owner: job.repo.owner, repo: job.repo.name, issueNumber, marker: fixMarker(job.key), body: text });
-}
-
 export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): Promise<PipelineResult> {
   const started = Date.now();
   const { owner, name: repo } = job.repo;
@@ -50,8 +40,17 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   await ctx.setPhase("config");
   const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
   const resolved = await resolveFixTarget(gh, job);
+  const talk = new Conversation({
+    gh,
+    repo: job.repo,
+    issueNumber: resolved.ok ? resolved.target.reportOn : resolved.reportOn,
+    jobKey: job.key,
+    commentId: job.origin.type === "command" ? job.origin.commentId : undefined,
+    reactOnIssue: job.origin.type === "issue",
+    onError: (err) => log.warn({ err }, "progress update failed"),
+  });
   if (!parsed.ok) {
-    await report(gh, job, resolved.ok ? resolved.target.reportOn : resolved.reportOn, `Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${safeText(e)}`).join("\n")}`);
+    await talk.say(`Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${safeText(e)}`).join("\n")}`);
     return { outcome: "invalid-config" };
   }
   const config = parsed.config;
@@ -61,23 +60,23 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, resolved.ok ? resolved.target.reportOn : resolved.reportOn))) {
     return { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` };
   }
+  if (job.requestedBy) await talk.acknowledge();
   if (!resolved.ok) {
-    await report(gh, job, resolved.reportOn, `Codex did not draft a fix: ${resolved.reason}.`);
+    await talk.finish(false, `Codex did not draft a fix: ${resolved.reason}.`);
     return { outcome: `refused: ${resolved.reason}` };
   }
   const target = resolved.target;
   if (job.origin.type === "review" && job.origin.round > config.fix.max_review_rounds) {
-    await report(gh, job, target.reportOn, `Codex stops here: this pull request has had ${config.fix.max_review_rounds} review rounds, the most \`fix.max_review_rounds\` allows. A person takes it from here.`);
+    await talk.finish(false, `Codex stops here: this pull request has had ${config.fix.max_review_rounds} review rounds, the most \`fix.max_review_rounds\` allows. A person takes it from here.`);
     return { outcome: "review-rounds-spent" };
   }
   if (target.existingPr === null) {
     const open = await countOpenBotPullRequests(gh, { owner, repo, branchPrefix: "codex/" });
     if (open >= config.fix.max_open_prs) {
-      await report(gh, job, target.reportOn, `Codex did not open another pull request: ${open} of the bot's pull requests are open, the most \`fix.max_open_prs\` allows. Merge or close some first.`);
+      await talk.finish(false, `Codex did not open another pull request: ${open} of the bot's pull requests are open, the most \`fix.max_open_prs\` allows. Merge or close some first.`);
       return { outcome: "open-pr-limit" };
     }
   }
-  await report(gh, job, target.reportOn, `Codex is drafting a change for ${target.describe}…`);
 
   const jobId = jobIdForKey(ctx.key);
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
@@ -98,6 +97,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     }
 
     await ctx.setPhase("agent");
+    await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
     const restoreAgentsMd = await useTrustedAgentsMd(mirror, worktree.path, job.repo.defaultBranch, target.baseSha);
     const timeoutMs = config.agent.timeout_minutes * 60_000;
     const policy = { allowWorkflows: config.fix.allow_workflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths };
@@ -110,6 +110,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       model: config.agent.model ?? deps.env.CODEX_MODEL,
       timeoutMs,
       signal: ctx.signal,
+      onEvent: talk.onEvent,
     });
     await restoreAgentsMd();
     const tokens = agentTokens(run);
@@ -117,7 +118,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
     if (!parsedReport?.ok) {
       const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
-      await report(gh, job, target.reportOn, `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
+      await talk.finish(false, run.outcome === "cancelled" ? "Stopped: the job was cancelled, and its workspace removed." : `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
       return { outcome: `agent-failed: ${run.outcome}`, tokens };
     }
 
@@ -127,7 +128,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     const verdict = checkDiffPolicy(changes, policy);
     if (!verdict.ok) {
       const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
-      await report(gh, job, target.reportOn, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
+      await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
       return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
     }
     if (verify && verifyCommand) {
@@ -148,7 +149,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       baseSha: target.baseSha,
     };
     const body = renderFixPullRequestBody(parsedReport.report, facts);
-    return await publishFix(deps, gh, job, target, changes, parsedReport.report.summary, body, tokens);
+    return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
     await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
@@ -160,6 +161,7 @@ async function publishFix(
   gh: GitHubClient,
   job: FixJob,
   target: FixTarget,
+  talk: Conversation,
   changes: Awaited<ReturnType<typeof collectChanges>>,
   title: string,
   body: string,
@@ -184,7 +186,7 @@ async function publishFix(
   } catch (err) {
     if (err instanceof BranchMovedError || err instanceof RefusedBranchError) {
       const why = err instanceof BranchMovedError ? `someone else pushed to \`${target.branch}\`, and the bot never overwrites a person's commits` : err.message;
-      await report(gh, job, target.reportOn, `Codex stopped without pushing: ${safeText(why)}.`);
+      await talk.finish(false, `Codex stopped without pushing: ${safeText(why)}.`);
       return { outcome: err instanceof BranchMovedError ? "branch-moved" : "branch-refused", tokens };
     }
     throw err;
@@ -206,6 +208,6 @@ async function publishFix(
     if (created && fixConfig?.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
   }
   const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
-  await report(gh, job, target.reportOn === prNumber && !created ? prNumber : target.reportOn, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);
+  await talk.finish(true, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);
   return { outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`, tokens, links: { pr: prUrl || `#${prNumber}`, commit: commitSha } };
 }
