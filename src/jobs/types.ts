@@ -103,5 +103,22 @@ export const FixJobSchema = z.object({
 export type FixJob = z.infer<typeof FixJobSchema>;
 export type FixOrigin = FixJob["origin"];
 
-export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema } as const;
+// `/codex explain …` and `/codex review`: read-only answers on an issue or a PR. The command job has
+// already checked the requester's permission and acknowledged the comment when it enqueues these.
+export const AskJobSchema = z.object({
+  kind: z.enum(["explain", "review"]),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  requestedBy: z.string(),
+  issueNumber: z.number().int(),
+  isPullRequest: z.boolean(),
+  commentId: z.number().int(),
+  /** The text after the command word (the question for explain; optional focus for review). */
+  question: z.string(),
+});
+export type AskJob = z.infer<typeof AskJobSchema>;
+
+export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema, explain: AskJobSchema, review: AskJobSchema } as const;
 export type JobKind = keyof typeof JOB_KINDS;
