@@ -1,11 +1,12 @@
 import { getJobRecord } from "../jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
+import { setupCommandDemo } from "./scenarios/command.js";
 import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
 import type { Script } from "./scripted-model.js";
 
-export const DEMO_SCENARIOS = ["ci-failure", "issue-fix"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -42,6 +43,16 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
       return { key: setup.key, cleanup: () => setup.remote.cleanup() };
     },
   },
+  command: {
+    intro: "a maintainer commented `/codex fix` on an issue; the bot acknowledges with 👀 and reports in one sticky comment",
+    script: issueFixScript(),
+    async run(h) {
+      const { command, fixKey, cleanup } = await setupCommandDemo(h);
+      await h.deliver("issue_comment", command.payload);
+      await h.waitForJob(command.key, 60_000);
+      return { key: fixKey, cleanup };
+    },
+  },
 };
 
 /** The offline rehearsal: one scenario end to end, with nothing from outside. */
@@ -73,6 +84,8 @@ function describe(header: string, github: StandInSnapshot): string {
     out.push(rule(`Pull request #${pr.number}${pr.draft ? " (draft)" : ""}: ${pr.title}`));
     out.push(`${pr.head?.ref} → ${pr.base?.ref} · labels: ${(pr.labels ?? []).map((l: AnyJson) => l.name).join(", ") || "none"} · reviewers: ${(pr.requested_reviewers ?? []).map((r: AnyJson) => r.login).join(", ") || "none"}`, "", String(pr.body ?? ""), "");
   }
+  for (const r of github.reactions as AnyJson[]) out.push(`Reaction ${r.content} on ${String(r.subject_url ?? "").split("/repos/").pop()}`);
+  if ((github.reactions as AnyJson[]).length) out.push("");
   for (const c of github.comments as AnyJson[]) {
     out.push(rule(`Comment on #${String(c.issue_url ?? "").split("/").pop()} by ${c.user?.login}`), String(c.body ?? ""), "");
   }

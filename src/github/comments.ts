@@ -34,6 +34,7 @@ export type ReactionContent = z.infer<typeof ReactionContent>;
 const ReactionParams = z.union([
   z.object({ ...Repo, commentId: z.number().int().positive(), content: ReactionContent }),
   z.object({ ...Repo, issueNumber: z.number().int().positive(), content: ReactionContent }),
+  z.object({ ...Repo, reviewCommentId: z.number().int().positive(), content: ReactionContent }),
 ]);
 
 /** Reacts to a comment (e.g. 👀 on a `/codex` command as an acknowledgement) or to an issue/PR itself. */
@@ -41,10 +42,19 @@ export async function addReaction(
   gh: GitHubClient,
   params:
     | { owner: string; repo: string; commentId: number; content: ReactionContent }
-    | { owner: string; repo: string; issueNumber: number; content: ReactionContent },
+    | { owner: string; repo: string; issueNumber: number; content: ReactionContent }
+    | { owner: string; repo: string; reviewCommentId: number; content: ReactionContent },
 ): Promise<{ id: number }> {
   const p = ReactionParams.parse(params);
   const { owner, repo, content } = p;
+  if ("reviewCommentId" in p) {
+    // A comment on a line of a pull request's diff lives under pulls/comments, not issues/comments.
+    const route = `POST /repos/${owner}/${repo}/pulls/comments/${p.reviewCommentId}/reactions`;
+    const response = await callGitHub(route, () =>
+      gh.request("POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions", { owner, repo, comment_id: p.reviewCommentId, content }),
+    );
+    return { id: z.object({ id: z.number() }).parse(response.data).id };
+  }
   if ("commentId" in p) {
     const route = `POST /repos/${owner}/${repo}/issues/comments/${p.commentId}/reactions`;
     const response = await callGitHub(route, () =>

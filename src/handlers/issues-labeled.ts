@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { enqueueOnce } from "../jobs/enqueue.js";
 import { recordDelivery } from "../jobs/ledger.js";
-import type { FixJob } from "../jobs/types.js";
+import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
 import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
@@ -45,7 +45,7 @@ export function onIssueLabeled(deps: HandlerDeps) {
       deps.db,
       deps.queue,
       { key, kind: "fix", repo: repository.full_name, data: job, meta: { issue: issue.number, label: label.name } },
-      { expireInSeconds: JOB_ATTEMPT_SECONDS },
+      { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: targetKey(repository.full_name, issue.number) },
     );
   };
 }

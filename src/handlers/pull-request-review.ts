@@ -3,7 +3,7 @@ import { z } from "zod";
 import { enqueueOnce } from "../jobs/enqueue.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { countRecentJobs } from "../jobs/records.js";
-import type { FixJob } from "../jobs/types.js";
+import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
 import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
@@ -54,7 +54,7 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
       deps.db,
       deps.queue,
       { key, kind: "fix", repo: repository.full_name, data: job, meta: { branch: pr.head.ref, pr: pr.number } },
-      { expireInSeconds: JOB_ATTEMPT_SECONDS },
+      { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: targetKey(repository.full_name, pr.number) },
     );
   };
 }

@@ -120,5 +120,28 @@ export const AskJobSchema = z.object({
 });
 export type AskJob = z.infer<typeof AskJobSchema>;
 
-export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema, explain: AskJobSchema, review: AskJobSchema } as const;
+// A comment that may be a `/codex` command. The handler has no config (the prefix is configurable), so
+// the job parses it, checks the commenter's permission, acknowledges it and dispatches the work.
+export const CommandJobSchema = z.object({
+  kind: z.literal("command"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  sender: z.object({ login: z.string(), type: z.string() }),
+  issueNumber: z.number().int(),
+  isPullRequest: z.boolean(),
+  commentId: z.number().int(),
+  /** Where the comment was made: review comments get their reactions through another endpoint. */
+  commentKind: z.enum(["issue", "review"]),
+  body: z.string(),
+});
+export type CommandJob = z.infer<typeof CommandJobSchema>;
+
+/** The serial key of an issue or PR: its jobs run one at a time, in arrival order. */
+export function targetKey(repoFullName: string, number: number): string {
+  return `${repoFullName.toLowerCase()}#${number}`;
+}
+
+export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema, explain: AskJobSchema, review: AskJobSchema, command: CommandJobSchema } as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -13,6 +13,8 @@ export interface ConversationOptions {
   jobKey: string;
   /** The comment that asked (a `/codex` command): it gets the 👀, 🚀 and 😕 reactions. */
   commentId?: number;
+  /** "review" for a comment on a line of a PR's diff (its reactions live elsewhere). */
+  commentKind?: "issue" | "review";
   /** For a labelled issue: react on the issue itself. */
   reactOnIssue?: boolean;
   onError?: (err: unknown) => void;
@@ -39,7 +41,9 @@ export class Conversation {
   private async react(content: "eyes" | "rocket" | "confused"): Promise<void> {
     const { gh, repo } = this.o;
     try {
-      if (this.o.commentId !== undefined) await addReaction(gh, { owner: repo.owner, repo: repo.name, commentId: this.o.commentId, content });
+      if (this.o.commentId !== undefined && this.o.commentKind === "review") {
+        await addReaction(gh, { owner: repo.owner, repo: repo.name, reviewCommentId: this.o.commentId, content });
+      } else if (this.o.commentId !== undefined) await addReaction(gh, { owner: repo.owner, repo: repo.name, commentId: this.o.commentId, content });
       else if (this.o.reactOnIssue && this.o.issueNumber !== null) await addReaction(gh, { owner: repo.owner, repo: repo.name, issueNumber: this.o.issueNumber, content });
     } catch (err) {
       // A reaction is a courtesy: never fail the job over it.

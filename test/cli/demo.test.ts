@@ -38,6 +38,16 @@ describe("codex-dispatch demo", () => {
     expect(stdout).toContain("Root cause");
   }, 120_000);
 
+  it("--scenario command --json shows the 👀 reaction and one sticky comment", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "command", "--json"]);
+    expect(code).toBe(0);
+    const github = JSON.parse(stdout) as AnyJson;
+    expect((github.reactions as AnyJson[]).map((r) => r.content)).toEqual(expect.arrayContaining(["eyes", "rocket"]));
+    const fromBot = (github.comments as AnyJson[]).filter((c) => c.user.type === "Bot" && !String(c.body).startsWith("@"));
+    expect(fromBot).toHaveLength(1);
+    expect(fromBot[0].body).toContain("<!-- codex-dispatch:work:");
+  }, 120_000);
+
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {
     const bad = await runCli(["demo", "--scenario", "nope"]);
     expect(bad.code).toBe(2);

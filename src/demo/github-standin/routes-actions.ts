@@ -72,4 +72,17 @@ export function addActionsRoutes(router: Router, core: StandInCore): void {
     const { page, headers } = paginate(ctx, runs);
     return { status: 200, body: { total_count: runs.length, workflow_runs: page }, headers };
   });
+
+  router.add("GET", "/repos/:owner/:repo/actions/runs", (ctx) => {
+    const record = repoOf(core, ctx);
+    const headSha = ctx.query.get("head_sha");
+    const status = ctx.query.get("status");
+    const runs = state.workflowRuns
+      .filter(inRepo(record.fullName))
+      .filter((r) => !headSha || r.head_sha === headSha)
+      .filter((r) => !status || r.conclusion === status || r.status === status)
+      .sort((a, b) => b.id - a.id);
+    const { page, headers } = paginate(ctx, runs);
+    return { status: 200, body: { total_count: runs.length, workflow_runs: page }, headers };
+  });
 }

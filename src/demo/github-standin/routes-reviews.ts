@@ -24,17 +24,20 @@ export function createReview(core: StandInCore, record: RepoRecord, prNumber: nu
     state: spec.state,
     body: spec.body ?? "",
     submitted_at: now,
-    comments: (spec.comments ?? []).map((c) => ({
-      id: nextId(core.state),
-      pull_request_review_id: id,
-      path: c.path,
-      line: c.line,
-      original_line: c.line,
-      body: c.body,
-      user: spec.user,
-      url: `${repoApi(core, record)}/pulls/comments/${id}`,
-      created_at: now,
-    })),
+    comments: (spec.comments ?? []).map((c) => {
+      const commentId = nextId(core.state);
+      return {
+        id: commentId,
+        pull_request_review_id: id,
+        path: c.path,
+        line: c.line,
+        original_line: c.line,
+        body: c.body,
+        user: spec.user,
+        url: `${repoApi(core, record)}/pulls/comments/${commentId}`,
+        created_at: now,
+      };
+    }),
   };
   core.state.reviews.push(review);
   return review;
@@ -54,6 +57,23 @@ export function addReviewRoutes(router: Router, core: StandInCore): void {
     if (!review) throw new HttpError(404, "Not Found");
     const { page, headers } = paginate(ctx, review.comments as Json[]);
     return { status: 200, body: page, headers };
+  });
+
+  router.add("POST", "/repos/:owner/:repo/pulls/comments/:id/reactions", (ctx) => {
+    const record = repoOf(core, ctx);
+    const id = numberParam(ctx, "id");
+    const comment = core.state.reviews
+      .filter((r) => inRepo(record.fullName)(r))
+      .flatMap((r) => r.comments)
+      .find((c) => c.id === id);
+    if (!comment) throw new HttpError(404, "Not Found");
+    const content = field(ctx.body, "content", isString, true) as string;
+    const subjectUrl = String(comment.url);
+    const existing = core.state.reactions.find((r) => r.subject_url === subjectUrl && r.content === content);
+    if (existing) return { status: 200, body: existing };
+    const reaction = { id: nextId(core.state), node_id: "", user: actor(), content, created_at: new Date().toISOString(), subject_url: subjectUrl };
+    core.state.reactions.push(reaction);
+    return { status: 201, body: reaction };
   });
 
   // The bot posts reviews (a second opinion) with line comments.

@@ -1,0 +1,87 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { stripHidden } from "../agent/prompts/fence.js";
+import { actorIgnoreReason } from "../commands/authorize.js";
+import { enqueueOnce } from "../jobs/enqueue.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import type { CommandJob } from "../jobs/types.js";
+import type { HandlerDeps } from "./deps.js";
+import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+// The prefix is configurable per repository and the handler has no config: anything that could be a
+// slash command (a first line like `/word …`) becomes a command job, which parses it with the real prefix.
+const MAYBE_COMMAND = /^\s*\/[a-z0-9-]{1,19}(?=[\s:]|$)/im;
+
+const CommentSchema = z.object({ id: z.number().int(), body: z.string().nullable(), user: SenderSchema });
+const Common = { installation: InstallationSchema, repository: RepositorySchema, sender: SenderSchema };
+const IssueCommentSchema = z.object({
+  action: z.literal("created"),
+  ...Common,
+  comment: CommentSchema,
+  issue: z.object({ number: z.number().int(), pull_request: z.unknown().optional() }),
+});
+const ReviewCommentSchema = z.object({
+  action: z.literal("created"),
+  ...Common,
+  comment: CommentSchema,
+  pull_request: z.object({ number: z.number().int() }),
+});
+
+async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<CommandJob, "kind" | "key" | "deliveryId">): Promise<void> {
+  const key = `command:${job.repo.fullName.toLowerCase()}#${job.issueNumber}:${job.commentKind}-${job.commentId}`;
+  await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
+  // Not serialized: `/codex stop` and `/codex status` must answer while the issue's work runs.
+  await enqueueOnce(deps.db, deps.queue, { key, kind: "command", repo: job.repo.fullName, data: { kind: "command", key, deliveryId: context.id, ...job }, meta: { issue: job.issueNumber } }, { retryLimit: 2 });
+}
+
+function ignored(deps: HandlerDeps, body: string | null, sender: { login: string; type: string }, author: { login: string; type: string }): boolean {
+  // Bots and the App itself never start work: two bots answering each other never stop.
+  if (actorIgnoreReason(sender, deps.appSlug) || actorIgnoreReason(author, deps.appSlug)) return true;
+  return !MAYBE_COMMAND.test(stripHidden(body ?? ""));
+}
+
+/** issue_comment.created on issues and PRs. Edited comments are ignored: only `created` is subscribed. */
+export function onIssueComment(deps: HandlerDeps) {
+  return async (context: Context<"issue_comment.created">): Promise<void> => {
+    const parsed = IssueCommentSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "issue_comment payload not understood; ignored");
+      return;
+    }
+    const { comment, issue, repository, installation, sender } = parsed.data;
+    if (ignored(deps, comment.body, sender, comment.user)) return;
+    await enqueueCommand(deps, context as unknown as Context, {
+      installationId: installation.id,
+      repo: toRepoRef(repository),
+      sender,
+      issueNumber: issue.number,
+      isPullRequest: issue.pull_request !== undefined,
+      commentId: comment.id,
+      commentKind: "issue",
+      body: comment.body ?? "",
+    });
+  };
+}
+
+/** pull_request_review_comment.created: a `/codex …` on a line of a PR's diff. */
+export function onReviewComment(deps: HandlerDeps) {
+  return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
+    const parsed = ReviewCommentSchema.safeParse(context.payload);
+    if (!parsed.success) {
+      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "pull_request_review_comment payload not understood; ignored");
+      return;
+    }
+    const { comment, pull_request: pr, repository, installation, sender } = parsed.data;
+    if (ignored(deps, comment.body, sender, comment.user)) return;
+    await enqueueCommand(deps, context as unknown as Context, {
+      installationId: installation.id,
+      repo: toRepoRef(repository),
+      sender,
+      issueNumber: pr.number,
+      isPullRequest: true,
+      commentId: comment.id,
+      commentKind: "review",
+      body: comment.body ?? "",
+    });
+  };
+}

@@ -1,0 +1,173 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../../src/demo/harness.js";
+import { postCommand } from "../../src/demo/scenarios/command.js";
+import { DEMO_MAINTAINER, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { getJobRecord, listJobRecords } from "../../src/jobs/records.js";
+
+// `/codex` commands through signed webhooks, the real queue, codex and git; GitHub is the stand-in.
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let h: Harness;
+const cleanups: (() => Promise<void>)[] = [];
+let counter = 0;
+// A request whose prompt mentions HANG stalls: the tests use it to hold a job "running".
+const script = (req: RecordedRequest): ScriptStep[] => (JSON.stringify(req.body).includes("HANG-PLEASE") ? [{ kind: "hang" }] : issueFixScript());
+
+beforeAll(async () => {
+  h = await startHarness({ script });
+}, 60_000);
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await h?.close();
+});
+
+async function newIssue(): Promise<IssueFixSetup> {
+  const issue = await setupIssueFix(h, { repoName: `cmd-${++counter}` });
+  cleanups.push(() => issue.remote.cleanup());
+  return issue;
+}
+
+const botComments = (issue: IssueFixSetup) =>
+  (h.standIn.snapshot().comments as AnyJson[]).filter(
+    (c) => c.user?.type === "Bot" && String(c.issue_url).endsWith(`/repos/${issue.repoFullName}/issues/${issue.issueNumber}`),
+  );
+const reactionsOn = (commentId: number) => (h.standIn.snapshot().reactions as AnyJson[]).filter((r) => String(r.subject_url).endsWith(`/issues/comments/${commentId}`)).map((r) => r.content);
+
+async function command(issue: IssueFixSetup, body: string, user = DEMO_MAINTAINER) {
+  const c = await postCommand(h, issue, { body, user });
+  await h.deliver("issue_comment", c.payload);
+  const record = await h.waitForJob(c.key, 60_000);
+  return { ...c, record };
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe("answers at once", () => {
+  it("help: 👀 then 🚀 and one comment listing the commands", async () => {
+    const issue = await newIssue();
+    const c = await command(issue, "/codex help");
+    expect(c.record.outcome).toBe("help");
+    expect(reactionsOn(c.commentId)).toEqual(["eyes", "rocket"]);
+    const comments = botComments(issue);
+    expect(comments).toHaveLength(1);
+    for (const word of ["fix", "triage", "review", "explain", "stop", "status", "help"]) expect(comments[0].body).toContain(`/codex ${word}`);
+  });
+
+  it("an unknown command gets the help text and 😕", async () => {
+    const issue = await newIssue();
+    const c = await command(issue, "/codex explain");
+    expect(c.record.outcome).toBe("unknown-command");
+    expect(reactionsOn(c.commentId)).toEqual(["eyes", "confused"]);
+    expect(botComments(issue)[0].body).toContain("/codex help");
+  });
+
+  it("status says when nothing runs", async () => {
+    const issue = await newIssue();
+    await command(issue, "/codex status");
+    expect(botComments(issue)[0].body).toContain("Nothing is running or queued here.");
+  });
+});
+
+describe("authorization", () => {
+  for (const [permission, allowed] of [["admin", true], ["write", true], ["read", false], ["none", false]] as const) {
+    it(`${permission} ${allowed ? "may" : "may not"} start work`, async () => {
+      const issue = await newIssue();
+      h.standIn.setPermission(issue.repoFullName, "someone", permission);
+      const c = await command(issue, "/codex help", "someone");
+      expect(c.record.outcome).toBe(allowed ? "help" : "refused: someone");
+      if (!allowed) {
+        expect(reactionsOn(c.commentId)).toEqual([]);
+        expect(botComments(issue)[0].body).toContain("only people with write permission");
+      }
+    });
+  }
+
+  it("a refused person gets one reply, not one per command", async () => {
+    const issue = await newIssue();
+    h.standIn.setPermission(issue.repoFullName, "spammer", "read");
+    for (let i = 0; i < 3; i++) await command(issue, `/codex fix attempt ${i}`, "spammer");
+    expect(botComments(issue)).toHaveLength(1);
+  });
+
+  it("ignores bots, the App itself and edited comments: no job at all", async () => {
+    const issue = await newIssue();
+    const before = (await listJobRecords(h.db, { limit: 1000 })).length;
+    const bot = await postCommand(h, issue, { body: "/codex fix", user: "renovate[bot]", userType: "Bot" });
+    await h.deliver("issue_comment", bot.payload);
+    const self = await postCommand(h, issue, { body: "/codex fix", user: "codex-dispatch[bot]", userType: "Bot" });
+    await h.deliver("issue_comment", self.payload);
+    const edited = await postCommand(h, issue, { body: "/codex fix", action: "edited" });
+    await h.deliver("issue_comment", edited.payload);
+    expect((await listJobRecords(h.db, { limit: 1000 })).length).toBe(before);
+  });
+});
+
+describe("work", () => {
+  it("/codex fix on an issue: 👀, one sticky progress comment with the checklist, a draft PR, then 🚀", async () => {
+    const issue = await newIssue();
+    const c = await command(issue, "/codex fix");
+    expect(c.record.outcome).toBe("queued fix");
+    const fixKey = `fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${c.commentId}`;
+    const fix = await h.waitForJob(fixKey, 90_000);
+    expect(fix.outcome).toMatch(/^pr-opened #\d+$/);
+    await waitFor(async () => reactionsOn(c.commentId).includes("rocket"));
+    expect(reactionsOn(c.commentId)).toEqual(["eyes", "rocket"]);
+    const comments = botComments(issue);
+    expect(comments).toHaveLength(1);
+    expect(comments[0].body).toContain("🚀");
+    expect(comments[0].body).toMatch(/- \[x\] .*cat src\/sum\.js/);
+    expect(comments[0].body).toMatch(/edited `src\/sum\.js`/);
+  });
+
+  it("/codex stop cancels the running job: the agent is gone, the workspace removed, and it says so", async () => {
+    const issue = await newIssue();
+    const c = await command(issue, "/codex fix HANG-PLEASE");
+    const fixKey = `fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${c.commentId}`;
+    await waitFor(async () => (await getJobRecord(h.db, fixKey))?.phase === "agent");
+    const jobsDir = path.join(h.env.workspaceDir, "jobs");
+    expect((await readdir(jobsDir)).length).toBeGreaterThan(0);
+    // A second command while one runs waits its turn.
+    const second = await command(issue, "/codex fix something else");
+    const secondKey = `fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${second.commentId}`;
+    expect((await getJobRecord(h.db, secondKey))?.status).toBe("queued");
+
+    const stop = await command(issue, "/codex stop");
+    expect(stop.record.outcome).toBe("stopped 2");
+    const first = await waitFor(async () => {
+      const r = await getJobRecord(h.db, fixKey);
+      return r?.status === "cancelled" ? r : undefined;
+    });
+    expect(first.status).toBe("cancelled");
+    expect((await getJobRecord(h.db, secondKey))?.status).toBe("cancelled");
+    await waitFor(async () => (await readdir(jobsDir)).length === 0);
+    const { execa } = await import("execa");
+    const ps = await execa("ps", ["-eo", "args"]);
+    expect(ps.stdout).not.toContain(jobsDir);
+    await waitFor(async () => botComments(issue).some((c) => String(c.body).includes("Stopped")));
+  });
+
+  it("removing the label cancels the fix it started", async () => {
+    const issue = await setupIssueFix(h, { repoName: `cmd-${++counter}` });
+    cleanups.push(() => issue.remote.cleanup());
+    (issue.payload as AnyJson).issue.body = "HANG-PLEASE";
+    h.standIn.state.issues.find((i) => i.number === issue.issueNumber && String(i.url).includes(issue.repoFullName))!.body = "HANG-PLEASE";
+    await h.deliver("issues", issue.payload, issue.deliveryId);
+    await waitFor(async () => (await getJobRecord(h.db, issue.key))?.phase === "agent");
+    await h.deliver("issues", { ...issue.payload, action: "unlabeled" });
+    const record = await waitFor(async () => {
+      const r = await getJobRecord(h.db, issue.key);
+      return r?.status === "cancelled" ? r : undefined;
+    });
+    expect(record.error).toContain("label was removed");
+  });
+});
