@@ -43,7 +43,7 @@ describe("codex-dispatch demo", () => {
     expect(code).toBe(0);
     const github = JSON.parse(stdout) as AnyJson;
     expect((github.reactions as AnyJson[]).map((r) => r.content)).toEqual(expect.arrayContaining(["eyes", "rocket"]));
-    const fromBot = (github.comments as AnyJson[]).filter((c) => c.user.type === "Bot" && !String(c.body).startsWith("@"));
+    const fromBot = (github.comments as AnyJson[]).filter((c) => c.user.type === "Bot" && String(c.issue_url).endsWith("/issues/1"));
     expect(fromBot).toHaveLength(1);
     expect(fromBot[0].body).toContain("<!-- codex-dispatch:work:");
   }, 120_000);
