@@ -2,9 +2,10 @@ import { classify, commandName, isContinuation, Kind } from "./patterns.js";
 import type { LineRecord, StepInfo } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi, stripTimestamp } from "./line-text.js";
 
-// Streaming pass over the log. Memory stays flat: it holds a ring of recent lines (context before a hit),
+// Streaming pass over the log. Memory stays flat: it holds a ring of recent raw lines (context before a hit),
 // the lines around hits (capped; the least telling clusters are dropped first), the step table (capped) and
-// the tail of the log. Everything else is counted and forgotten.
+// the tail of the log. Everything else is counted and forgotten. Most lines take the fast path: no regex,
+// no allocation beyond the ring slot; only lines the chunk-level gate flagged are classified.
 
 const RING = 256;
 const BEFORE_HIT = 12;
@@ -13,8 +14,9 @@ const AFTER_BLOCK = 40;
 const BLOCK_MAX = 250;
 const FAILED_STEP_TAIL = 120;
 const LOG_TAIL = 160;
-const MAX_RETAINED = 40_000;
+const MAX_RETAINED = 20_000;
 const MAX_STEPS = 20_000;
+const BOM = "\xEF\xBB\xBF";
 
 export interface Collected {
   retained: Map<number, LineRecord>;
@@ -26,90 +28,121 @@ export class Collector {
   private index = 0;
   private readonly ringSize: number;
   private readonly tail: number;
-  private readonly ring: (LineRecord | undefined)[];
+  // Parallel ring arrays (no object per line): the line as printed, its kind and score, its step.
+  private readonly ringOut: string[];
+  private readonly ringKind: Int8Array;
+  private readonly ringScore: Int8Array;
+  private readonly ringStep: Int32Array;
+  // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
+  private readonly ringIndex: Float64Array;
   private readonly retained = new Map<number, LineRecord>();
   private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
   private retainUntil = -1;
   private blockUntil = -1;
-  private prev: LineRecord | undefined;
-  private ghCli = false;
+  private prevOut: string | null = null;
+  private prevIndex = -1;
+  private ghCli: boolean | null = null;
 
   constructor(maxLines: number) {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
     this.ringSize = Math.max(RING, this.tail + 16);
-    this.ring = new Array<LineRecord | undefined>(this.ringSize);
+    this.ringOut = new Array<string>(this.ringSize).fill("");
+    this.ringKind = new Int8Array(this.ringSize);
+    this.ringScore = new Int8Array(this.ringSize);
+    this.ringStep = new Int32Array(this.ringSize).fill(-1);
+    this.ringIndex = new Float64Array(this.ringSize).fill(-1);
   }
 
-  line(raw: string): void {
-    const i = this.index++;
-    if (i === 0 && raw.startsWith("\xEF\xBB\xBF")) raw = raw.slice(3);
-    let out = stripAnsi(raw);
-    let text: string;
+  line(raw: string, flagged = true): void {
+    const i = this.index;
+    if (i === 0 && raw.startsWith(BOM)) raw = raw.slice(3);
+    let out = raw.indexOf("\x1b") === -1 ? raw : stripAnsi(raw);
+    let text = out;
     let stepFromPrefix: string | null = null;
-    const gh = out.charCodeAt(0) < 48 || out.charCodeAt(0) > 57 ? splitGhCliPrefix(out) : null;
-    if (gh) {
-      // Keep the prefix in the output: the line stays verbatim; only a *leading* timestamp is dropped.
-      this.ghCli = true;
-      stepFromPrefix = gh.step;
-      text = gh.message;
+    if (this.ghCli === null && out.length > 0) this.ghCli = splitGhCliPrefix(out) !== null;
+    if (this.ghCli) {
+      // `gh run view --log` lines keep their "job<TAB>step<TAB>time" prefix: only a *leading* timestamp goes.
+      const gh = splitGhCliPrefix(out);
+      if (gh) {
+        stepFromPrefix = gh.step;
+        text = gh.message;
+      }
     } else {
-      out = stripTimestamp(out);
+      out = fastStripTimestamp(out);
       text = out;
     }
-    const prev = this.prev;
-    if (prev !== undefined && prev.index === i - 1 - prev.repeats && prev.out === out && out.length > 0) {
-      prev.repeats++;
+    // Identical consecutive lines are collapsed into the first one.
+    if (out === this.prevOut && out.length > 0 && this.prevIndex >= 0) {
+      const prev = this.retained.get(this.prevIndex);
+      if (prev) prev.repeats++;
+      else this.pendingRepeats++;
+      this.ringIndex[i % this.ringSize] = -1;
+      this.index++;
       return;
     }
-    this.trackStep(i, text, stepFromPrefix);
-    const cls = classify(text);
-    const rec: LineRecord = {
-      index: i,
-      out,
-      text,
-      kind: cls.kind,
-      score: cls.score,
-      step: this.steps.length - 1,
-      repeats: 0,
-    };
-    this.prev = rec;
-    this.ring[i % this.ringSize] = rec;
+    this.flushRepeats();
+    this.index++;
+    this.prevOut = out;
+    this.prevIndex = i;
+    const c0 = text.charCodeAt(0);
+    if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) this.trackStep(i, text, stepFromPrefix);
 
-    if (cls.kind === Kind.StepFailed) {
+    let kind: Kind = Kind.None;
+    let score = 0;
+    if (flagged) {
+      const cls = classify(text);
+      kind = cls.kind;
+      score = cls.score;
+    }
+    const slot = i % this.ringSize;
+    this.ringOut[slot] = out;
+    this.ringKind[slot] = kind;
+    this.ringScore[slot] = score;
+    this.ringStep[slot] = this.steps.length - 1;
+    this.ringIndex[slot] = i;
+
+    if (kind === Kind.StepFailed) {
       const step = this.steps[this.steps.length - 1];
       step.failed = true;
       if (step.failedAt < 0) step.failedAt = i;
       this.retainBack(i, FAILED_STEP_TAIL, step.start);
       this.retainUntil = Math.max(this.retainUntil, i + 4);
-    } else if (cls.kind === Kind.BlockStart) {
+    } else if (kind === Kind.BlockStart) {
       this.retainBack(i, BEFORE_HIT, -1);
       this.blockUntil = i + BLOCK_MAX;
       this.retainUntil = Math.max(this.retainUntil, i + AFTER_BLOCK);
-    } else if (cls.kind === Kind.Hit) {
+    } else if (kind !== Kind.None) {
       this.retainBack(i, BEFORE_HIT, -1);
       this.retainUntil = Math.max(this.retainUntil, i + AFTER_HIT);
-    } else if (i <= this.blockUntil && isContinuation(text)) {
+    } else if (i <= this.blockUntil) {
       // Stack traces and indented reports are kept whole (up to BLOCK_MAX lines).
-      this.retainUntil = Math.max(this.retainUntil, i + 3);
-    } else if (i > this.retainUntil) {
-      this.blockUntil = -1;
+      if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, i + 3);
+      else if (i > this.retainUntil) this.blockUntil = -1;
     }
-    if (i <= this.retainUntil) this.keep(rec);
+    if (i <= this.retainUntil) this.keep(i);
   }
 
   finish(): Collected {
+    this.flushRepeats();
     // The end of the log is where CI systems report the outcome.
-    for (let k = Math.max(0, this.index - this.tail); k < this.index; k++) {
-      const rec = this.ring[k % this.ringSize];
-      if (rec && rec.index === k) this.retained.set(k, rec);
-    }
+    for (let k = Math.max(0, this.index - this.tail); k < this.index; k++) this.keep(k);
     return { retained: this.retained, steps: this.steps, totalLines: this.index };
   }
 
-  get isGhCli(): boolean {
-    return this.ghCli;
+  private pendingRepeats = 0;
+
+  /** Repeats of a line that was not retained yet are remembered until we know whether it will be. */
+  private flushRepeats(): void {
+    if (this.pendingRepeats === 0) return;
+    const prev = this.retained.get(this.prevIndex);
+    if (prev) prev.repeats += this.pendingRepeats;
+    else this.ringRepeats.set(this.prevIndex, this.pendingRepeats);
+    this.pendingRepeats = 0;
   }
+
+  // Repeat counts of ring lines not (yet) retained; trimmed as the ring moves on.
+  private readonly ringRepeats = new Map<number, number>();
 
   private trackStep(i: number, text: string, stepFromPrefix: string | null): void {
     let name: string | null = null;
@@ -125,6 +158,7 @@ export class Collector {
       name = commandName(text);
     }
     if (name === null) return;
+    name = copy(name);
     if (this.steps.length >= MAX_STEPS) {
       // Degrade gracefully on pathological logs: the last slot just follows the newest step.
       const last = this.steps[this.steps.length - 1];
@@ -138,37 +172,73 @@ export class Collector {
   }
 
   private retainBack(i: number, count: number, notBefore: number): void {
-    for (let k = Math.max(0, i - count, notBefore); k < i; k++) {
-      const rec = this.ring[k % this.ringSize];
-      if (rec && rec.index === k && !this.retained.has(k)) this.keep(rec);
-    }
+    for (let k = Math.max(0, i - count, notBefore, this.index - this.ringSize); k < i; k++) this.keep(k);
   }
 
-  private keep(rec: LineRecord): void {
-    this.retained.set(rec.index, rec);
+  private keep(k: number): void {
+    if (this.retained.has(k) || k < this.index - this.ringSize) return;
+    const slot = k % this.ringSize;
+    if (this.ringIndex[slot] !== k) return;
+    const out = this.ringOut[slot];
+    const rec: LineRecord = {
+      index: k,
+      out: copy(out),
+      text: "",
+      kind: this.ringKind[slot] as Kind,
+      score: this.ringScore[slot],
+      step: this.ringStep[slot],
+      repeats: this.ringRepeats.get(k) ?? 0,
+    };
+    rec.text = this.ghCli ? (splitGhCliPrefix(rec.out)?.message ?? rec.out) : rec.out;
+    if (this.ringRepeats.size > 0) {
+      this.ringRepeats.delete(k);
+      if (this.ringRepeats.size > 1024) this.trimRingRepeats();
+    }
+    this.retained.set(k, rec);
     if (this.retained.size > MAX_RETAINED) this.prune();
+  }
+
+  private trimRingRepeats(): void {
+    const oldest = this.index - this.ringSize;
+    for (const k of this.ringRepeats.keys()) if (k < oldest) this.ringRepeats.delete(k);
   }
 
   /** Drops the least telling clusters of retained lines until half the cap is left. */
   private prune(): void {
     const indices = [...this.retained.keys()].sort((a, b) => a - b);
-    const clusters: { from: number; to: number; score: number; members: number[] }[] = [];
+    const clusters: { from: number; score: number; members: number[] }[] = [];
+    let lastEnd = -2;
     for (const k of indices) {
       const rec = this.retained.get(k) as LineRecord;
-      const last = clusters[clusters.length - 1];
       const s = rec.kind === Kind.StepFailed ? 100 : rec.score;
-      if (last && k <= last.to + 1 + rec.repeats + 1) {
-        last.to = k;
+      const last = clusters[clusters.length - 1];
+      if (last && k <= lastEnd + 1) {
         last.score = Math.max(last.score, s);
         last.members.push(k);
-      } else clusters.push({ from: k, to: k, score: s, members: [k] });
+      } else clusters.push({ from: k, score: s, members: [k] });
+      lastEnd = k + rec.repeats;
     }
     // Keep the newest lines regardless: they are the context being built right now.
     const recent = this.index - this.ringSize;
-    const order = clusters.filter((c) => c.to < recent).sort((a, b) => a.score - b.score || a.from - b.from);
+    const order = clusters
+      .filter((c) => c.members[c.members.length - 1] < recent)
+      .sort((a, b) => a.score - b.score || a.from - b.from);
     for (const c of order) {
       if (this.retained.size <= MAX_RETAINED / 2) break;
       for (const k of c.members) this.retained.delete(k);
     }
   }
+}
+
+// GitHub Actions timestamps have one fixed shape: check it by character codes before touching a regex.
+function fastStripTimestamp(line: string): string {
+  if (line.length >= 29 && line.charCodeAt(10) === 84 && line.charCodeAt(27) === 90 && line.charCodeAt(4) === 45) {
+    return line.charCodeAt(28) === 32 ? line.substring(29) : line.substring(28);
+  }
+  return stripTimestamp(line);
+}
+
+/** A flat copy: a slice would keep the whole megabyte chunk it came from alive. */
+function copy(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
 }

@@ -4,6 +4,7 @@ import { LineSplitter } from "./split-lines.js";
 import { selectLines } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
+import { CANDIDATE_IN_CHUNK, CANDIDATE_LINE } from "./patterns.js";
 
 export { openLogFile } from "./open-log-file.js";
 
@@ -29,7 +30,11 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const maxLines = parseMaxLines(opts.maxLines);
   const passing = opts.passing ? await readPassingSet(opts.passing) : null;
   const collector = new Collector(maxLines);
-  const splitter = new LineSplitter((line) => collector.line(line));
+  const splitter = new LineSplitter(
+    (line, flagged) => collector.line(line, flagged),
+    new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags),
+    CANDIDATE_LINE,
+  );
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
   const collected = collector.finish();

@@ -163,9 +163,13 @@ class Picker {
           // Growth stays inside the anchor's step: the next step's output explains nothing about this one.
           for (let t = 0; w.forward && t < K_FA; t++) {
             const hi = this.runAround(w.hit)[1];
-            if (this.tryAdd(hi + 1 + this.repeatsOf(hi), sameStep ? w.step : -1)) any = true;
+            const next = hi + 1 + this.repeatsOf(hi);
+            if (this.canAdd(next) && this.tryAdd(next, sameStep ? w.step : -1)) any = true;
           }
-          for (let t = 0; t < K_FB; t++) if (this.tryAdd(this.runAround(w.hit)[0] - 1, sameStep ? w.step : -1)) any = true;
+          for (let t = 0; t < K_FB; t++) {
+            const prev = this.runAround(w.hit)[0] - 1;
+            if (this.canAdd(prev) && this.tryAdd(prev, sameStep ? w.step : -1)) any = true;
+          }
           if (!any) {
             stuck[n] = true;
             active--;

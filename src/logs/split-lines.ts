@@ -4,14 +4,25 @@
 
 export const MAX_LINE_CHARS = 64 * 1024;
 
-export type LineSink = (line: string) => void;
+/** `flagged`: the gate regex matched somewhere in the line (always false without a gate). */
+export type LineSink = (line: string, flagged: boolean) => void;
 
 export class LineSplitter {
   private carry = "";
   private carryTruncated = false;
   private pendingCr = false;
 
-  constructor(private readonly sink: LineSink) {}
+  private hit = -1;
+
+  /**
+   * `gate` (flags "gm" at least) is run over whole chunks rather than line by line; `lineGate` is its
+   * non-global twin for the rare line that spans two chunks.
+   */
+  constructor(
+    private readonly sink: LineSink,
+    private readonly gate: RegExp | null = null,
+    private readonly lineGate: RegExp | null = null,
+  ) {}
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
@@ -23,6 +34,7 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) start = 1;
     }
     const n = text.length;
+    this.hit = -1;
     let nl = text.indexOf("\n", start);
     let cr = text.indexOf("\r", start);
     while (nl !== -1 || cr !== -1) {
@@ -54,7 +66,18 @@ export class LineSplitter {
 
   private emit(text: string, start: number, end: number): void {
     if (this.carry.length === 0 && !this.carryTruncated) {
-      this.sink(end - start > MAX_LINE_CHARS ? text.slice(start, start + MAX_LINE_CHARS) : text.slice(start, end));
+      let flagged = false;
+      const gate = this.gate;
+      if (gate !== null) {
+        if (this.hit < start) {
+          gate.lastIndex = start;
+          const m = gate.exec(text);
+          this.hit = m ? m.index : Number.MAX_SAFE_INTEGER;
+        }
+        flagged = this.hit < end;
+      }
+      const line = end - start > MAX_LINE_CHARS ? text.slice(start, start + MAX_LINE_CHARS) : text.slice(start, end);
+      this.sink(line, flagged);
       return;
     }
     this.flushCarry(text.slice(start, Math.min(end, start + MAX_LINE_CHARS)));
@@ -65,7 +88,7 @@ export class LineSplitter {
     if (line.length > MAX_LINE_CHARS) line = line.slice(0, MAX_LINE_CHARS);
     this.carry = "";
     this.carryTruncated = false;
-    this.sink(line);
+    this.sink(line, this.lineGate !== null && this.lineGate.test(line));
   }
 
   private append(text: string, start: number, end: number): void {
