@@ -1,0 +1,46 @@
+import type { Logger } from "probot";
+import { mintInstallationToken } from "../github/installation-token.js";
+import type { GitHubClient } from "../github/client.js";
+import { jobIdForKey } from "../jobs/job-id.js";
+import type { RepoRef } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import { createJobDir, removeJobDir, type JobDir } from "../workspace/job-dir.js";
+import { ensureMirror } from "../workspace/mirror.js";
+import { addWorktree, type Worktree } from "../workspace/worktree.js";
+import type { PipelineDeps } from "./deps.js";
+
+export interface AskCheckoutOptions {
+  repo: RepoRef;
+  /** The commit to check out. */
+  sha: string;
+  /** Every commit the agent needs in the history (for a review, the base too). */
+  want: string[];
+}
+
+/**
+ * Runs `work` in a fresh job dir with a worktree at `sha`, and removes both afterwards, whatever happened
+ * (an error, a timeout, a `/codex stop`). A fork PR's head is fetched through the base repository's
+ * `refs/pull/N/head`; it is only read, and the agent holds no credentials.
+ */
+export async function withAskCheckout<T>(
+  deps: PipelineDeps,
+  ctx: JobContext,
+  gh: GitHubClient,
+  log: Logger,
+  opts: AskCheckoutOptions,
+  work: (worktree: Worktree, jobDir: JobDir) => Promise<T>,
+): Promise<T> {
+  const jobId = jobIdForKey(ctx.key);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
+  let worktree: Worktree | null = null;
+  try {
+    await ctx.setPhase("workspace");
+    const { token } = await mintInstallationToken(gh);
+    const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: opts.repo.fullName, cloneUrl: opts.repo.cloneUrl, token, want: [opts.sha, ...opts.want] });
+    worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo });
+    return await work(worktree, jobDir);
+  } finally {
+    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
+    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  }
+}

@@ -1,0 +1,43 @@
+import type { Logger } from "probot";
+import { CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
+import type { GitHubClient } from "../github/client.js";
+import { fetchRepoConfigText } from "../github/repo-config.js";
+import type { AskJob } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import { Conversation } from "./conversation.js";
+import type { PipelineDeps } from "./deps.js";
+import { safeText } from "./format.js";
+
+export interface AskStart {
+  gh: GitHubClient;
+  log: Logger;
+  talk: Conversation;
+  /** null when the repository's config is invalid: the person was told, and nothing runs. */
+  config: RepoConfig | null;
+}
+
+/**
+ * The common start of `/codex explain` and `/codex review`: the conversation on the issue or PR (the command
+ * job already checked the permission and added 👀), and the config read from the default branch, so a pull
+ * request cannot change how the bot treats it.
+ */
+export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<AskStart> {
+  const gh = await deps.github(job.installationId);
+  const log = deps.log.child({ job: job.key });
+  const talk = new Conversation({
+    gh,
+    repo: job.repo,
+    issueNumber: job.issueNumber,
+    jobKey: job.key,
+    commentId: job.commentId,
+    onError: (err) => log.warn({ err }, "progress update failed"),
+  });
+  await ctx.setPhase("config");
+  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner: job.repo.owner, repo: job.repo.name, ref: job.repo.defaultBranch }));
+  if (!parsed.ok) {
+    const errors = parsed.errors.map((e) => `- ${safeText(e)}`).join("\n");
+    await talk.finish(false, `Codex did not start: \`${CONFIG_PATH}\` on the default branch is not valid.\n\n${errors}`);
+    return { gh, log, talk, config: null };
+  }
+  return { gh, log, talk, config: parsed.config };
+}

@@ -1,0 +1,86 @@
+import { explainReportJsonSchema, parseExplainReport } from "../agent/explain-report.js";
+import { buildExplainPrompt } from "../agent/prompts/explain.js";
+import { getBranchHead } from "../github/branches.js";
+import { getIssue } from "../github/issues.js";
+import { getPullRequest } from "../github/pulls.js";
+import type { AskJob } from "../jobs/types.js";
+import type { JobContext } from "../jobs/worker.js";
+import { agentTokens, runAgentSession } from "./agent-session.js";
+import { withAskCheckout } from "./ask-checkout.js";
+import { renderExplainAnswer } from "./ask-explain-render.js";
+import { askFailureText, endConversationOnError } from "./ask-failure.js";
+import { checkoutFiles } from "./ask-paths.js";
+import { startAsk } from "./ask-start.js";
+import type { PipelineDeps } from "./deps.js";
+import { safeText } from "./format.js";
+import type { PipelineResult } from "./triage.js";
+
+/**
+ * `/codex explain <question>`: Codex reads the code (read-only sandbox) and answers; the answer, with
+ * `file:line` links into the commit it read, becomes the final state of the job's one sticky comment.
+ */
+export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<PipelineResult> {
+  const started = Date.now();
+  const { owner, name: repo } = job.repo;
+  const { gh, log, talk, config } = await startAsk(deps, job, ctx);
+  if (!config) return { outcome: "invalid-config" };
+  const question = job.question.trim();
+  if (!question) {
+    await talk.finish(false, "`/codex explain` needs a question, for example `/codex explain where are retries configured?`");
+    return { outcome: "refused: no question" };
+  }
+
+  return endConversationOnError(ctx, talk, async () => {
+    await ctx.setPhase("gather");
+    const issue = await getIssue(gh, { owner, repo, number: job.issueNumber });
+    // A PR is explained as its head has it; an issue as the default branch has it now.
+    const sha = job.isPullRequest
+      ? (await getPullRequest(gh, { owner, repo, number: job.issueNumber })).headSha
+      : await getBranchHead(gh, { owner, repo, branch: job.repo.defaultBranch });
+    if (!sha) {
+      await talk.finish(false, `Codex did not start: the default branch \`${safeText(job.repo.defaultBranch)}\` was not found.`);
+      return { outcome: "refused: no default branch" };
+    }
+
+    return withAskCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir) => {
+      await ctx.setPhase("agent");
+      await talk.start("Codex explain", worktree.path);
+      const timeoutMs = config.agent.timeout_minutes * 60_000;
+      const run = await runAgentSession(deps, {
+        cwd: worktree.path,
+        prompt: buildExplainPrompt({
+          repoFullName: job.repo.fullName,
+          question,
+          sha,
+          target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
+        }),
+        sandbox: "read-only",
+        outputSchema: explainReportJsonSchema(),
+        jobDir: jobDir.dir,
+        model: config.agent.model ?? deps.env.CODEX_MODEL,
+        timeoutMs,
+        signal: ctx.signal,
+        onEvent: talk.onEvent,
+      });
+      const tokens = agentTokens(run);
+      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+
+      await ctx.setPhase("publish");
+      const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseExplainReport(run.finalMessage) : null;
+      if (!parsed?.ok) {
+        await talk.finish(false, askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, "answer this question"));
+        return { outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
+      }
+      const answer = renderExplainAnswer(parsed.report, {
+        webBaseUrl: deps.webBaseUrl,
+        repoFullName: job.repo.fullName,
+        sha,
+        files: checkoutFiles(worktree.path),
+        tokens: tokens.input + tokens.output,
+        durationMs: Date.now() - started,
+      });
+      await talk.finish(true, answer);
+      return { outcome: "answered", tokens };
+    });
+  });
+}
