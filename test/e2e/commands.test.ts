@@ -171,3 +171,37 @@ describe("work", () => {
     expect(record.error).toContain("label was removed");
   });
 });
+
+describe("on pull requests", () => {
+  const ADD_COMMENT = ["*** Begin Patch", "*** Update File: src/sum.js", "@@", "-export function sum(a, b) {", "+// Adds two numbers.", "+export function sum(a, b) {", "*** End Patch"].join("\n");
+  const answer = JSON.stringify({ summary: "Document sum", root_cause: "asked", changes: "a comment", tests: [], confidence: "high", follow_up: "" });
+
+  it("adds a commit to the bot's own PR, and opens a PR against a person's PR", async () => {
+    h.model.setScript((req) => (JSON.stringify(req.body).includes("ADD-COMMENT") ? [{ kind: "patch", patch: ADD_COMMENT }, { kind: "message", text: answer }] : script(req)));
+    try {
+      const issue = await newIssue();
+      const first = await command(issue, "/codex fix");
+      const fix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${first.commentId}`, 90_000);
+      const prNumber = Number(/#(\d+)/.exec(fix.outcome ?? "")![1]);
+
+      // On the bot's own PR: a new commit on its branch, no new PR.
+      const own = await command({ ...issue, issueNumber: prNumber }, "/codex ADD-COMMENT above sum");
+      const ownFix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${prNumber}:cmd-issue-${own.commentId}`, 90_000);
+      expect(ownFix.outcome).toBe(`pushed to #${prNumber}`);
+
+      // On a person's PR (from a branch of the same repository): a PR against their branch.
+      const prs = () => (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes(issue.repoFullName));
+      const humanSha = await issue.remote.commit({ "README.md": "human work\n" }, "Human work", "refs/heads/feature/human");
+      const human = h.standIn.addPullRequest(issue.repoFullName, { title: "Human work", head: "feature/human", headSha: humanSha, base: "main" });
+      const other = await command({ ...issue, issueNumber: human.number }, "/codex ADD-COMMENT please");
+      const otherFix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${human.number}:cmd-issue-${other.commentId}`, 90_000);
+      expect(otherFix.error).toBeNull();
+      expect(otherFix.outcome).toMatch(/^pr-opened #\d+$/);
+      const opened = prs().find((p) => p.number === Number(/#(\d+)/.exec(otherFix.outcome ?? "")![1]))!;
+      expect(opened.base.ref).toBe("feature/human");
+      expect(opened.head.ref).toMatch(/^codex\/cmd\//);
+    } finally {
+      h.model.setScript(script);
+    }
+  });
+});

@@ -15,14 +15,16 @@ export interface CommandSetup {
  */
 export async function postCommand(
   h: Harness,
-  issue: IssueFixSetup,
+  issue: Pick<IssueFixSetup, "repoFullName" | "issueNumber" | "payload">,
   opts: { body: string; user?: string; userType?: "User" | "Bot"; action?: "created" | "edited" },
 ): Promise<CommandSetup> {
   const user = opts.user ?? DEMO_MAINTAINER;
   const comment = h.standIn.addComment(issue.repoFullName, issue.issueNumber, { body: opts.body, user, userType: opts.userType });
-  const issueJson = (h.standIn.state.issues as Record<string, unknown>[]).find(
-    (i) => i.number === issue.issueNumber && String(i.url).includes(`/repos/${issue.repoFullName}/`),
-  );
+  const inRepo = (i: Record<string, unknown>) => i.number === issue.issueNumber && String(i.url).includes(`/repos/${issue.repoFullName}/`);
+  const asIssue = (h.standIn.state.issues as Record<string, unknown>[]).find(inRepo);
+  const pr = (h.standIn.state.pullRequests as Record<string, unknown>[]).find(inRepo);
+  // GitHub sends a PR's comments as issue comments whose issue has a `pull_request` field.
+  const issueJson = asIssue ?? (pr && { ...pr, pull_request: { url: pr.url, html_url: pr.html_url } });
   const payload = {
     action: opts.action ?? "created",
     issue: issueJson,
@@ -31,7 +33,7 @@ export async function postCommand(
     sender: comment.user,
     installation: (issue.payload as { installation: unknown }).installation,
   };
-  return { issue, commentId: comment.id, payload, key: `command:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:issue-${comment.id}` };
+  return { issue: issue as IssueFixSetup, commentId: comment.id, payload, key: `command:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:issue-${comment.id}` };
 }
 
 /** The `command` demo: a maintainer asks `/codex fix` on an issue; the bot acknowledges and drafts a PR. */
