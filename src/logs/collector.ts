@@ -26,6 +26,9 @@ export interface Collected {
 
 export class Collector {
   private index = 0;
+  // Distinct lines seen (collapsed repeats do not count): ring slots and retention windows use it, so a run of
+  // a million identical lines takes one slot and cannot push the context out of the ring.
+  private seq = 0;
   private readonly ringSize: number;
   private readonly tail: number;
   // Parallel ring arrays (no object per line): the line as printed, its kind and score, its step.
@@ -77,12 +80,12 @@ export class Collector {
       const prev = this.retained.get(this.prevIndex);
       if (prev) prev.repeats++;
       else this.pendingRepeats++;
-      this.ringIndex[i % this.ringSize] = -1;
       this.index++;
       return;
     }
     this.flushRepeats();
     this.index++;
+    const q = this.seq++;
     this.prevOut = out;
     this.prevIndex = i;
     const c0 = text.charCodeAt(0);
@@ -95,7 +98,7 @@ export class Collector {
       kind = cls.kind;
       score = cls.score;
     }
-    const slot = i % this.ringSize;
+    const slot = q % this.ringSize;
     this.ringOut[slot] = out;
     this.ringKind[slot] = kind;
     this.ringScore[slot] = score;
@@ -106,27 +109,27 @@ export class Collector {
       const step = this.steps[this.steps.length - 1];
       step.failed = true;
       if (step.failedAt < 0) step.failedAt = i;
-      this.retainBack(i, FAILED_STEP_TAIL, step.start);
-      this.retainUntil = Math.max(this.retainUntil, i + 4);
+      this.retainBack(q, FAILED_STEP_TAIL, step.start);
+      this.retainUntil = Math.max(this.retainUntil, q + 4);
     } else if (kind === Kind.BlockStart) {
-      this.retainBack(i, BEFORE_HIT, -1);
-      this.blockUntil = i + BLOCK_MAX;
-      this.retainUntil = Math.max(this.retainUntil, i + AFTER_BLOCK);
+      this.retainBack(q, BEFORE_HIT, -1);
+      this.blockUntil = q + BLOCK_MAX;
+      this.retainUntil = Math.max(this.retainUntil, q + AFTER_BLOCK);
     } else if (kind !== Kind.None) {
-      this.retainBack(i, BEFORE_HIT, -1);
-      this.retainUntil = Math.max(this.retainUntil, i + AFTER_HIT);
-    } else if (i <= this.blockUntil) {
+      this.retainBack(q, BEFORE_HIT, -1);
+      this.retainUntil = Math.max(this.retainUntil, q + AFTER_HIT);
+    } else if (q <= this.blockUntil) {
       // Stack traces and indented reports are kept whole (up to BLOCK_MAX lines).
-      if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, i + 3);
-      else if (i > this.retainUntil) this.blockUntil = -1;
+      if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, q + 3);
+      else if (q > this.retainUntil) this.blockUntil = -1;
     }
-    if (i <= this.retainUntil) this.keep(i);
+    if (q <= this.retainUntil) this.keep(q);
   }
 
   finish(): Collected {
     this.flushRepeats();
     // The end of the log is where CI systems report the outcome.
-    for (let k = Math.max(0, this.index - this.tail); k < this.index; k++) this.keep(k);
+    for (let q = Math.max(0, this.seq - this.tail); q < this.seq; q++) this.keep(q);
     return { retained: this.retained, steps: this.steps, totalLines: this.index };
   }
 
@@ -171,14 +174,19 @@ export class Collector {
     this.steps.push({ start: i, name, failed: false, failedAt: -1 });
   }
 
-  private retainBack(i: number, count: number, notBefore: number): void {
-    for (let k = Math.max(0, i - count, notBefore, this.index - this.ringSize); k < i; k++) this.keep(k);
+  /** Keeps up to `count` distinct lines before line `q`, none before line index `notBefore`. */
+  private retainBack(q: number, count: number, notBefore: number): void {
+    for (let p = Math.max(0, q - count, this.seq - this.ringSize); p < q; p++) {
+      if (this.ringIndex[p % this.ringSize] >= notBefore) this.keep(p);
+    }
   }
 
-  private keep(k: number): void {
-    if (this.retained.has(k) || k < this.index - this.ringSize) return;
-    const slot = k % this.ringSize;
-    if (this.ringIndex[slot] !== k) return;
+  /** Retains the distinct line number `q` (still in the ring). */
+  private keep(q: number): void {
+    if (q < this.seq - this.ringSize || q < 0) return;
+    const slot = q % this.ringSize;
+    const k = this.ringIndex[slot];
+    if (k < 0 || this.retained.has(k)) return;
     const out = this.ringOut[slot];
     const rec: LineRecord = {
       index: k,
@@ -199,7 +207,7 @@ export class Collector {
   }
 
   private trimRingRepeats(): void {
-    const oldest = this.index - this.ringSize;
+    const oldest = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
     for (const k of this.ringRepeats.keys()) if (k < oldest) this.ringRepeats.delete(k);
   }
 
@@ -219,7 +227,7 @@ export class Collector {
       lastEnd = k + rec.repeats;
     }
     // Keep the newest lines regardless: they are the context being built right now.
-    const recent = this.index - this.ringSize;
+    const recent = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
     const order = clusters
       .filter((c) => c.members[c.members.length - 1] < recent)
       .sort((a, b) => a.score - b.score || a.from - b.from);

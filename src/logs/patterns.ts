@@ -28,7 +28,7 @@ function l1(re: RegExp): RegExp {
 
 // Cheap gate: a line without any of these substrings is not an error line (checked case-insensitively).
 const GATE = l1(
-  /err|fail|exception|fatal|panic|abort|traceback|exit|denied|not found|cannot|can't|unable|undefined|invalid|missing|expected|assert|warn|timed? ?out|killed|segmentation|✖|✗|×|\*\*\*|^\s*E\s|^\s*\d+\) |^[-_=]{3,}|not ok|unresolved|refused|no such|unknown|incompatible|conflict|mismatch|violation|offense|problem|broken|wrong|could not|couldn't|deprecat|crash/i,
+  /err|fail|exception|fatal|panic|abort|traceback|exit|denied|not found|cannot|can't|unable|undefined|invalid|missing|expected|assert|warn|timed? ?out|killed|segmentation|✖|✗|×|❌|●|\*\*\*|^\s*E\s|^\s*\d+\) |^[-_=]{3,}|not ok|unresolved|refused|no such|unknown|incompatible|conflict|mismatch|violation|offense|problem|broken|wrong|could not|couldn't|deprecat|crash/i,
 );
 
 /** The same gate for a whole chunk of log text at once: far faster than testing line by line. */
@@ -75,7 +75,7 @@ const DECISIVE: RegExp[] = [
   /\S:\d+(?::\d+)?:? (?:fatal )?error(?:\[E\d+\])?:|^error(?:\[E\d+\])?: |\berror (?:TS|CS|FS|BC)\d+:|^\S+\(\d+,\d+\): error /,
   /\bpanicked at\b|^panic: |^Traceback \(most recent call last\)|^Exception in thread |^Unhandled exception/,
   /\*\*\* FAILED \*\*\*|\*\*\* FAILED test|<<< FAIL(?:URE)?!?|\[FAIL(?:ED)?\]|\bTest Failed\b|^\s*not ok \d/,
-  /^\s*(?:✖|✗|×|❌)\s|^\s*\d+\) \S/,
+  /^\s*(?:✖|✗|×|❌|●)\s|^\s*\d+\) \S/,
   /\bnpm ERR!|\bERR_PNPM_|^error Command failed|\brake aborted!|^make(?:\[\d+\])?: \*\*\*|\bBUILD FAIL(?:ED|URE)\b|^FAILURE: /,
   /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$|^=+ (?:FAILURES|ERRORS) =+$|^_{3,} .+ _{3,}$/,
   /^\s*(?:Failure|Error|Failure\/Error):|^\s*(?:Assertion ?Error|AssertionFailedError)\b/,

@@ -122,12 +122,21 @@ class Picker {
   private cost = 0;
   private order: Window[] = [];
 
+  // Where a collapsed run of repeats ends → the line it repeats, so growth backwards can step over the run.
+  private readonly runHead = new Map<number, number>();
+
   constructor(
     private readonly retained: Map<number, LineRecord>,
     private readonly total: number,
     private readonly max: number,
   ) {
     this.cost = total > 0 ? 1 : 0; // the whole log omitted is one marker
+    for (const rec of retained.values()) if (rec.repeats > 0) this.runHead.set(rec.index + rec.repeats, rec.index);
+  }
+
+  /** The line shown before line k: k - 1, or the head of the run of repeats that ends at k - 1. */
+  private before(k: number): number {
+    return this.retained.has(k - 1) ? k - 1 : (this.runHead.get(k - 1) ?? -1);
   }
 
   get full(): boolean {
@@ -138,7 +147,7 @@ class Picker {
     if (!this.tryAdd(w.hit)) return;
     this.order.push(w);
     for (let k = w.hit + 1; k <= w.to; k++) if (!this.tryAdd(k)) break;
-    for (let k = w.hit - 1; k >= w.from; k--) if (!this.tryAdd(k)) break;
+    for (let k = this.before(w.hit); k >= w.from; k = this.before(k)) if (!this.tryAdd(k)) break;
   }
 
   /** Grows the chosen runs, the most telling ones faster, two lines after for each line before. */
@@ -167,7 +176,7 @@ class Picker {
             if (this.canAdd(next) && this.tryAdd(next, sameStep ? w.step : -1)) any = true;
           }
           for (let t = 0; t < K_FB; t++) {
-            const prev = this.runAround(w.hit)[0] - 1;
+            const prev = this.before(this.runAround(w.hit)[0]);
             if (this.canAdd(prev) && this.tryAdd(prev, sameStep ? w.step : -1)) any = true;
           }
           if (!any) {

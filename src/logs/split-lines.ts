@@ -26,7 +26,10 @@ export class LineSplitter {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("latin1");
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Inside an over-long line, a chunk without a line end adds nothing: skip it without decoding.
+    if (this.carryTruncated && !this.pendingCr && bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) return;
+    const text = bytes.toString("latin1");
     let start = 0;
     // A CR at the end of the previous chunk followed by LF here is one line end, not two.
     if (this.pendingCr) {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { LineSplitter, MAX_LINE_CHARS } from "../../src/logs/split-lines.js";
+
+function split(chunks: (string | Uint8Array)[]): string[] {
+  const lines: string[] = [];
+  const s = new LineSplitter((l) => lines.push(l));
+  for (const c of chunks) s.push(typeof c === "string" ? Buffer.from(c, "latin1") : c);
+  s.end();
+  return lines;
+}
+
+describe("LineSplitter", () => {
+  it("ends lines at LF, CRLF and a lone CR, like the metric's normalisation", () => {
+    expect(split(["a\nb\r\nc\rd\n"])).toEqual(["a", "b", "c", "d"]);
+  });
+
+  it("treats a CR at the end of one chunk and an LF at the start of the next as one line end", () => {
+    expect(split(["one\r", "\ntwo\n"])).toEqual(["one", "two"]);
+  });
+
+  it("joins a line split across chunks and emits a last line without a line break", () => {
+    expect(split(["hel", "lo\nwor", "ld"])).toEqual(["hello", "world"]);
+  });
+
+  it("emits nothing for an empty input", () => {
+    expect(split([])).toEqual([]);
+    expect(split([new Uint8Array(0)])).toEqual([]);
+  });
+
+  it("caps a huge line instead of holding it whole", () => {
+    const chunk = Buffer.alloc(1 << 20, 0x61);
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    for (let i = 0; i < 100; i++) s.push(chunk); // a 100 MB line
+    s.push(Buffer.from("\nnext\n"));
+    s.end();
+    expect(lines).toHaveLength(2);
+    expect(lines[0].length).toBe(MAX_LINE_CHARS);
+    expect(lines[1]).toBe("next");
+  });
+
+  it("flags the lines a chunk-level gate matched", () => {
+    const flagged: string[] = [];
+    const s = new LineSplitter((l, f) => f && flagged.push(l), /error/gm, /error/);
+    s.push(Buffer.from("ok\nan error here\nfine\nerror again"));
+    s.end();
+    expect(flagged).toEqual(["an error here", "error again"]);
+  });
+});
