@@ -60,7 +60,8 @@ export class Collector {
   line(raw: string, flagged = true): void {
     const i = this.index;
     if (i === 0 && raw.startsWith(BOM)) raw = raw.slice(3);
-    let out = raw.indexOf("\x1b") === -1 ? raw : stripAnsi(raw);
+    // ANSI codes are removed only from lines that are classified or kept (see keep()); the rest compare raw.
+    let out = raw;
     let text = out;
     let stepFromPrefix: string | null = null;
     if (this.ghCli === null && out.length > 0) this.ghCli = splitGhCliPrefix(out) !== null;
@@ -94,7 +95,7 @@ export class Collector {
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
-      const cls = classify(text);
+      const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
       kind = cls.kind;
       score = cls.score;
     }
@@ -116,8 +117,10 @@ export class Collector {
       this.blockUntil = q + BLOCK_MAX;
       this.retainUntil = Math.max(this.retainUntil, q + AFTER_BLOCK);
     } else if (kind !== Kind.None) {
-      this.retainBack(q, BEFORE_HIT, -1);
-      this.retainUntil = Math.max(this.retainUntil, q + AFTER_HIT);
+      // Weak words (warnings, "unknown") are context at best: they keep only their close neighbours.
+      const weak = score <= 1;
+      this.retainBack(q, weak ? 2 : BEFORE_HIT, -1);
+      this.retainUntil = Math.max(this.retainUntil, q + (weak ? 2 : AFTER_HIT));
     } else if (q <= this.blockUntil) {
       // Stack traces and indented reports are kept whole (up to BLOCK_MAX lines).
       if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, q + 3);
@@ -190,7 +193,7 @@ export class Collector {
     const out = this.ringOut[slot];
     const rec: LineRecord = {
       index: k,
-      out: copy(out),
+      out: copy(out.indexOf("\x1b") === -1 ? out : stripAnsi(out)),
       text: "",
       kind: this.ringKind[slot] as Kind,
       score: this.ringScore[slot],

@@ -4,7 +4,7 @@ import { LineSplitter } from "./split-lines.js";
 import { selectLines } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
-import { CANDIDATE_IN_CHUNK, CANDIDATE_LINE } from "./patterns.js";
+import { CANDIDATE_IN_CHUNK, CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
 
 export { openLogFile } from "./open-log-file.js";
 
@@ -34,6 +34,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
     (line, flagged) => collector.line(line, flagged),
     new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags),
     CANDIDATE_LINE,
+    flaggedAtLineStart,
   );
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();

@@ -22,6 +22,7 @@ export class LineSplitter {
     private readonly sink: LineSink,
     private readonly gate: RegExp | null = null,
     private readonly lineGate: RegExp | null = null,
+    private readonly lineStart: ((text: string, start: number, end: number) => boolean) | null = null,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -77,7 +78,7 @@ export class LineSplitter {
           const m = gate.exec(text);
           this.hit = m ? m.index : Number.MAX_SAFE_INTEGER;
         }
-        flagged = this.hit < end;
+        flagged = this.hit < end || (this.lineStart !== null && this.lineStart(text, start, end));
       }
       const line = end - start > MAX_LINE_CHARS ? text.slice(start, start + MAX_LINE_CHARS) : text.slice(start, end);
       this.sink(line, flagged);
