@@ -35,6 +35,7 @@ export class Collector {
   private readonly ringOut: string[];
   private readonly ringKind: Int8Array;
   private readonly ringScore: Int8Array;
+  private readonly ringOff: Uint8Array;
   private readonly ringStep: Int32Array;
   // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
   private readonly ringIndex: Float64Array;
@@ -42,7 +43,9 @@ export class Collector {
   private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
   private retainUntil = -1;
   private blockUntil = -1;
-  private prevOut: string | null = null;
+  private prevRaw = "";
+  private prevOff = 0;
+  private prevLen = -1;
   private prevIndex = -1;
   private ghCli: boolean | null = null;
 
@@ -53,6 +56,7 @@ export class Collector {
     this.ringOut = new Array<string>(this.ringSize).fill("");
     this.ringKind = new Int8Array(this.ringSize);
     this.ringScore = new Int8Array(this.ringSize);
+    this.ringOff = new Uint8Array(this.ringSize);
     this.ringStep = new Int32Array(this.ringSize).fill(-1);
     this.ringIndex = new Float64Array(this.ringSize).fill(-1);
   }
@@ -60,24 +64,23 @@ export class Collector {
   line(raw: string, flagged = true): void {
     const i = this.index;
     if (i === 0 && raw.startsWith(BOM)) raw = raw.slice(3);
-    // ANSI codes are removed only from lines that are classified or kept (see keep()); the rest compare raw.
-    let out = raw;
-    let text = out;
+    // The fast path allocates nothing: the leading timestamp is an offset, ANSI codes are removed only from
+    // lines that are classified or kept (see keep()).
+    let off = 0;
+    let text: string | null = null;
     let stepFromPrefix: string | null = null;
-    if (this.ghCli === null && out.length > 0) this.ghCli = splitGhCliPrefix(out) !== null;
+    if (this.ghCli === null && raw.length > 0) this.ghCli = splitGhCliPrefix(raw) !== null;
     if (this.ghCli) {
       // `gh run view --log` lines keep their "job<TAB>step<TAB>time" prefix: only a *leading* timestamp goes.
-      const gh = splitGhCliPrefix(out);
+      const gh = splitGhCliPrefix(raw);
       if (gh) {
         stepFromPrefix = gh.step;
         text = gh.message;
       }
-    } else {
-      out = fastStripTimestamp(out);
-      text = out;
-    }
+    } else off = timestampLength(raw);
+    const len = raw.length - off;
     // Identical consecutive lines are collapsed into the first one.
-    if (out === this.prevOut && out.length > 0 && this.prevIndex >= 0) {
+    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(raw, off)) {
       const prev = this.retained.get(this.prevIndex);
       if (prev) prev.repeats++;
       else this.pendingRepeats++;
@@ -87,20 +90,27 @@ export class Collector {
     this.flushRepeats();
     this.index++;
     const q = this.seq++;
-    this.prevOut = out;
+    this.prevRaw = raw;
+    this.prevOff = off;
+    this.prevLen = len;
     this.prevIndex = i;
-    const c0 = text.charCodeAt(0);
-    if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) this.trackStep(i, text, stepFromPrefix);
+    const c0 = text === null ? raw.charCodeAt(off) : text.charCodeAt(0);
+    if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) {
+      text ??= off === 0 ? raw : raw.substring(off);
+      this.trackStep(i, text, stepFromPrefix);
+    }
 
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
+      text ??= off === 0 ? raw : raw.substring(off);
       const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
       kind = cls.kind;
       score = cls.score;
     }
     const slot = q % this.ringSize;
-    this.ringOut[slot] = out;
+    this.ringOut[slot] = raw;
+    this.ringOff[slot] = off;
     this.ringKind[slot] = kind;
     this.ringScore[slot] = score;
     this.ringStep[slot] = this.steps.length - 1;
@@ -123,6 +133,7 @@ export class Collector {
       this.retainUntil = Math.max(this.retainUntil, q + (weak ? 2 : AFTER_HIT));
     } else if (q <= this.blockUntil) {
       // Stack traces and indented reports are kept whole (up to BLOCK_MAX lines).
+      text ??= off === 0 ? raw : raw.substring(off);
       if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, q + 3);
       else if (q > this.retainUntil) this.blockUntil = -1;
     }
@@ -137,6 +148,11 @@ export class Collector {
   }
 
   private pendingRepeats = 0;
+
+  private sameAsPrevious(raw: string, off: number): boolean {
+    if (off === 0 && this.prevOff === 0) return raw === this.prevRaw;
+    return raw.substring(off) === this.prevRaw.substring(this.prevOff);
+  }
 
   /** Repeats of a line that was not retained yet are remembered until we know whether it will be. */
   private flushRepeats(): void {
@@ -190,7 +206,9 @@ export class Collector {
     const slot = q % this.ringSize;
     const k = this.ringIndex[slot];
     if (k < 0 || this.retained.has(k)) return;
-    const out = this.ringOut[slot];
+    const raw = this.ringOut[slot];
+    const off = this.ringOff[slot];
+    const out = off === 0 ? raw : raw.substring(off);
     const rec: LineRecord = {
       index: k,
       out: copy(out.indexOf("\x1b") === -1 ? out : stripAnsi(out)),
@@ -242,11 +260,13 @@ export class Collector {
 }
 
 // GitHub Actions timestamps have one fixed shape: check it by character codes before touching a regex.
-function fastStripTimestamp(line: string): string {
-  if (line.length >= 29 && line.charCodeAt(10) === 84 && line.charCodeAt(27) === 90 && line.charCodeAt(4) === 45) {
-    return line.charCodeAt(28) === 32 ? line.substring(29) : line.substring(28);
+function timestampLength(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c < 48 || c > 57 || line.charCodeAt(10) !== 84) return 0;
+  if (line.length >= 29 && line.charCodeAt(27) === 90 && line.charCodeAt(4) === 45) {
+    return line.charCodeAt(28) === 32 ? 29 : 28;
   }
-  return stripTimestamp(line);
+  return line.length - stripTimestamp(line).length;
 }
 
 /** A flat copy: a slice would keep the whole megabyte chunk it came from alive. */
