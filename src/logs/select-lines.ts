@@ -58,22 +58,23 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
   return { indices: picker.indices, failedStep: failedStep?.name || undefined };
 }
 
-const K = (n: string, d: number) => Number(process.env[n] ?? d);
-const BLOCK_SPAN = K("BS", 30);
-const K_FAILSTEP = K("K_FAILSTEP", 8);
-const K_POS = K("K_POS", 3);
-const K_BEFORE = K("K_BEFORE", 2);
-const K_AFTER = K("K_AFTER", 3);
-const K_SUMMARY = K("K_SUMMARY", 25);
-const K_STEPTAIL = K("K_STEPTAIL", 10);
-const K_NWIN = K("K_NWIN", 8);
-const K_FA = K("K_FA", 2);
-const K_FB = K("K_FB", 1);
-const K_DECAY = K("K_DECAY", 1);
-const K_FIRST = K("K_FIRST", 2);
-const K_MINW = K("K_MINW", 0.1);
-const K_WPOW = K("K_WPOW", 1);
-const K_RATE = K("K_RATE", 1);
+// Tuned on the development corpus (see bench/logs.ts); they are about budget shape, not about any project.
+const BLOCK_SPAN = 30; // lines a block start claims at once
+const K_FAILSTEP = 8; // bonus for hits inside a failed step, before its failure line
+const K_POS = 3; // later hits weigh slightly more
+const K_BEFORE = 2; // context before a hit
+const K_AFTER = 3; // context after a hit
+const K_SUMMARY = 25; // closing counts
+const K_STEPTAIL = 10; // lines before the "step failed" line
+const K_NWIN = 10; // windows placed before growth: the budget goes to few places, so whole blocks fit
+const K_FA = 2; // lines grown after ...
+const K_FB = 1; // ... for each line grown before
+const K_DECAY = 1; // how fast look-alike lines fade
+const K_FIRST = 2; // bonus for the first decisive report of a failed step
+const K_MINW = 0.1; // growth rate of the least telling window, relative to the best
+const K_WPOW = 1;
+const K_RATE = 1;
+
 const CLEANUP_STEP = /^(?:Post |Post job cleanup|Cleaning up orphan|Stop containers)/;
 
 function pickFailedStep(failed: StepInfo[]): StepInfo | undefined {
