@@ -149,9 +149,12 @@ export class Collector {
 
   private pendingRepeats = 0;
 
+  /** Compares from the end, without allocating: look-alike lines of equal length mostly differ late. */
   private sameAsPrevious(raw: string, off: number): boolean {
-    if (off === 0 && this.prevOff === 0) return raw === this.prevRaw;
-    return raw.substring(off) === this.prevRaw.substring(this.prevOff);
+    const prev = this.prevRaw;
+    const shift = this.prevOff - off;
+    for (let k = raw.length - 1; k >= off; k--) if (raw.charCodeAt(k) !== prev.charCodeAt(k + shift)) return false;
+    return true;
   }
 
   /** Repeats of a line that was not retained yet are remembered until we know whether it will be. */
