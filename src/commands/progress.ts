@@ -60,6 +60,12 @@ interface Step {
   done: boolean;
 }
 
+// stripHidden removes zero-width characters, including the one that keeps a quoted @name from pinging
+// anybody; put it back, so no text in a progress comment ever mentions a person.
+function defuseMentions(text: string): string {
+  return text.replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+}
+
 const VERB: Record<string, string> = { add: "added", delete: "deleted", update: "edited" };
 
 export class ProgressComment {
@@ -89,7 +95,7 @@ export class ProgressComment {
     const interval = options.minIntervalMs ?? 3000;
     if (!Number.isFinite(interval) || interval < 0) throw new RangeError("minIntervalMs must be a number >= 0");
     // The title is the caller's own text (markdown allowed), kept to one line so it stays a heading.
-    this.title = shorten(redactSecrets(stripHidden(String(options.title ?? ""))).replace(/\s+/g, " ").trim(), TEXT_CHARS) || "Codex";
+    this.title = shorten(defuseMentions(redactSecrets(stripHidden(String(options.title ?? "")))).replace(/\s+/g, " ").trim(), TEXT_CHARS) || "Codex";
     this.publishFn = options.publish;
     this.interval = interval;
     this.root = options.root?.replace(/\/+$/, "");
@@ -134,7 +140,7 @@ export class ProgressComment {
     else if (this.outcome.ok) parts.push(`### 🚀 ${this.title}: done`);
     else parts.push(`### 😕 ${this.title}: stopped`);
     if (this.outcome?.summary.trim()) {
-      parts.push("", shorten(redactSecrets(stripHidden(this.outcome.summary)).trim(), SUMMARY_CHARS));
+      parts.push("", shorten(defuseMentions(redactSecrets(stripHidden(this.outcome.summary))).trim(), SUMMARY_CHARS));
     }
     if (this.steps.length || this.earlierSteps) {
       parts.push("");

@@ -115,6 +115,7 @@ export const AskJobSchema = z.object({
   issueNumber: z.number().int(),
   isPullRequest: z.boolean(),
   commentId: z.number().int(),
+  commentKind: z.enum(["issue", "review"]).default("issue"),
   /** The text after the command word (the question for explain; optional focus for review). */
   question: z.string(),
 });

@@ -30,6 +30,7 @@ export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext)
     issueNumber: job.issueNumber,
     jobKey: job.key,
     commentId: job.commentId,
+    commentKind: job.commentKind,
     onError: (err) => log.warn({ err }, "progress update failed"),
   });
   await ctx.setPhase("config");

@@ -87,7 +87,7 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
     case "review": {
       if (command.name === "review" && !job.isPullRequest) return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
       const key = `${command.name}:${target}:${job.commentKind}-${job.commentId}`;
-      const ask: AskJob = { kind: command.name, key, installationId: job.installationId, deliveryId: job.deliveryId, repo: job.repo, requestedBy: job.sender.login, issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, commentId: job.commentId, question: command.args };
+      const ask: AskJob = { kind: command.name, key, installationId: job.installationId, deliveryId: job.deliveryId, repo: job.repo, requestedBy: job.sender.login, issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, commentId: job.commentId, commentKind: job.commentKind, question: command.args };
       await enqueueOnce(deps.db, deps.queue, { key, kind: command.name, repo: job.repo.fullName, data: ask, meta: { issue: job.issueNumber } }, { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: target });
       return { ok: true, outcome: `queued ${command.name}` };
     }

@@ -205,3 +205,27 @@ describe("on pull requests", () => {
     }
   });
 });
+
+describe("on a line of a PR's diff", () => {
+  it("a review comment command is answered, and its reactions go to the review comment", async () => {
+    const issue = await newIssue();
+    const first = await command(issue, "/codex fix");
+    const fix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${first.commentId}`, 90_000);
+    const prNumber = Number(/#(\d+)/.exec(fix.outcome ?? "")![1]);
+    const review = h.standIn.addReview(issue.repoFullName, prNumber, { user: DEMO_MAINTAINER, state: "COMMENTED", comments: [{ path: "src/sum.js", line: 2, body: "/codex help" }] });
+    const comment = (review.comments as AnyJson[])[0];
+    const pr = (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) => p.number === prNumber && String(p.url).includes(issue.repoFullName))!;
+    await h.deliver("pull_request_review_comment", {
+      action: "created",
+      comment,
+      pull_request: pr,
+      repository: (issue.payload as AnyJson).repository,
+      sender: comment.user,
+      installation: (issue.payload as AnyJson).installation,
+    });
+    const record = await h.waitForJob(`command:${issue.repoFullName.toLowerCase()}#${prNumber}:review-${comment.id}`, 60_000);
+    expect(record.outcome).toBe("help");
+    const reactions = (h.standIn.snapshot().reactions as AnyJson[]).filter((r) => String(r.subject_url).endsWith(`/pulls/comments/${comment.id}`));
+    expect(reactions.map((r) => r.content)).toEqual(["eyes", "rocket"]);
+  });
+});

@@ -108,6 +108,7 @@ async function ask(kind: "explain" | "review", where: "issue" | "pr", question: 
     deliveryId: `delivery-${command.id}`,
     repo: { owner, name, fullName: repoFullName, cloneUrl: remoteUrl, defaultBranch: "main", private: false },
     requestedBy: DEMO_MAINTAINER,
+    commentKind: "issue",
     issueNumber: number,
     isPullRequest: where === "pr",
     commentId: command.id,
