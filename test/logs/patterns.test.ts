@@ -47,6 +47,11 @@ describe("classify", () => {
     expect(classify("=== 1 failed, 3 passed in 0.12s ===").kind).toBe(Kind.Summary);
   });
 
+  it("does not mistake a failure caused by -Werror for a compiler flag", () => {
+    expect(classify("Failing due to -Werror.").score).toBeGreaterThan(0);
+    expect(classify("gcc -Wall -Werror -c foo.c").score).toBe(0);
+  });
+
   it("ignores ordinary and success lines", () => {
     for (const line of ["Compiling foo v0.1.0", "npm http fetch GET 200", "Tests: 0 failed, 12 passed", "0 errors, 0 warnings"]) {
       expect(classify(line).score, line).toBe(0);
