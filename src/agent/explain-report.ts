@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outputSchemaOf, parseAnswer, type AnswerResult } from "./structured-answer.js";
 
 // The structured answer Codex must give for `/codex explain` (`--output-schema`). Every field is required and
 // nullable fields are explicit, as the model API's strict structured outputs demand.
@@ -18,25 +19,9 @@ export const ExplainReportSchema = z.strictObject({
 export type ExplainReport = z.infer<typeof ExplainReportSchema>;
 
 export function explainReportJsonSchema(): object {
-  const schema = z.toJSONSchema(ExplainReportSchema, { target: "draft-7" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
+  return outputSchemaOf(ExplainReportSchema);
 }
 
-/** The final agent message is JSON text; anything else is a readable failure, never a crash. */
-export function parseExplainReport(finalMessage: string | undefined): { ok: true; report: ExplainReport } | { ok: false; error: string } {
-  if (!finalMessage?.trim()) return { ok: false, error: "Codex finished without a final answer." };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(finalMessage);
-  } catch {
-    return { ok: false, error: "Codex's answer was not JSON." };
-  }
-  const result = ExplainReportSchema.safeParse(raw);
-  if (result.success) return { ok: true, report: result.data };
-  const problems = result.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`)
-    .join("; ");
-  return { ok: false, error: `Codex's answer did not fit the explain schema (${problems}).` };
+export function parseExplainReport(finalMessage: string | undefined): AnswerResult<ExplainReport> {
+  return parseAnswer(ExplainReportSchema, finalMessage, "explain");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outputSchemaOf, parseAnswer, type AnswerResult } from "./structured-answer.js";
 
 // What Codex must answer after drafting a change (`--output-schema`). The bot never trusts it for what
 // changed (the diff is the truth); it is the explanation a reviewer reads.
@@ -22,20 +23,9 @@ export const FixReportSchema = z.strictObject({
 export type FixReport = z.infer<typeof FixReportSchema>;
 
 export function fixReportJsonSchema(): object {
-  const schema = z.toJSONSchema(FixReportSchema, { target: "draft-7" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
+  return outputSchemaOf(FixReportSchema);
 }
 
-export function parseFixReport(finalMessage: string | undefined): { ok: true; report: FixReport } | { ok: false; error: string } {
-  if (!finalMessage?.trim()) return { ok: false, error: "Codex finished without a final answer." };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(finalMessage);
-  } catch {
-    return { ok: false, error: "Codex's answer was not JSON." };
-  }
-  const result = FixReportSchema.safeParse(raw);
-  if (result.success) return { ok: true, report: result.data };
-  return { ok: false, error: `Codex's answer did not fit the fix report schema (${result.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}).` };
+export function parseFixReport(finalMessage: string | undefined): AnswerResult<FixReport> {
+  return parseAnswer(FixReportSchema, finalMessage, "fix report");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outputSchemaOf, parseAnswer, type AnswerResult } from "./structured-answer.js";
 
 // The structured answer Codex must give for a triage (`--output-schema`). Every field is required and
 // nullable fields are explicit, as the model API's strict structured outputs demand.
@@ -33,27 +34,9 @@ export const TriageReportSchema = z.strictObject({
 export type TriageReport = z.infer<typeof TriageReportSchema>;
 
 export function triageReportJsonSchema(): object {
-  const schema = z.toJSONSchema(TriageReportSchema, { target: "draft-7" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
+  return outputSchemaOf(TriageReportSchema);
 }
 
-export type ReportResult = { ok: true; report: TriageReport } | { ok: false; error: string };
-
-/** The final agent message is JSON text; anything else is a readable failure, never a crash. */
-export function parseTriageReport(finalMessage: string | undefined): ReportResult {
-  if (!finalMessage || !finalMessage.trim()) return { ok: false, error: "Codex finished without a final answer." };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(finalMessage);
-  } catch {
-    return { ok: false, error: "Codex's answer was not JSON." };
-  }
-  const result = TriageReportSchema.safeParse(raw);
-  if (result.success) return { ok: true, report: result.data };
-  const problems = result.error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`)
-    .join("; ");
-  return { ok: false, error: `Codex's answer did not fit the report schema (${problems}).` };
+export function parseTriageReport(finalMessage: string | undefined): AnswerResult<TriageReport> {
+  return parseAnswer(TriageReportSchema, finalMessage, "report");
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { outputSchemaOf, parseAnswer, type AnswerResult } from "./structured-answer.js";
 
 // The structured answer Codex must give for `/codex review` (`--output-schema`). The verdict is advice shown
 // in the text: the bot never approves or blocks a pull request, a person does.
@@ -23,25 +24,9 @@ export type ReviewReport = z.infer<typeof ReviewReportSchema>;
 export type ReviewVerdict = ReviewReport["verdict"];
 
 export function reviewReportJsonSchema(): object {
-  const schema = z.toJSONSchema(ReviewReportSchema, { target: "draft-7" }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
+  return outputSchemaOf(ReviewReportSchema);
 }
 
-/** The final agent message is JSON text; anything else is a readable failure, never a crash. */
-export function parseReviewReport(finalMessage: string | undefined): { ok: true; report: ReviewReport } | { ok: false; error: string } {
-  if (!finalMessage?.trim()) return { ok: false, error: "Codex finished without a final answer." };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(finalMessage);
-  } catch {
-    return { ok: false, error: "Codex's answer was not JSON." };
-  }
-  const result = ReviewReportSchema.safeParse(raw);
-  if (result.success) return { ok: true, report: result.data };
-  const problems = result.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`)
-    .join("; ");
-  return { ok: false, error: `Codex's answer did not fit the review schema (${problems}).` };
+export function parseReviewReport(finalMessage: string | undefined): AnswerResult<ReviewReport> {
+  return parseAnswer(ReviewReportSchema, finalMessage, "review");
 }
