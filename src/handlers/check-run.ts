@@ -5,7 +5,7 @@ import { checkRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
-import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 // GitHub Actions check runs arrive again as workflow_run events, which carry the run and attempt: they are
 // triaged from there, so the same failure never starts two jobs.
@@ -35,12 +35,9 @@ const PayloadSchema = z.object({
 /** check_run.completed from CI apps other than GitHub Actions (and never our own check runs). */
 export function onCheckRunCompleted(deps: HandlerDeps) {
   return async (context: Context<"check_run.completed">): Promise<void> => {
-    const parsed = PayloadSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "check_run payload not understood; ignored");
-      return;
-    }
-    const { check_run: check, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, PayloadSchema);
+    if (!data) return;
+    const { check_run: check, repository, installation, sender } = data;
     if (!check.conclusion || !FAILED_CONCLUSIONS.has(check.conclusion)) return;
     if (!check.app || check.app.slug === ACTIONS_APP_SLUG) return;
     if ((deps.appId !== undefined && check.app.id === deps.appId) || (deps.appSlug && check.app.slug === deps.appSlug)) return;

@@ -6,7 +6,7 @@ import { enqueueOnce } from "../jobs/enqueue.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { CommandJob } from "../jobs/types.js";
 import type { HandlerDeps } from "./deps.js";
-import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 // The prefix is configurable per repository and the handler has no config: anything that could be a
 // slash command (a first line like `/word …`) becomes a command job, which parses it with the real prefix.
@@ -43,12 +43,9 @@ function ignored(deps: HandlerDeps, body: string | null, sender: { login: string
 /** issue_comment.created on issues and PRs. Edited comments are ignored: only `created` is subscribed. */
 export function onIssueComment(deps: HandlerDeps) {
   return async (context: Context<"issue_comment.created">): Promise<void> => {
-    const parsed = IssueCommentSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "issue_comment payload not understood; ignored");
-      return;
-    }
-    const { comment, issue, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, IssueCommentSchema);
+    if (!data) return;
+    const { comment, issue, repository, installation, sender } = data;
     if (ignored(deps, comment.body, sender, comment.user)) return;
     await enqueueCommand(deps, context as unknown as Context, {
       installationId: installation.id,
@@ -66,12 +63,9 @@ export function onIssueComment(deps: HandlerDeps) {
 /** pull_request_review_comment.created: a `/codex …` on a line of a PR's diff. */
 export function onReviewComment(deps: HandlerDeps) {
   return async (context: Context<"pull_request_review_comment.created">): Promise<void> => {
-    const parsed = ReviewCommentSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "pull_request_review_comment payload not understood; ignored");
-      return;
-    }
-    const { comment, pull_request: pr, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, ReviewCommentSchema);
+    if (!data) return;
+    const { comment, pull_request: pr, repository, installation, sender } = data;
     if (ignored(deps, comment.body, sender, comment.user)) return;
     await enqueueCommand(deps, context as unknown as Context, {
       installationId: installation.id,

@@ -4,7 +4,7 @@ import { enqueueOnce } from "../jobs/enqueue.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
-import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
   action: z.literal("labeled"),
@@ -21,12 +21,9 @@ const PayloadSchema = z.object({
  */
 export function onIssueLabeled(deps: HandlerDeps) {
   return async (context: Context<"issues.labeled">): Promise<void> => {
-    const parsed = PayloadSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "issues.labeled payload not understood; ignored");
-      return;
-    }
-    const { issue, label, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, PayloadSchema);
+    if (!data) return;
+    const { issue, label, repository, installation, sender } = data;
     if (issue.state !== "open" || issue.pull_request !== undefined) return;
     if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
     await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "labeled", repo: repository.full_name });

@@ -30,3 +30,17 @@ export function describeZodError(error: z.ZodError): string {
     .map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`)
     .join("; ");
 }
+
+/**
+ * The parts of a payload a handler uses, or null (logged) when they are missing: a payload we do not
+ * understand is not ours to act on, and must not make the delivery fail.
+ */
+export function parsePayload<T>(
+  context: { id: string; name: string; payload: unknown; log: { warn(obj: object, msg: string): void } },
+  schema: z.ZodType<T>,
+): T | null {
+  const parsed = schema.safeParse(context.payload);
+  if (parsed.success) return parsed.data;
+  context.log.warn({ delivery: context.id, event: context.name, problem: describeZodError(parsed.error) }, "payload not understood; ignored");
+  return null;
+}

@@ -5,7 +5,7 @@ import { recordDelivery } from "../jobs/ledger.js";
 import { countRecentJobs } from "../jobs/records.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
-import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
   action: z.literal("submitted"),
@@ -25,12 +25,9 @@ const PayloadSchema = z.object({
 // and the reviewer's permission.
 export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
   return async (context: Context<"pull_request_review.submitted">): Promise<void> => {
-    const parsed = PayloadSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "pull_request_review payload not understood; ignored");
-      return;
-    }
-    const { review, pull_request: pr, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, PayloadSchema);
+    if (!data) return;
+    const { review, pull_request: pr, repository, installation, sender } = data;
     const state = review.state.toLowerCase();
     if (state !== "changes_requested" && state !== "commented") return;
     if (pr.state !== "open" || !pr.head.ref.startsWith("codex/") || pr.head.repo?.full_name !== repository.full_name) return;

@@ -5,7 +5,7 @@ import { workflowRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
-import { describeZodError, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
   action: z.literal("completed"),
@@ -30,12 +30,9 @@ const PayloadSchema = z.object({
 /** workflow_run.completed from GitHub Actions: one triage job per (repository, sha, run, attempt). */
 export function onWorkflowRunCompleted(deps: HandlerDeps) {
   return async (context: Context<"workflow_run.completed">): Promise<void> => {
-    const parsed = PayloadSchema.safeParse(context.payload);
-    if (!parsed.success) {
-      context.log.warn({ delivery: context.id, problem: describeZodError(parsed.error) }, "workflow_run payload not understood; ignored");
-      return;
-    }
-    const { workflow_run: run, repository, installation, sender } = parsed.data;
+    const data = parsePayload(context, PayloadSchema);
+    if (!data) return;
+    const { workflow_run: run, repository, installation, sender } = data;
     if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) return;
     if (isOwnSender(deps, sender)) return;
 
