@@ -83,7 +83,7 @@ const BLOCK_START: RegExp[] = [
   /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$/,
   /^\s*●\s/,
   /^(?:FAIL|FAILED|ERROR)\b/,
-  /^--- FAIL: /,
+  /^\s*--- FAIL: /,
   /^\S.*(?:Error|Exception|error|exception)(?::|$)/,
   /\berror(?:\[E\d+\])?:/,
   /^(?:In file included from|In function )/,
@@ -98,7 +98,7 @@ const BLOCK_START: RegExp[] = [
 // Tier 1: a test runner, compiler or build tool saying that something failed, in its own format.
 const DECISIVE: RegExp[] = [
   /^##\[error\]|^::error\b|^fatal: |^FATAL: |^Fatal error: /,
-  /^--- FAIL: |^FAIL:? |^FAILED:? |^ERROR:? |\bFAILED\b.*::|::\S+ FAILED\b/,
+  /^\s*--- FAIL: |^FAIL:? |^FAILED:? |^ERROR:? |\bFAILED\b.*::|::\S+ FAILED\b/,
   /\S:\d+(?::\d+)?:? (?:fatal )?error(?:\[E\d+\])?:|^error(?:\[E\d+\])?: |\berror (?:TS|CS|FS|BC)\d+:|^\S+\(\d+,\d+\): error /,
   /\bpanicked at\b|^panic: |^Traceback \(most recent call last\)|^Exception in thread |^Unhandled exception/,
   /\*\*\* FAILED \*\*\*|\*\*\* FAILED test|<<< FAIL(?:URE)?!?|\[FAIL(?:ED)?\]|\bTest Failed\b|^\s*not ok \d/,
@@ -107,7 +107,7 @@ const DECISIVE: RegExp[] = [
   /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$|^=+ (?:FAILURES|ERRORS) =+$|^_{3,} .+ _{3,}$/,
   /^\s*(?:Failure|Error|Failure\/Error):|^\s*(?:Assertion ?Error|AssertionFailedError)\b/,
   /^CMake Error|^\s*\S+ > .* FAILED$|^E\s{2,}\S|\bDubious, test returned\b|^Failed \d+\/\d+ (?:subtests|test programs)/,
-  /^\S.*\b(?:\w+\.)*\w*(?:Error|Exception)(?::|$)/,
+  /^\S.*\b(?:\w+\.)*(?:[A-Z]\w*)?(?:Error|Exception)(?::|$)/,
   /\b(?:command not found|No such file or directory|Permission denied|Segmentation fault|core dumped|Out of memory)\b/,
 ].map(l1);
 
