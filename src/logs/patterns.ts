@@ -107,9 +107,12 @@ const DECISIVE: RegExp[] = [
   /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$|^=+ (?:FAILURES|ERRORS) =+$|^_{3,} .+ _{3,}$/,
   /^\s*(?:Failure|Error|Failure\/Error):|^\s*(?:Assertion ?Error|AssertionFailedError)\b/,
   /^CMake Error|^\s*\S+ > .* FAILED$|^E\s{2,}\S|\bDubious, test returned\b|^Failed \d+\/\d+ (?:subtests|test programs)/,
-  /^\S.*\b(?:\w+\.)*(?:[A-Z]\w*)?(?:Error|Exception)(?::|$)/,
   /\b(?:command not found|No such file or directory|Permission denied|Segmentation fault|core dumped|Out of memory)\b/,
 ].map(l1);
+
+// Tier 1b: an exception's class name opening a line. Services under test print these all the time, so they weigh
+// less than a test runner's or compiler's own report.
+const EXCEPTION_LINE = l1(/^\S.*\b(?:\w+\.)*(?:[A-Z]\w*)?(?:Error|Exception)(?::|$)/);
 
 // Tier 2: error wording in free text.
 const STRONG: RegExp[] = [
@@ -156,6 +159,8 @@ const SUMMARY: RegExp[] = [
   /\.{3,}\s*Failed$|\.{3,}\s*FAILED$/,
 ].map(l1);
 
+const EXCEPTION_SCORE = 4;
+
 export function classify(text: string): LineClass {
   if (text.length === 0 || !GATE.test(text)) return NONE;
   for (const re of STEP_FAILED) if (re.test(text)) return { kind: Kind.StepFailed, score: 10 };
@@ -167,6 +172,7 @@ export function classify(text: string): LineClass {
       break;
     }
   }
+  if (score === 0 && EXCEPTION_LINE.test(text)) score = EXCEPTION_SCORE;
   const decisive = score > 0;
   if (score === 0) for (const re of STRONG) if (re.test(text)) score = Math.min(4, score + 2);
   if (score === 0) for (const re of WEAK) if (re.test(text)) score = 1;
