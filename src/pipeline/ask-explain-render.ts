@@ -1,7 +1,7 @@
 import type { ExplainReport } from "../agent/explain-report.js";
 import { fitBody } from "../github/limits.js";
 import { defuseMentionsForProgress, mapProseLines } from "./ask-markdown.js";
-import type { CheckoutFiles } from "./ask-paths.js";
+import type { CheckoutFiles } from "./checkout-files.js";
 import { blobUrl, formatDuration, formatTokens, safeText } from "./format.js";
 
 export interface ExplainFacts {

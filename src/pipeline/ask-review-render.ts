@@ -1,6 +1,6 @@
 import type { ReviewReport, ReviewVerdict } from "../agent/review-report.js";
 import type { DiffLines } from "./ask-diff-lines.js";
-import type { CheckoutFiles } from "./ask-paths.js";
+import type { CheckoutFiles } from "./checkout-files.js";
 import { formatDuration, formatTokens, safeText } from "./format.js";
 
 export interface ReviewComment {

@@ -6,10 +6,10 @@ import { getPullRequest } from "../github/pulls.js";
 import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { agentTokens, runAgentSession } from "./agent-session.js";
-import { withAskCheckout } from "./ask-checkout.js";
+import { withCheckout } from "./checkout.js";
 import { renderExplainAnswer } from "./ask-explain-render.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
-import { checkoutFiles } from "./ask-paths.js";
+import { checkoutFiles } from "./checkout-files.js";
 import { startAsk } from "./ask-start.js";
 import type { PipelineDeps } from "./deps.js";
 import { safeText } from "./format.js";
@@ -42,7 +42,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
       return { outcome: "refused: no default branch" };
     }
 
-    return withAskCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir) => {
+    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir) => {
       await ctx.setPhase("agent");
       await talk.start("Codex explain", worktree.path);
       const timeoutMs = config.agent.timeout_minutes * 60_000;

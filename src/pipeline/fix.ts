@@ -6,20 +6,16 @@ import { countOpenBotPullRequests } from "../github/bot-pull-count.js";
 import type { GitHubClient } from "../github/client.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../github/fix-pull-request.js";
 import { BranchMovedError, commitChanges, RefusedBranchError } from "../github/git-commit.js";
-import { mintInstallationToken } from "../github/installation-token.js";
 import { toCommitChanges } from "../github/tree-changes.js";
 import { postComment } from "../github/comments.js";
 import { fetchRepoConfigText } from "../github/repo-config.js";
-import { jobIdForKey } from "../jobs/job-id.js";
 import type { FixJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { collectChanges } from "../workspace/diff.js";
-import { createJobDir, removeJobDir } from "../workspace/job-dir.js";
-import { ensureMirror } from "../workspace/mirror.js";
 import { checkDiffPolicy } from "../workspace/policy.js";
 import { resetWorktree } from "../workspace/reset.js";
-import { addWorktree, type Worktree } from "../workspace/worktree.js";
 import { authorizeRequester } from "./authorize.js";
+import { withCheckout } from "./checkout.js";
 import { Conversation } from "./conversation.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
@@ -78,14 +74,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     }
   }
 
-  const jobId = jobIdForKey(ctx.key);
-  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
-  let worktree: Worktree | null = null;
-  try {
-    await ctx.setPhase("workspace");
-    const { token } = await mintInstallationToken(gh);
-    const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: job.repo.fullName, cloneUrl: job.repo.cloneUrl, token, want: [target.baseSha] });
-    worktree = await addWorktree({ mirrorPath: mirror, sha: target.baseSha, dir: jobDir.repo });
+  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: target.baseSha, want: [] }, async (worktree, jobDir, mirror) => {
 
     const verifyCommand = config.fix.verify_command;
     let verify: VerifyOutcome | null = null;
@@ -111,49 +100,46 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       timeoutMs,
       signal: ctx.signal,
       onEvent: talk.onEvent,
-    });
-    await restoreAgentsMd();
-    const tokens = agentTokens(run);
-    log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
-    const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
-    if (!parsedReport?.ok) {
-      const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
-      await talk.finish(false, run.outcome === "cancelled" ? "Stopped: the job was cancelled, and its workspace removed." : `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
-      return { outcome: `agent-failed: ${run.outcome}`, tokens };
-    }
-
-    // The diff in the worktree is the truth, never the agent's message.
-    await ctx.setPhase("verify");
-    const changes = await collectChanges(worktree.path, target.baseSha);
-    const verdict = checkDiffPolicy(changes, policy);
-    if (!verdict.ok) {
-      const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
-      await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
-      return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
-    }
-    if (verify && verifyCommand) {
-      const after = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
-      verify.after = after;
-    }
-
-    await ctx.setPhase("publish");
-    const facts = {
-      describe: target.describe,
-      closes: target.closes,
-      changes,
-      commands: run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
-      verify,
-      tokens,
-      durationMs: Date.now() - started,
-      origin: { type: job.origin.type, requested_by: job.requestedBy },
-      baseSha: target.baseSha,
-    };
-    const body = renderFixPullRequestBody(parsedReport.report, facts);
-    return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens);
-  } finally {
-    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
-    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  });
+  await restoreAgentsMd();
+  const tokens = agentTokens(run);
+  log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+  const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
+  if (!parsedReport?.ok) {
+    const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
+    await talk.finish(false, run.outcome === "cancelled" ? "Stopped: the job was cancelled, and its workspace removed." : `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
+    return { outcome: `agent-failed: ${run.outcome}`, tokens };
   }
+
+  // The diff in the worktree is the truth, never the agent's message.
+  await ctx.setPhase("verify");
+  const changes = await collectChanges(worktree.path, target.baseSha);
+  const verdict = checkDiffPolicy(changes, policy);
+  if (!verdict.ok) {
+    const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
+    await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
+    return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
+  }
+  if (verify && verifyCommand) {
+    const after = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
+    verify.after = after;
+  }
+
+  await ctx.setPhase("publish");
+  const facts = {
+    describe: target.describe,
+    closes: target.closes,
+    changes,
+    commands: run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
+    verify,
+    tokens,
+    durationMs: Date.now() - started,
+    origin: { type: job.origin.type, requested_by: job.requestedBy },
+    baseSha: target.baseSha,
+  };
+  const body = renderFixPullRequestBody(parsedReport.report, facts);
+  return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens);
+  });
 }
 
 async function publishFix(

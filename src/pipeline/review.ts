@@ -8,11 +8,11 @@ import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { shorten } from "../commands/markdown.js";
 import { agentTokens, runAgentSession } from "./agent-session.js";
-import { withAskCheckout } from "./ask-checkout.js";
+import { withCheckout } from "./checkout.js";
 import { diffLines } from "./ask-diff-lines.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
 import { defuseMentionsForProgress } from "./ask-markdown.js";
-import { checkoutFiles } from "./ask-paths.js";
+import { checkoutFiles } from "./checkout-files.js";
 import { planReviewComments, renderReviewBody, VERDICT_TEXT } from "./ask-review-render.js";
 import { startAsk } from "./ask-start.js";
 import type { PipelineDeps } from "./deps.js";
@@ -45,7 +45,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
     }
     const headSha = pr.headSha;
 
-    return withAskCheckout(deps, ctx, gh, log, { repo: job.repo, sha: headSha, want: [baseSha] }, async (worktree, jobDir) => {
+    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: headSha, want: [baseSha] }, async (worktree, jobDir) => {
       await ctx.setPhase("agent");
       await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
       const timeoutMs = config.agent.timeout_minutes * 60_000;

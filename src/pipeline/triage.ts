@@ -1,25 +1,21 @@
-import { existsSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../agent/report.js";
 import { buildTriagePrompt } from "../agent/prompts/triage.js";
 import { CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
 import { publishCheckRun } from "../github/checks.js";
 import { upsertStickyComment } from "../github/comments.js";
-import { mintInstallationToken } from "../github/installation-token.js";
 import { fitBody } from "../github/limits.js";
 import { fetchRepoConfigText } from "../github/repo-config.js";
-import { jobIdForKey } from "../jobs/job-id.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { countRecentJobs } from "../jobs/records.js";
 import type { TriageJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
-import { createJobDir, removeJobDir } from "../workspace/job-dir.js";
-import { ensureMirror } from "../workspace/mirror.js";
-import { addWorktree } from "../workspace/worktree.js";
 import { maybeEnqueueAutofix } from "./autofix.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
-import { isSafeRepoPath, safeText } from "./format.js";
+import { withCheckout } from "./checkout.js";
+import { checkoutFiles } from "./checkout-files.js";
+import { safeText } from "./format.js";
 import { pullRequestsToComment } from "./pull-requests.js";
 import { matchesAny } from "./glob.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
@@ -82,27 +78,13 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     return { outcome: `skipped: ${skip}` };
   }
 
-  const jobId = jobIdForKey(ctx.key);
-  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
-  let worktree: { path: string; remove(): Promise<void> } | null = null;
-  try {
+  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir) => {
     await ctx.setPhase("gather");
     const gathered: GatheredFailure =
       job.source.type === "workflow_run"
         ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
         : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
     const prs = await pullRequestsToComment(gh, job);
-
-    await ctx.setPhase("workspace");
-    const { token } = await mintInstallationToken(gh);
-    const mirror = await ensureMirror({
-      root: deps.env.workspaceDir,
-      repoFullName: job.repo.fullName,
-      cloneUrl: job.repo.cloneUrl,
-      token,
-      want: [job.headSha],
-    });
-    worktree = await addWorktree({ mirrorPath: mirror, sha: job.headSha, dir: jobDir.repo });
 
     await ctx.setPhase("agent");
     const timeoutMs = config.agent.timeout_minutes * 60_000;
@@ -143,8 +125,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     };
     const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
     const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
-    const root = worktree.path;
-    const exists = (p: string) => isSafeRepoPath(p) && existsSync(path.join(root, p)) && !lstatSync(path.join(root, p)).isSymbolicLink();
+    const { exists } = checkoutFiles(worktree.path);
 
     const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
     const check = await publishCheckRun(gh, {
@@ -176,10 +157,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     }
     const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
     return { outcome, tokens, links };
-  } finally {
-    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
-    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
-  }
+  });
 }
 
 function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {

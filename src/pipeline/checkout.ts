@@ -9,7 +9,7 @@ import { ensureMirror } from "../workspace/mirror.js";
 import { addWorktree, type Worktree } from "../workspace/worktree.js";
 import type { PipelineDeps } from "./deps.js";
 
-export interface AskCheckoutOptions {
+export interface CheckoutOptions {
   repo: RepoRef;
   /** The commit to check out. */
   sha: string;
@@ -18,17 +18,18 @@ export interface AskCheckoutOptions {
 }
 
 /**
- * Runs `work` in a fresh job dir with a worktree at `sha`, and removes both afterwards, whatever happened
- * (an error, a timeout, a `/codex stop`). A fork PR's head is fetched through the base repository's
+ * Runs `work` in a fresh job dir with a worktree at `sha` (from the repository's cached mirror, fetched with
+ * a fresh installation token), and removes both afterwards, whatever happened (an error, a timeout, a
+ * `/codex stop`). A fork PR's head is fetched through the base repository's
  * `refs/pull/N/head`; it is only read, and the agent holds no credentials.
  */
-export async function withAskCheckout<T>(
+export async function withCheckout<T>(
   deps: PipelineDeps,
   ctx: JobContext,
   gh: GitHubClient,
   log: Logger,
-  opts: AskCheckoutOptions,
-  work: (worktree: Worktree, jobDir: JobDir) => Promise<T>,
+  opts: CheckoutOptions,
+  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string) => Promise<T>,
 ): Promise<T> {
   const jobId = jobIdForKey(ctx.key);
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
@@ -38,7 +39,7 @@ export async function withAskCheckout<T>(
     const { token } = await mintInstallationToken(gh);
     const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: opts.repo.fullName, cloneUrl: opts.repo.cloneUrl, token, want: [opts.sha, ...opts.want] });
     worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo });
-    return await work(worktree, jobDir);
+    return await work(worktree, jobDir, mirror);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
     await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
