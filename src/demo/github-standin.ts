@@ -69,7 +69,7 @@ export interface GitHubStandIn {
   /** A person's review of a pull request, with line comments. */
   addReview(repoFullName: string, prNumber: number, review: Omit<ReviewSpec, "user"> & { user: string }): Json & { id: number };
   /** Makes the next `times` requests of `method` on a matching API path fail with `status` (for fault tests). */
-  failNext(method: string, path: RegExp, status?: number, times?: number): void;
+  failNext(method: string, path: RegExp, status?: number, times?: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -277,8 +277,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       return createReview(core, repo(repoFullName), prNumber, { ...review, user: userOf(user) });
     },
 
-    failNext(method, path, status = 500, times = 1) {
-      faults.push({ method: method.toUpperCase(), path, status, times });
+    failNext(method, path, status = 500, times = 1, headers) {
+      faults.push({ method: method.toUpperCase(), path, status, times, headers });
     },
 
     setPermission(repoFullName, user, permission) {

@@ -8,6 +8,7 @@ export interface InjectedFault {
   path: RegExp;
   status: number;
   times: number;
+  headers?: Record<string, string>;
 }
 
 export interface RecordedRequest {
@@ -67,7 +68,7 @@ export function createStandInServer(
       const fault = faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
       if (fault) {
         fault.times -= 1;
-        return { status: fault.status, body: { message: `stand-in: injected ${fault.status}` } };
+        return { status: fault.status, body: { message: `stand-in: injected ${fault.status}` }, headers: fault.headers };
       }
       const found = router.match(method, path);
       if (!found) return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
