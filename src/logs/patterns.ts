@@ -90,7 +90,7 @@ const BLOCK_START: RegExp[] = [
   /^CMake Error/,
   /^\s*(?:not ok|# Failed test)\b/,
   /^\s*\S+ > .* (?:FAILED|FAILURE)\b/,
-  /\[FAIL(?:ED)?\]/,
+  /\[FAIL(?:ED)?\]|\*\*\* FAILED \*\*\*/,
   /^\s*(?:✖|✗|×|❌)/,
   /^\s*(?:Failure|Error):?\s*$/,
 ].map(l1);
@@ -204,10 +204,18 @@ export function lineShape(text: string): string {
     .trim();
 }
 
+// sbt and Maven put a level tag before every line ("[info]   at …"); the block structure is in what follows it.
+const LEVEL_TAG = /^\[(?:info|error|warn|INFO|ERROR|WARN|WARNING)\] /;
+
 export function isContinuation(text: string): boolean {
   if (text.length === 0) return false;
   const c = text.charCodeAt(0);
   if (c === 32 || c === 9) return true; // indented
+  if (c === 91 && LEVEL_TAG.test(text)) {
+    const tag = text.indexOf("] ") + 2;
+    // After the tag, only indentation continues a block: "[info] - next test" starts a new one.
+    return text.charCodeAt(tag) === 32 || text.charCodeAt(tag) === 9;
+  }
   return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= )/.test(text);
 }
 

@@ -62,7 +62,7 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
 const BLOCK_SPAN = 30; // lines a block start claims at once
 const K_FAILSTEP = 8; // bonus for hits inside a failed step, before its failure line
 const K_POS = 3; // later hits weigh slightly more
-const K_BEFORE = 2; // context before a hit
+const K_BEFORE = 4; // context before a hit
 const K_AFTER = 3; // context after a hit
 const K_SUMMARY = 25; // closing counts
 const K_STEPTAIL = 10; // lines before the "step failed" line
