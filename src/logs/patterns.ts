@@ -88,7 +88,7 @@ const BLOCK_START: RegExp[] = [
   /\berror(?:\[E\d+\])?:/,
   /^(?:In file included from|In function )/,
   /^CMake Error/,
-  /^=(?:ERROR|CRASH|SUPERVISOR) REPORT====|^\w+:\w+ failed$/,
+  /^=(?:ERROR|CRASH|SUPERVISOR) REPORT====|^\w+:\w+ failed$|^Running the tests in .* failed\.$/,
   /^\s*(?:not ok|# Failed test)\b/,
   /^\s*\S+ > .* (?:FAILED|FAILURE)\b/,
   /\[FAIL(?:ED)?\]|\*\*\* FAILED \*\*\*/,
@@ -107,7 +107,7 @@ const DECISIVE: RegExp[] = [
   /\bnpm ERR!|\bERR_PNPM_|^error Command failed|\brake aborted!|^make(?:\[\d+\])?: \*\*\*|\bBUILD FAIL(?:ED|URE)\b|^FAILURE: /,
   /^(?:Failures|Errors|Failed tests|Tests in error|failures):\s*$|^=+ (?:FAILURES|ERRORS) =+$|^_{3,} .+ _{3,}$/,
   /^\s*(?:Failure|Error|Failure\/Error):|^\s*(?:Assertion ?Error|AssertionFailedError)\b/,
-  /^CMake Error|^=(?:ERROR|CRASH) REPORT====|^\w+:\w+ failed$|^\s*\S+ > .* FAILED$|^E\s{2,}\S|\bDubious, test returned\b|^Failed \d+\/\d+ (?:subtests|test programs)/,
+  /^CMake Error|^=(?:ERROR|CRASH) REPORT====|^\w+:\w+ failed$|^Running the tests in .* failed\.$|^\s*\S+ > .* FAILED$|^E\s{2,}\S|\bDubious, test returned\b|^Failed \d+\/\d+ (?:subtests|test programs)/,
   /\b(?:command not found|No such file or directory|Permission denied|Segmentation fault|core dumped|Out of memory)\b/,
 ].map(l1);
 
@@ -217,7 +217,7 @@ export function isContinuation(text: string): boolean {
     // After the tag, only indentation continues a block: "[info] - next test" starts a new one.
     return text.charCodeAt(tag) === 32 || text.charCodeAt(tag) === 9;
   }
-  return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= |\*\* |Reason: )/.test(text);
+  return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= |\*\* |Reason: |Last \d+ lines of output:)/.test(text);
 }
 
 /** Command lines that start a new unit of work in plain logs (Travis echoes `$ cmd`). */
