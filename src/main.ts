@@ -1,5 +1,6 @@
 import { createProbot, run } from "probot";
 import { createApp } from "./app.js";
+import { setUpAgentIsolation } from "./agent/isolation.js";
 import { startKeyProxy } from "./agent/key-proxy.js";
 import { readEnv } from "./config/env.js";
 import { openDatabase } from "./jobs/db.js";
@@ -45,6 +46,8 @@ export async function start(): Promise<void> {
 
   const stops: (() => Promise<void>)[] = [];
   if (env.ROLE !== "web") {
+    // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
+    await setUpAgentIsolation({ dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: process.env.PRIVATE_KEY_PATH, log });
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
     const deps: PipelineDeps = {
       env,

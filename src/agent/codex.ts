@@ -13,6 +13,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { redactWith } from "../logs/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
+import { activeIsolation, type AgentIsolation } from "./isolation.js";
 
 export interface CodexRunOptions {
   /** Default: the CODEX_BIN env variable, else the launcher of the @openai/codex dependency. */
@@ -39,6 +40,8 @@ export interface CodexRunOptions {
   onEvent?: (event: CodexEvent) => void;
   /** Called with the pid of the started process (also its process group id), e.g. to record it. */
   onSpawn?: (pid: number) => void;
+  /** Run codex under a user id of its own (see isolation.ts). Default: the isolation set up at start; null: none. */
+  isolation?: AgentIsolation | null;
 }
 
 export interface AgentRun {
@@ -117,8 +120,12 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     // Commands the agent runs get only the core variables, and never the provider token.
     "-c", `shell_environment_policy.inherit="core"`,
     "-c", `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
-    "-",
   );
+  const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
+  // Under its own uid the agent writes only in its job dir: files left in the shared /tmp would outlive the
+  // run, and a later run given the same uid could read them.
+  if (isolation) args.push("-c", "sandbox_workspace_write.exclude_slash_tmp=true");
+  args.push("-");
 
   const env: Record<string, string> = {
     PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
@@ -130,12 +137,29 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   };
 
   const [file, fileArgs] = launcher(opts.codexBin);
+  const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd }) : undefined;
+  try {
+    return await spawnCodex(opts, file, [...fileArgs, ...args], env, lease);
+  } finally {
+    // Before the bot's own git touches the worktree again, the files are the bot's (and the agent is gone).
+    await lease?.release();
+  }
+}
+
+async function spawnCodex(
+  opts: CodexRunOptions,
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+  lease: { uid: number; gid: number } | undefined,
+): Promise<AgentRun> {
   const parser = new CodexEventParser(opts.onEvent);
   const started = Date.now();
   let stderrTail = "";
   let stopReason: "timeout" | "cancelled" | undefined;
 
-  const child = execa(file, [...fileArgs, ...args], {
+  const child = execa(file, args, {
+    ...(lease && { uid: lease.uid, gid: lease.gid }),
     cwd: opts.cwd,
     env,
     extendEnv: false,

@@ -3,6 +3,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { redactSecrets } from "../logs/redact.js";
 import { launcher } from "./codex.js";
+import { activeIsolation, type AgentIsolation, type AgentLease } from "./isolation.js";
 
 export interface SandboxCommandResult {
   exitCode: number | null;
@@ -18,7 +19,7 @@ const KILL_GRACE_MS = 2000;
 /**
  * Runs a repository's verify command (from its config, so untrusted) in Codex's own sandbox: writes only in
  * the worktree and its temp dir, no network, the same minimal environment as the agent, and a wall-clock
- * limit after which the whole process group is killed.
+ * limit after which the whole process group is killed. With isolation it runs under a job uid like the agent.
  */
 export async function runSandboxedCommand(opts: {
   command: string;
@@ -27,14 +28,33 @@ export async function runSandboxedCommand(opts: {
   timeoutMs: number;
   codexBin?: string;
   signal?: AbortSignal;
+  /** Default: the isolation set up at start; null: run as the bot's user. */
+  isolation?: AgentIsolation | null;
 }): Promise<SandboxCommandResult> {
   const dirs = { home: path.join(opts.jobDir, "home"), codexHome: path.join(opts.jobDir, "sandbox-codex-home"), tmp: path.join(opts.jobDir, "tmp") };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
+  const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
+  const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd }) : undefined;
+  try {
+    return await runInSandbox(opts, dirs, lease);
+  } finally {
+    await lease?.release();
+  }
+}
+
+async function runInSandbox(
+  opts: { command: string; cwd: string; timeoutMs: number; codexBin?: string; signal?: AbortSignal },
+  dirs: { home: string; codexHome: string; tmp: string },
+  lease: AgentLease | undefined,
+): Promise<SandboxCommandResult> {
   const [file, fileArgs] = launcher(opts.codexBin);
+  // Isolated, the command writes only in the job dir, not the shared /tmp (see codex.ts).
+  const config = ["-c", 'sandbox_mode="workspace-write"', ...(lease ? ["-c", "sandbox_workspace_write.exclude_slash_tmp=true"] : [])];
   const started = Date.now();
   let output = "";
   let timedOut = false;
-  const child = execa(file, [...fileArgs, "sandbox", "-c", 'sandbox_mode="workspace-write"', "--", "sh", "-c", opts.command], {
+  const child = execa(file, [...fileArgs, "sandbox", ...config, "--", "sh", "-c", opts.command], {
+    ...(lease && { uid: lease.uid, gid: lease.gid }),
     cwd: opts.cwd,
     env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", HOME: dirs.home, CODEX_HOME: dirs.codexHome, TMPDIR: dirs.tmp, LANG: "C.UTF-8", CI: "true" },
     extendEnv: false,

@@ -1,9 +1,10 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
+import { activeIsolation, setActiveIsolation, setUpAgentIsolation } from "../agent/isolation.js";
 import { startKeyProxy, type KeyProxy } from "../agent/key-proxy.js";
 import { registerWebhookHandlers } from "../app.js";
 import { readEnv, type AppEnv } from "../config/env.js";
@@ -67,6 +68,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   const log = pino({ level: opts.logLevel ?? "silent" });
   const db = await openDatabase({ dataDir: env.dataDir });
+  // As in production: as root, agents run under their own uids, which must be able to pass through `dir`.
+  await chmod(dir, 0o711);
+  const isolation = await setUpAgentIsolation({ env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION }, dataDir: env.dataDir, workspaceDir: env.workspaceDir, log });
   const queue = createQueue(db, {
     schedule: false,
     pollingIntervalSeconds: 0.5,
@@ -135,6 +139,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await keyProxy.close();
       await model.close();
       await standIn.close();
+      if (isolation && activeIsolation() === isolation) setActiveIsolation(null);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { join, resolve } from "node:path";
+import { activeIsolation } from "../agent/isolation.js";
 import { JobId, parseOrThrow } from "./names.js";
 
 export interface JobDir {
@@ -31,6 +32,8 @@ export async function createJobDir(root: string, jobId: string): Promise<JobDir>
   await fs.rm(paths.dir, { recursive: true, force: true });
   await fs.mkdir(paths.dir, { mode: 0o700 });
   for (const sub of [paths.logs, paths.codexHome, paths.home]) await fs.mkdir(sub, { mode: 0o700 });
+  // An agent under its own uid may pass through jobs/ to its own dir, but never list the other jobs.
+  await activeIsolation()?.protectJobParents(paths.dir);
   return paths;
 }
 

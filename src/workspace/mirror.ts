@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
+import { activeIsolation } from "../agent/isolation.js";
 import { gitAuthEnv } from "./auth.js";
 import { GitError, runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
@@ -107,6 +108,9 @@ export async function ensureMirror(opts: EnsureMirrorOptions): Promise<string> {
       absent = await missing(path, absent);
       if (absent.length > 0) throw new MissingCommitError(opts.repoFullName, absent);
     }
+    // Agents run under their own uids: this repository's agents read the mirror through its group, and
+    // another repository's agent is stopped at its door.
+    await activeIsolation()?.protectMirror(path);
     return path;
   });
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { activeIsolation } from "../agent/isolation.js";
 import { runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
 import { parseOrThrow, Sha } from "./names.js";
@@ -31,13 +32,16 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
   });
   const head = await runGit(["rev-parse", "HEAD"], { cwd: dir });
   if (head !== sha) throw new Error(`addWorktree: ${dir} is at ${head}, expected ${sha}`);
+  // The repository is fixed here, by the bot, not later from the worktree's `.git` file, which the agent owns.
+  const isolation = activeIsolation();
+  await isolation?.bindWorktree(dir, mirrorPath);
 
   let removed: Promise<void> | undefined;
   return {
     path: dir,
     sha,
     remove() {
-      removed ??= removeWorktree(mirrorPath, dir);
+      removed ??= removeWorktree(mirrorPath, dir).finally(() => isolation?.unbindWorktree(dir));
       return removed;
     },
   };

@@ -1,0 +1,397 @@
+// Runs the agent under a user id of its own, so that it cannot read what the bot's user can.
+//
+// Why: a sandbox, even read-only, lets the agent read every file its user may read. Run as the bot's user, an
+// agent talked into `find / -name '*.pem'` finds the App's private key, the database files, other jobs'
+// worktrees and other repositories' mirrors. Run under a fresh unprivileged uid it finds none of them:
+// - each run gets a uid from AGENT_UID_BASE.. that no other running agent of this process holds, and the
+//   repository's gid (one per mirror, kept as the mirror directory's group) as its only group;
+// - its job dir is chowned to it for the run (0700) and back to the bot afterwards, so a later run that is
+//   given the same uid cannot read this job's files;
+// - a mirror is `root:<repo gid> 0750`: the agent's git reaches its own repository's objects, an agent of
+//   another repository is refused at the top directory (what is inside keeps git's default modes, reachable
+//   only through it);
+// - the directories above (workspace, jobs/, mirrors/, mirrors/<owner>/) are 0711: traversable, not listable;
+// - DATA_DIR (the PGlite files, maybe the key) is private to the bot;
+// - /proc/<pid>/environ of the bot is readable by its own uid only, so the bot's environment is safe too.
+// Without root none of this is possible; the process then says once, at start, that the agent runs as the
+// bot's own user.
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const SettingsSchema = z
+  .object({
+    AGENT_ISOLATION: z.enum(["auto", "uid", "off"], { error: 'AGENT_ISOLATION must be "auto", "uid" or "off"' }).default("auto"),
+    AGENT_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(200_000),
+    AGENT_UID_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    AGENT_GID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(300_000),
+    AGENT_GID_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  })
+  // A run without a repository uses its uid as its gid: that number must never be some repository's group.
+  .refine((s) => s.AGENT_UID_BASE + s.AGENT_UID_COUNT <= s.AGENT_GID_BASE || s.AGENT_GID_BASE + s.AGENT_GID_COUNT <= s.AGENT_UID_BASE, {
+    message: "the agent uid range (AGENT_UID_BASE, AGENT_UID_COUNT) and the repository gid range (AGENT_GID_BASE, AGENT_GID_COUNT) must not overlap",
+  });
+
+export type IsolationSettings = z.infer<typeof SettingsSchema>;
+
+/** The AGENT_* settings from the environment; empty values count as unset. Bad values throw a clear error. */
+export function readIsolationSettings(env: Record<string, string | undefined> = process.env): IsolationSettings {
+  const picked = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("AGENT_") && v !== undefined && v !== ""));
+  const result = SettingsSchema.safeParse(picked);
+  if (!result.success) throw new Error(`Invalid agent isolation settings: ${result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; ")}`);
+  return result.data;
+}
+
+export interface IsolationLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** One agent run's identity; `release` must be called when the run is over (it is idempotent). */
+export interface AgentLease {
+  uid: number;
+  gid: number;
+  release(): Promise<void>;
+}
+
+let active: AgentIsolation | null = null;
+
+/** The isolation set up at start (null: the agent runs as the bot's user). runCodex and the workspace use it. */
+export function activeIsolation(): AgentIsolation | null {
+  return active;
+}
+
+/** Replaces the process-wide isolation (tests; setUpAgentIsolation calls it). */
+export function setActiveIsolation(isolation: AgentIsolation | null): void {
+  active = isolation;
+}
+
+export interface SetUpOptions {
+  env?: Record<string, string | undefined>;
+  dataDir: string;
+  workspaceDir: string;
+  /** PRIVATE_KEY_PATH: warned about when others can read it. */
+  privateKeyPath?: string;
+  log: IsolationLog;
+  /** Default: whether this process runs as root. */
+  isRoot?: boolean;
+}
+
+/**
+ * Called once at start, after the database is open: decides whether agents run under their own uids, makes
+ * the data and workspace directories fit for it, and says in the log what it did. Returns the isolation (also
+ * made active for the process), or null when the agent runs as the bot's own user.
+ */
+export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsolation | null> {
+  const settings = readIsolationSettings(opts.env ?? process.env);
+  const isRoot = opts.isRoot ?? process.getuid?.() === 0;
+  await warnAboutReadableSecrets(opts, settings.AGENT_ISOLATION !== "off" && isRoot);
+  if (settings.AGENT_ISOLATION === "off" || (settings.AGENT_ISOLATION === "auto" && !isRoot)) {
+    const why = settings.AGENT_ISOLATION === "off" ? "AGENT_ISOLATION=off" : "the process does not run as root";
+    opts.log.warn({ isolation: "off", reason: why }, `agent isolation is off (${why}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`);
+    setActiveIsolation(null);
+    return null;
+  }
+  if (!isRoot) {
+    throw new Error("AGENT_ISOLATION=uid needs the process to run as root (it starts each agent under a user id of its own); run as root or set AGENT_ISOLATION=off");
+  }
+
+  const dataDir = path.resolve(opts.dataDir);
+  const workspaceDir = path.resolve(opts.workspaceDir);
+  await fs.mkdir(workspaceDir, { recursive: true });
+  await makePrivate(dataDir, workspaceDir);
+  for (const dir of [workspaceDir, path.join(workspaceDir, "jobs"), path.join(workspaceDir, "mirrors")]) {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.chmod(dir, 0o711);
+  }
+  await checkReachable(workspaceDir);
+  const isolation = new AgentIsolation(settings, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  await isolation.probeIds(workspaceDir);
+  opts.log.info(
+    { isolation: "uid", uids: `${settings.AGENT_UID_BASE}+${settings.AGENT_UID_COUNT}`, gids: `${settings.AGENT_GID_BASE}+${settings.AGENT_GID_COUNT}` },
+    "agents run under their own user ids",
+  );
+  setActiveIsolation(isolation);
+  return isolation;
+}
+
+export class AgentIsolation {
+  private readonly uidsInUse = new Set<number>();
+  private nextUid = 0;
+  /** Worktree dir → its repository's gid, fixed by the bot at checkout (the agent may rewrite `.git` later). */
+  private readonly worktreeGids = new Map<string, number>();
+  private gidQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly settings: IsolationSettings,
+    readonly botUid: number,
+    readonly botGid: number,
+  ) {}
+
+  /** Fails at start, not mid-job, when a user namespace does not map the configured ids. */
+  async probeIds(dir: string): Promise<void> {
+    const probe = path.join(dir, `.isolation-probe-${process.pid}`);
+    await fs.writeFile(probe, "");
+    try {
+      const s = this.settings;
+      await fs.chown(probe, s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1, s.AGENT_GID_BASE + s.AGENT_GID_COUNT - 1);
+    } catch (error) {
+      throw new Error(`agent isolation: cannot give files to the agent's user ids (${(error as Error).message}); in a user namespace, choose AGENT_UID_BASE/AGENT_GID_BASE inside its mapped range`, { cause: error });
+    } finally {
+      await fs.rm(probe, { force: true });
+    }
+  }
+
+  /** Gives the mirror its repository's group; returns that gid. Call under the mirror's lock. */
+  async protectMirror(mirrorPath: string): Promise<number> {
+    const gid = await this.mirrorGid(mirrorPath);
+    await fs.chown(mirrorPath, this.botUid, gid);
+    await fs.chmod(mirrorPath, 0o750);
+    for (const dir of [path.dirname(mirrorPath), path.dirname(path.dirname(mirrorPath))]) await fs.chmod(dir, 0o711);
+    return gid;
+  }
+
+  /** Remembers which repository a worktree belongs to, so its agent gets that repository's group. */
+  async bindWorktree(worktreeDir: string, mirrorPath: string): Promise<void> {
+    this.worktreeGids.set(path.resolve(worktreeDir), await this.mirrorGid(mirrorPath));
+  }
+
+  unbindWorktree(worktreeDir: string): void {
+    this.worktreeGids.delete(path.resolve(worktreeDir));
+  }
+
+  /** Makes the job's directories private to the workspace's traversal rules (0711 above, 0700 the job). */
+  async protectJobParents(jobDir: string): Promise<void> {
+    const jobs = path.dirname(jobDir);
+    for (const dir of [path.dirname(jobs), jobs]) await fs.chmod(dir, 0o711);
+  }
+
+  /**
+   * A fresh uid for one run in `jobDir` (working in `cwd`): kills anything left running under that uid, writes
+   * the agent's git config, and hands the job dir (and `cwd`, when outside it) to the uid until release.
+   */
+  async lease(opts: { jobDir: string; cwd: string }): Promise<AgentLease> {
+    const jobDir = path.resolve(opts.jobDir);
+    const cwd = path.resolve(opts.cwd);
+    const uid = await this.allocateUid();
+    const gid = this.worktreeGids.get(cwd) ?? uid;
+    const trees = isInside(cwd, jobDir) ? [jobDir] : [jobDir, cwd];
+    const giveBack = async () => {
+      // Nothing of the agent may run on while its files change owner (or outlive the run and keep its uid).
+      await killProcessesOf(uid);
+      for (const tree of trees) await chownTree(tree, this.botUid, this.botGid);
+    };
+    try {
+      await killProcessesOf(uid);
+      await writeAgentGitConfig(path.join(jobDir, "home"), await fs.realpath(cwd));
+      for (const tree of trees) await chownTree(tree, uid, gid);
+      await fs.chmod(jobDir, 0o700);
+    } catch (error) {
+      await giveBack().catch(() => undefined);
+      await this.freeUid(uid);
+      throw error;
+    }
+    let released: Promise<void> | undefined;
+    return {
+      uid,
+      gid,
+      release: () =>
+        (released ??= giveBack().finally(() => this.freeUid(uid))),
+    };
+  }
+
+  // Round robin over the range, so a uid is reused as late as possible. Several worker processes on one
+  // machine share the range, so a uid is claimed with a lock file (created exclusively) naming the holder.
+  private async allocateUid(): Promise<number> {
+    const { AGENT_UID_BASE: base, AGENT_UID_COUNT: count } = this.settings;
+    await fs.mkdir(UID_CLAIMS_DIR, { recursive: true, mode: 0o700 });
+    for (let i = 0; i < count; i++) {
+      const uid = base + ((this.nextUid + i) % count);
+      if (this.uidsInUse.has(uid) || !(await claimUid(uid))) continue;
+      this.uidsInUse.add(uid);
+      this.nextUid = (this.nextUid + i + 1) % count;
+      return uid;
+    }
+    throw new Error(`agent isolation: all ${count} agent user ids are in use (raise AGENT_UID_COUNT)`);
+  }
+
+  private async freeUid(uid: number): Promise<void> {
+    this.uidsInUse.delete(uid);
+    await fs.rm(path.join(UID_CLAIMS_DIR, String(uid)), { force: true });
+  }
+
+  private inGidRange(gid: number): boolean {
+    return gid >= this.settings.AGENT_GID_BASE && gid < this.settings.AGENT_GID_BASE + this.settings.AGENT_GID_COUNT;
+  }
+
+  // The gid is stored as the mirror directory's group: it survives restarts without a table. A new mirror
+  // starts at a hash of its path and takes the next gid no other mirror has.
+  private mirrorGid(mirrorPath: string): Promise<number> {
+    const run = this.gidQueue.then(async () => {
+      const own = (await fs.stat(mirrorPath)).gid;
+      if (this.inGidRange(own)) return own;
+      const mirrorsDir = path.dirname(path.dirname(mirrorPath));
+      const used = await this.mirrorGids(mirrorsDir);
+      const { AGENT_GID_BASE: base, AGENT_GID_COUNT: count } = this.settings;
+      const key = path.relative(mirrorsDir, mirrorPath).toLowerCase();
+      const start = createHash("sha256").update(key).digest().readUInt32BE(0) % count;
+      for (let i = 0; i < count; i++) {
+        const gid = base + ((start + i) % count);
+        if (used.has(gid)) continue;
+        await fs.chown(mirrorPath, this.botUid, gid);
+        return gid;
+      }
+      throw new Error(`agent isolation: all ${count} repository gids are taken (raise AGENT_GID_COUNT)`);
+    });
+    this.gidQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async mirrorGids(mirrorsDir: string): Promise<Set<number>> {
+    const used = new Set<number>();
+    for (const owner of await fs.readdir(mirrorsDir, { withFileTypes: true })) {
+      if (!owner.isDirectory()) continue;
+      for (const repo of await fs.readdir(path.join(mirrorsDir, owner.name), { withFileTypes: true })) {
+        if (!repo.isDirectory() || !repo.name.endsWith(".git")) continue;
+        const gid = (await fs.stat(path.join(mirrorsDir, owner.name, repo.name))).gid;
+        if (this.inGidRange(gid)) used.add(gid);
+      }
+    }
+    return used;
+  }
+}
+
+// Machine-wide, like the uids themselves (not per workspace: two workspaces on one machine share the uids).
+const UID_CLAIMS_DIR = "/run/codex-dispatch/agent-uids";
+
+// True when this process now holds `uid`. A claim whose holder is dead (a crash) is removed, and the uid is
+// left for a later round rather than taken at once, so two processes clearing it cannot both end up with it.
+async function claimUid(uid: number): Promise<boolean> {
+  const file = path.join(UID_CLAIMS_DIR, String(uid));
+  try {
+    await fs.writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
+  if (holder > 0 && holder !== process.pid && !isAlive(holder)) await fs.rm(file, { force: true });
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Sends SIGKILL to every process whose real or effective uid is `uid`, until none is left (forks race us). */
+export async function killProcessesOf(uid: number): Promise<void> {
+  for (let pass = 0; pass < 5; pass++) {
+    let found = 0;
+    for (const entry of await fs.readdir("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
+      const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+      if (!ids || (Number(ids[1]) !== uid && Number(ids[2]) !== uid)) continue;
+      if (/^State:\s+Z/m.test(status)) continue;
+      found++;
+      try {
+        process.kill(Number(entry), "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    if (found === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Changes the owner of a tree without following symlinks. Files with more than one link are left alone: such a
+ * link may point at a file outside the tree, which must not change hands. Set-id bits never survive.
+ */
+async function chownTree(root: string, uid: number, gid: number): Promise<void> {
+  const st = await fs.lstat(root).catch(() => null);
+  if (!st) return;
+  if (!st.isDirectory() && st.nlink > 1) return;
+  await fs.lchown(root, uid, gid);
+  if (st.isFile() && st.mode & 0o6000) await fs.chmod(root, st.mode & 0o1777);
+  if (!st.isDirectory()) return;
+  const entries = await fs.readdir(root);
+  // A bounded fan-out: fast on big worktrees without opening thousands of files at once.
+  for (let i = 0; i < entries.length; i += 64) {
+    await Promise.all(entries.slice(i, i + 64).map((name) => chownTree(path.join(root, name), uid, gid)));
+  }
+}
+
+// The worktree's git dir lives in the mirror, owned by the bot: without this, git in the worktree refuses
+// ("dubious ownership"). safe.directory is only read from global config, which for the agent is this file.
+async function writeAgentGitConfig(home: string, worktree: string): Promise<void> {
+  await fs.mkdir(home, { recursive: true });
+  if (/[\n"\\]/.test(worktree)) throw new Error(`agent isolation: unusable worktree path ${JSON.stringify(worktree)}`);
+  await fs.writeFile(path.join(home, ".gitconfig"), `[safe]\n\tdirectory = "${worktree}"\n`, { mode: 0o600 });
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+// DATA_DIR holds the database and often the key: the bot's alone. When the workspace lives inside it, the data
+// dir must stay traversable for the agent (0711), so everything else in it is made private instead.
+async function makePrivate(dataDir: string, workspaceDir: string): Promise<void> {
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (!isInside(workspaceDir, dataDir)) {
+    await fs.chmod(dataDir, 0o700);
+    return;
+  }
+  await fs.chmod(dataDir, 0o711);
+  const keep = path.relative(dataDir, workspaceDir).split(path.sep)[0];
+  for (const entry of await fs.readdir(dataDir)) {
+    if (entry === keep) continue;
+    const full = path.join(dataDir, entry);
+    const st = await fs.lstat(full);
+    if (!st.isSymbolicLink()) await fs.chmod(full, st.mode & 0o7700);
+  }
+  // Directories between the data dir and the workspace are only traversed.
+  for (let dir = path.dirname(workspaceDir); isInside(dir, dataDir) && dir !== dataDir; dir = path.dirname(dir)) await fs.chmod(dir, 0o711);
+}
+
+async function checkReachable(workspaceDir: string): Promise<void> {
+  for (let dir = path.dirname(workspaceDir); ; dir = path.dirname(dir)) {
+    const { mode } = await fs.stat(dir);
+    if (!(mode & 0o001)) {
+      throw new Error(
+        `agent isolation: the agent's user cannot reach WORKSPACE_DIR ${workspaceDir}: ${dir} has mode ${(mode & 0o777).toString(8).padStart(4, "0")} (others need x: chmod o+x it, or put WORKSPACE_DIR elsewhere)`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/** True when a user other than the owner (and its group) can read `file`: o+r on it and o+x on every dir above. */
+export async function readableByOthers(file: string): Promise<boolean> {
+  const st = await fs.stat(file).catch(() => null);
+  if (!st || !(st.mode & 0o004)) return false;
+  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
+    const d = await fs.stat(dir).catch(() => null);
+    if (!d || !(d.mode & 0o001)) return false;
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
+async function warnAboutReadableSecrets(opts: SetUpOptions, isolated: boolean): Promise<void> {
+  const files = [opts.privateKeyPath, path.resolve(".env")].filter((f): f is string => !!f);
+  for (const file of files) {
+    if (!(await readableByOthers(file))) continue;
+    opts.log.warn(
+      { file: path.resolve(file), isolated },
+      `${path.resolve(file)} is readable by other users${isolated ? ", including the agent's" : ""}: it holds the App's secrets; chmod 600 it`,
+    );
+  }
+}
