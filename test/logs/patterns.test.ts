@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify as classifyScanned, Kind, lineShape } from "../../src/logs/patterns.js";
+import { classify as classifyScanned, isContinuation, Kind, lineShape } from "../../src/logs/patterns.js";
 
 // The reducer scans logs as latin1 (one char per byte); feed the lines the way it sees them.
 const classify = (line: string) => classifyScanned(Buffer.from(line, "utf8").toString("latin1"));
@@ -11,7 +11,7 @@ const FAILURE_LINES: Record<string, string[]> = {
   "C/C++ compilers": ["src/main.c:12:5: error: 'foo' undeclared (first use in this function)", "make: *** [all] Error 2"],
   TypeScript: ["src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."],
   Rust: ["error[E0308]: mismatched types", "thread 'main' panicked at src/main.rs:2:5:", "test result: FAILED. 1 passed; 1 failed"],
-  Go: ["--- FAIL: TestParse (0.00s)", "panic: runtime error: index out of range [3] with length 3"],
+  Go: ["--- FAIL: TestParse (0.00s)", "    --- FAIL: TestParse/empty_input (0.00s)", "panic: runtime error: index out of range [3] with length 3"],
   "Jest/Vitest": ["FAIL src/api.test.ts", "Tests:       1 failed, 41 passed, 42 total", "  ● api › returns 200"],
   Mocha: ["  2 failing", "  1) Array #indexOf() should return -1 when not present:"],
   Pytest: ["FAILED tests/test_x.py::test_add - assert 1 == 2", "E       assert 1 == 2", "=== 1 failed, 3 passed in 0.12s ==="],
@@ -27,6 +27,9 @@ const FAILURE_LINES: Record<string, string[]> = {
   PHPUnit: ["FAILURES!", "Tests: 10, Assertions: 20, Failures: 1."],
   Linters: ["✖ 3 problems (3 errors, 0 warnings)", "Found 2 errors in 1 file (checked 3 source files)", "12 files inspected, 2 offenses detected"],
   "Package managers": ["npm ERR! code ERESOLVE", " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install", "ERROR: Could not find a version that satisfies the requirement foo"],
+  "Scala sbt": ["[info] - parses the header *** FAILED ***"],
+  "Erlang OTP": ["=ERROR REPORT==== 5-Jul-2019::07:41:12 ===", "ejabberd_SUITE:init_per_group failed"],
+  "R CMD check": ["Running the tests in ‘tests/test-all.R’ failed."],
   Docker: ["ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2"],
 };
 
@@ -58,8 +61,41 @@ describe("classify", () => {
     }
   });
 
+  it("opens a block at failure reports whose details follow on the next lines", () => {
+    for (const line of [
+      "[info] - parses the header *** FAILED ***",
+      "=CRASH REPORT==== 5-Jul-2019::07:41:12 ===",
+      "my_SUITE:init_per_suite failed",
+      "    --- FAIL: TestParse/empty_input (0.00s)",
+    ]) {
+      expect(classify(line).kind, line).toBe(Kind.BlockStart);
+    }
+  });
+
+  it("weighs a bare exception line below a test runner's report, and needs a class name for it", () => {
+    expect(classify("java.lang.IllegalStateException: boom").score).toBeGreaterThan(0);
+    expect(classify("java.lang.IllegalStateException: boom").score).toBeLessThan(classify("--- FAIL: TestX (0.1s)").score);
+    // A lower-case identifier that ends in "Error" is a function or a variable, not an exception being reported.
+    expect(classify("> ### Aliases: safeError").score).toBeLessThan(classify("> raised java.lang.IllegalStateException: boom").score);
+  });
+
   it("scores application log records below the test runner's own reports", () => {
     expect(classify("12:00:01.123 [error] connection reset").score).toBeLessThan(classify("--- FAIL: TestX (0.1s)").score);
+  });
+});
+
+describe("isContinuation", () => {
+  it("sees through sbt and Maven level tags, where only indentation continues a block", () => {
+    expect(isContinuation("[info]   at com.example.Foo.bar(Foo.scala:12)")).toBe(true);
+    expect(isContinuation("[error] \tcom.example.FooTest")).toBe(true);
+    expect(isContinuation("[info] - the next test")).toBe(false);
+    expect(isContinuation("[info] Compiling 3 Scala sources")).toBe(false);
+  });
+
+  it("continues Erlang reports and R's quoted test output", () => {
+    expect(isContinuation("** Reason == {timeout,{gen_server,call,")).toBe(true);
+    expect(isContinuation("Reason: {test_case_failed,oops}")).toBe(true);
+    expect(isContinuation("Last 13 lines of output:")).toBe(true);
   });
 });
 
