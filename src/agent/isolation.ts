@@ -19,6 +19,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { launcher } from "./codex.js";
 
 const SettingsSchema = z
   .object({
@@ -73,6 +74,8 @@ export interface SetUpOptions {
   workspaceDir: string;
   /** PRIVATE_KEY_PATH: warned about when others can read it. */
   privateKeyPath?: string;
+  /** CODEX_BIN: the agent's uid must be able to run it. */
+  codexBin?: string;
   log: IsolationLog;
   /** Default: whether this process runs as root. */
   isRoot?: boolean;
@@ -86,14 +89,16 @@ export interface SetUpOptions {
 export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsolation | null> {
   const settings = readIsolationSettings(opts.env ?? process.env);
   const isRoot = opts.isRoot ?? process.getuid?.() === 0;
-  await warnAboutReadableSecrets(opts, settings.AGENT_ISOLATION !== "off" && isRoot);
-  if (settings.AGENT_ISOLATION === "off" || (settings.AGENT_ISOLATION === "auto" && !isRoot)) {
-    const why = settings.AGENT_ISOLATION === "off" ? "AGENT_ISOLATION=off" : "the process does not run as root";
-    opts.log.warn({ isolation: "off", reason: why }, `agent isolation is off (${why}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`);
+  const mode = settings.AGENT_ISOLATION;
+  await warnAboutReadableSecrets(opts, mode !== "off" && isRoot);
+  const off = (reason: string) => {
+    opts.log.warn({ isolation: "off", reason }, `agent isolation is off (${reason}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`);
     setActiveIsolation(null);
     return null;
-  }
+  };
+  if (mode === "off") return off("AGENT_ISOLATION=off");
   if (!isRoot) {
+    if (mode === "auto") return off("the process does not run as root");
     throw new Error("AGENT_ISOLATION=uid needs the process to run as root (it starts each agent under a user id of its own); run as root or set AGENT_ISOLATION=off");
   }
 
@@ -105,7 +110,13 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
     await fs.mkdir(dir, { recursive: true });
     await fs.chmod(dir, 0o711);
   }
-  await checkReachable(workspaceDir);
+  // "auto" means: isolation wherever it can work. What the bot cannot fix by itself (a directory above the
+  // workspace, or the codex binary, closed to other users) turns it off with a warning; "uid" fails instead.
+  const problem = (await unreachable(path.dirname(workspaceDir), "x", "WORKSPACE_DIR")) ?? (await codexUnreachable(opts.codexBin));
+  if (problem) {
+    if (mode === "auto") return off(problem);
+    throw new Error(`agent isolation: ${problem}`);
+  }
   const isolation = new AgentIsolation(settings, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
   await isolation.probeIds(workspaceDir);
   opts.log.info(
@@ -362,16 +373,24 @@ async function makePrivate(dataDir: string, workspaceDir: string): Promise<void>
   for (let dir = path.dirname(workspaceDir); isInside(dir, dataDir) && dir !== dataDir; dir = path.dirname(dir)) await fs.chmod(dir, 0o711);
 }
 
-async function checkReachable(workspaceDir: string): Promise<void> {
-  for (let dir = path.dirname(workspaceDir); ; dir = path.dirname(dir)) {
+// Why another user could not get to `target` (o+x on every directory above it, and `need` on itself), or null.
+async function unreachable(target: string, need: "x" | "r", what: string): Promise<string | null> {
+  const describe = (p: string, m: number) => `${what} ${target} is out of reach of the agent's user: ${p} has mode ${(m & 0o777).toString(8).padStart(4, "0")} (chmod o+${p === target ? need : "x"} it, or move it)`;
+  const st = await fs.stat(target).catch(() => null);
+  if (!st) return `${what} ${target} does not exist`;
+  if (!(st.mode & (need === "x" ? 0o001 : 0o004))) return describe(target, st.mode);
+  for (let dir = path.dirname(target); dir !== target; dir = path.dirname(dir)) {
     const { mode } = await fs.stat(dir);
-    if (!(mode & 0o001)) {
-      throw new Error(
-        `agent isolation: the agent's user cannot reach WORKSPACE_DIR ${workspaceDir}: ${dir} has mode ${(mode & 0o777).toString(8).padStart(4, "0")} (others need x: chmod o+x it, or put WORKSPACE_DIR elsewhere)`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
+    if (!(mode & 0o001)) return describe(dir, mode);
+    if (dir === path.dirname(dir)) break;
   }
+  return null;
+}
+
+async function codexUnreachable(codexBin: string | undefined): Promise<string | null> {
+  const [file, args] = launcher(codexBin);
+  if (args.length === 0) return unreachable(path.resolve(file), "x", "CODEX_BIN");
+  return (await unreachable(file, "x", "node")) ?? (await unreachable(path.resolve(args[0]!), "r", "CODEX_BIN"));
 }
 
 /** True when a user other than the owner (and its group) can read `file`: o+r on it and o+x on every dir above. */

@@ -70,7 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const db = await openDatabase({ dataDir: env.dataDir });
   // As in production: as root, agents run under their own uids, which must be able to pass through `dir`.
   await chmod(dir, 0o711);
-  const isolation = await setUpAgentIsolation({ env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION }, dataDir: env.dataDir, workspaceDir: env.workspaceDir, log });
+  const isolation = await setUpAgentIsolation({ env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION }, dataDir: env.dataDir, workspaceDir: env.workspaceDir, codexBin: env.CODEX_BIN, log });
   const queue = createQueue(db, {
     schedule: false,
     pollingIntervalSeconds: 0.5,

@@ -64,13 +64,27 @@ describe("setUpAgentIsolation", () => {
     expect(await mode(dataDir)).toBe(0o700);
   });
 
-  it("fails at start, naming the directory, when the agent's user could not reach the workspace", async () => {
+  it("with uid, fails at start naming the directory when the agent's user could not reach the workspace; auto turns off", async () => {
     const closed = path.join(root, "closed");
     await mkdir(closed, { mode: 0o700 });
     await chmod(closed, 0o700);
-    await expect(setUpAgentIsolation({ env: {}, dataDir: path.join(root, "d"), workspaceDir: path.join(closed, "ws"), log })).rejects.toThrow(
-      new RegExp(`${closed} has mode 0700`),
-    );
+    const where = { dataDir: path.join(root, "d"), workspaceDir: path.join(closed, "ws"), log };
+    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...where })).rejects.toThrow(new RegExp(`${closed} has mode 0700`));
+    expect(await setUpAgentIsolation({ env: {}, ...where })).toBeNull();
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`agent isolation is off \\(WORKSPACE_DIR .*${closed} has mode 0700`))]);
+  });
+
+  it("with uid, fails at start when the agent's user could not run CODEX_BIN; auto turns off", async () => {
+    const closed = path.join(root, "bin");
+    await mkdir(closed, { mode: 0o700 });
+    await chmod(closed, 0o700);
+    const bin = path.join(closed, "codex");
+    await writeFile(bin, "#!/bin/sh\n", { mode: 0o755 });
+    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), codexBin: bin, log })).rejects.toThrow(/CODEX_BIN .* is out of reach of the agent's user/);
+    expect(await setUpAgentIsolation({ env: {}, ...dirs(), codexBin: bin, log })).toBeNull();
+    expect(warnings).toEqual([expect.stringContaining("agent isolation is off (CODEX_BIN")]);
+    await chmod(closed, 0o711);
+    expect(await setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), codexBin: bin, log })).not.toBeNull();
   });
 
   it("warns when the private key file is readable by others, and not when it is 0600", async () => {
