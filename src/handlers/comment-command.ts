@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { stripHidden } from "../agent/prompts/fence.js";
 import { actorIgnoreReason } from "../commands/authorize.js";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { CommandJob } from "../jobs/types.js";
 import type { HandlerDeps } from "./deps.js";
@@ -31,7 +31,7 @@ async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<Com
   const key = `command:${job.repo.fullName.toLowerCase()}#${job.issueNumber}:${job.commentKind}-${job.commentId}`;
   await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
   // Not serialized: `/codex stop` and `/codex status` must answer while the issue's work runs.
-  await enqueueOnce(deps.db, deps.queue, { key, kind: "command", repo: job.repo.fullName, data: { kind: "command", key, deliveryId: context.id, ...job }, meta: { issue: job.issueNumber } }, { retryLimit: 2 });
+  await submitJob(deps.db, deps.queue, { kind: "command", key, deliveryId: context.id, ...job }, { meta: { issue: job.issueNumber }, retryLimit: 2 });
 }
 
 function ignored(deps: HandlerDeps, body: string | null, sender: { login: string; type: string }, author: { login: string; type: string }): boolean {

@@ -15,9 +15,3 @@ export const FAILED_CONCLUSIONS = new Set(["failure", "timed_out"]);
 export function isOwnSender(deps: HandlerDeps, sender: { login: string; type: string }): boolean {
   return sender.type === "Bot" && deps.appSlug !== undefined && sender.login === `${deps.appSlug}[bot]`;
 }
-
-/**
- * How long one attempt may run before the queue counts its worker as dead and retries it: longer than the
- * longest agent run the config allows (40 minutes) plus gathering and publishing.
- */
-export const JOB_ATTEMPT_SECONDS = 45 * 60;

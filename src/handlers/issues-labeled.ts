@@ -1,9 +1,9 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
-import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
+import { isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
@@ -38,11 +38,6 @@ export function onIssueLabeled(deps: HandlerDeps) {
       requestedBy: sender.login,
       origin: { type: "issue", issueNumber: issue.number, label: label.name },
     };
-    await enqueueOnce(
-      deps.db,
-      deps.queue,
-      { key, kind: "fix", repo: repository.full_name, data: job, meta: { issue: issue.number, label: label.name } },
-      { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: targetKey(repository.full_name, issue.number) },
-    );
+    await submitJob(deps.db, deps.queue, job, { meta: { issue: issue.number, label: label.name }, serialKey: targetKey(repository.full_name, issue.number) });
   };
 }

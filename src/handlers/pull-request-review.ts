@@ -1,10 +1,10 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { countRecentJobs } from "../jobs/records.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
-import { isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
+import { isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
@@ -47,11 +47,6 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
       requestedBy: sender.login,
       origin: { type: "review", prNumber: pr.number, branch: pr.head.ref, round: previous + 1, reviewId: review.id, feedback: review.body ?? "" },
     };
-    await enqueueOnce(
-      deps.db,
-      deps.queue,
-      { key, kind: "fix", repo: repository.full_name, data: job, meta: { branch: pr.head.ref, pr: pr.number } },
-      { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: targetKey(repository.full_name, pr.number) },
-    );
+    await submitJob(deps.db, deps.queue, job, { meta: { branch: pr.head.ref, pr: pr.number }, serialKey: targetKey(repository.full_name, pr.number) });
   };
 }

@@ -1,10 +1,10 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import { workflowRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { TriageJob } from "../jobs/types.js";
-import { FAILED_CONCLUSIONS, isOwnSender, JOB_ATTEMPT_SECONDS, type HandlerDeps } from "./deps.js";
+import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
 const PayloadSchema = z.object({
@@ -64,13 +64,7 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
         conclusion: run.conclusion,
       },
     };
-    const result = await enqueueOnce(deps.db, deps.queue, {
-      key,
-      kind: "triage",
-      repo: repository.full_name,
-      data: job,
-      meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id },
-    }, { expireInSeconds: JOB_ATTEMPT_SECONDS });
+    const result = await submitJob(deps.db, deps.queue, job, { meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id } });
     context.log.info({ key, enqueued: result.enqueued, firstDelivery }, "workflow run failure");
   };
 }

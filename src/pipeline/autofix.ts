@@ -1,7 +1,6 @@
 import type { TriageReport } from "../agent/report.js";
 import type { RepoConfig } from "../config/repo-config.js";
-import { JOB_ATTEMPT_SECONDS } from "../handlers/deps.js";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import type { FixJob, TriageJob } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
 
@@ -41,11 +40,6 @@ export async function maybeEnqueueAutofix(
       locations: report.locations,
     },
   };
-  const { enqueued } = await enqueueOnce(
-    deps.db,
-    deps.queue,
-    { key, kind: "fix", repo: job.repo.fullName, data: fix, meta: { branch: job.headBranch, sha: job.headSha } },
-    { expireInSeconds: JOB_ATTEMPT_SECONDS },
-  );
+  const { enqueued } = await submitJob(deps.db, deps.queue, fix, { meta: { branch: job.headBranch, sha: job.headSha } });
   return enqueued;
 }

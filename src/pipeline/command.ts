@@ -4,9 +4,8 @@ import { parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
 import { findLatestFailedRun } from "../github/failed-runs.js";
 import { getPullRequest } from "../github/pulls.js";
 import { fetchRepoConfigText } from "../github/repo-config.js";
-import { JOB_ATTEMPT_SECONDS } from "../handlers/deps.js";
 import { cancelJob } from "../jobs/cancel.js";
-import { enqueueOnce } from "../jobs/enqueue.js";
+import { submitJob } from "../jobs/submit.js";
 import { findActiveJobs } from "../jobs/find-active-jobs.js";
 import { workflowRunTriageKey } from "../jobs/keys.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../jobs/types.js";
@@ -88,7 +87,7 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
       if (command.name === "review" && !job.isPullRequest) return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
       const key = `${command.name}:${target}:${job.commentKind}-${job.commentId}`;
       const ask: AskJob = { kind: command.name, key, installationId: job.installationId, deliveryId: job.deliveryId, repo: job.repo, requestedBy: job.sender.login, issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, commentId: job.commentId, commentKind: job.commentKind, question: command.args };
-      await enqueueOnce(deps.db, deps.queue, { key, kind: command.name, repo: job.repo.fullName, data: ask, meta: { issue: job.issueNumber } }, { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: target });
+      await submitJob(deps.db, deps.queue, ask, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: `queued ${command.name}` };
     }
     case "fix":
@@ -104,7 +103,7 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
         requestedBy: job.sender.login,
         origin: { type: "command", issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, instruction, commentId: job.commentId },
       };
-      await enqueueOnce(deps.db, deps.queue, { key, kind: "fix", repo: job.repo.fullName, data: fix, meta: { issue: job.issueNumber } }, { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: target });
+      await submitJob(deps.db, deps.queue, fix, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: "queued fix" };
     }
   }
@@ -130,6 +129,6 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
     fromFork: (pr.headRepoFullName ?? "").toLowerCase() !== job.repo.fullName.toLowerCase(),
     source: { type: "workflow_run", runId: run.id, runAttempt: run.runAttempt, workflowId: run.workflowId, workflowName: run.name ?? "workflow", htmlUrl: run.htmlUrl, conclusion: run.conclusion ?? "failure" },
   };
-  await enqueueOnce(deps.db, deps.queue, { key, kind: "triage", repo: job.repo.fullName, data: triage, meta: { branch: run.headBranch, sha: run.headSha } }, { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: targetKey(job.repo.fullName, pr.number) });
+  await submitJob(deps.db, deps.queue, triage, { meta: { branch: run.headBranch, sha: run.headSha }, serialKey: targetKey(job.repo.fullName, pr.number) });
   return { ok: true, outcome: "queued triage" };
 }

@@ -1,0 +1,30 @@
+import type { Database } from "./db.js";
+import { enqueueOnce } from "./enqueue.js";
+import type { JobQueue } from "./queue.js";
+import type { AskJob, CommandJob, FixJob, TriageJob } from "./types.js";
+
+/**
+ * How long one attempt may run before the queue counts its worker as dead and retries it: longer than the
+ * longest agent run the config allows (40 minutes) plus gathering and publishing.
+ */
+export const JOB_ATTEMPT_SECONDS = 45 * 60;
+
+export type AnyJob = TriageJob | FixJob | AskJob | CommandJob;
+
+/**
+ * Puts a typed job on the queue, at most once per key. `serialKey` (an issue or PR) makes it wait for the
+ * work already running there; `meta` is what the records are searched by (branch, sha, issue).
+ */
+export function submitJob(
+  db: Database,
+  queue: JobQueue,
+  job: AnyJob,
+  opts: { meta?: Record<string, unknown>; serialKey?: string; retryLimit?: number } = {},
+): Promise<{ enqueued: boolean; id: string }> {
+  return enqueueOnce(
+    db,
+    queue,
+    { key: job.key, kind: job.kind, repo: job.repo.fullName, data: job, meta: opts.meta },
+    { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: opts.serialKey, ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}) },
+  );
+}
