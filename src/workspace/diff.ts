@@ -115,15 +115,10 @@ export async function collectChanges(worktreePath: string, baseSha: string): Pro
   const env = { GIT_INDEX_FILE: join(tmp, "index") };
   const git = (args: string[]) => runGit(args, { cwd: worktreePath, env });
   try {
-    // Start from the real index when there is one: `read-tree -m` keeps its stat data for unchanged files,
-    // so `add -A` does not have to hash the whole repository again.
-    const realIndex = await runGit(["rev-parse", "--path-format=absolute", "--git-path", "index"], { cwd: worktreePath });
-    const haveIndex = await fs.copyFile(realIndex, env.GIT_INDEX_FILE).then(
-      () => true,
-      () => false,
-    );
-    // (An index with conflicts refuses `-m`; then we start from the bare tree.)
-    await git(["read-tree", ...(haveIndex ? ["-m"] : []), base]).catch(() => git(["read-tree", base]));
+    // Start from the bare tree, never from a copy of the worktree's index: its stat data would let git skip
+    // a file the agent rewrote with the same size within the same second ("racily clean"), and that edit
+    // would silently vanish from the diff. Hashing every file is the price of the truth.
+    await git(["read-tree", base]);
     await git(["add", "-A", "--", "."]);
     // No rename guessing beyond git's default, no external diff or textconv programs from any config.
     const common = ["diff", "--cached", "-z", "-M", "--no-ext-diff", "--no-textconv", base];

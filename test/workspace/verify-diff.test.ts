@@ -40,6 +40,13 @@ describe("agent edits through collectChanges and checkDiffPolicy", () => {
     const r = await verify((d) => fs.writeFile(join(d, "src/sum.js"), "export const sum = (a, b) => a + b;\n"));
     expect(r.ok).toBe(true);
   });
+  it("sees an edit of the same size made in the same second as the checkout (racy git)", async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await verify((d) => fs.writeFile(join(d, "src/sum.js"), "export const sum = (a, b) => a * b;\n"));
+      expect(r.ok).toBe(true);
+      expect(r.empty).toBe(false);
+    }
+  });
   it("reports no change as empty", async () => {
     const r = await verify(async () => undefined);
     expect(r).toMatchObject({ ok: false, empty: true });
