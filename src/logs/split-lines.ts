@@ -3,6 +3,10 @@
 // The carry-over between chunks is capped so that one endless line cannot exhaust memory.
 
 export const MAX_LINE_CHARS = 64 * 1024;
+// Chunks are decoded this much at a time, whatever size they arrive in: a larger string would go to V8's
+// large-object space and pile up until a full GC; and where the pieces end decides which lines straddle two
+// (see `lineGate`), so the excerpt does not depend on how large the reads were.
+export const PIECE_BYTES = 64 * 1024;
 
 /** `flagged`: the gate regex matched somewhere in the line (always false without a gate). */
 export type LineSink = (line: string, flagged: boolean) => void;
@@ -26,8 +30,13 @@ export class LineSplitter {
   ) {}
 
   push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let p = 0; p < chunk.length; p += PIECE_BYTES) {
+      const n = Math.min(chunk.length - p, PIECE_BYTES);
+      this.pushPiece(Buffer.from(chunk.buffer, chunk.byteOffset + p, n));
+    }
+  }
+
+  private pushPiece(bytes: Buffer): void {
     // Inside an over-long line, a chunk without a line end adds nothing: skip it without decoding.
     if (this.carryTruncated && !this.pendingCr && bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) return;
     const text = bytes.toString("latin1");
