@@ -66,6 +66,8 @@ export interface GitHubStandIn {
   addCheckRun(repoFullName: string, run: { name: string; headSha: string; conclusion: string; title?: string; summary?: string; text?: string; detailsUrl?: string; annotations?: Json[]; appSlug?: string }): Json & { id: number };
   setPermission(repoFullName: string, user: string, permission: "admin" | "write" | "read" | "none"): void;
   snapshot(): StandInSnapshot;
+  /** Grants an installation more permissions (e.g. `{ workflows: "write" }`) in the tokens it gets. */
+  grantInstallation(installationId: number, permissions: Record<string, string>): void;
   /** A person's review of a pull request, with line comments. */
   addReview(repoFullName: string, prNumber: number, review: Omit<ReviewSpec, "user"> & { user: string }): Json & { id: number };
   /** Makes the next `times` requests of `method` on a matching API path fail with `status` (for fault tests). */
@@ -271,6 +273,10 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         },
         { id: 77, slug, name: slug },
       ) as Json & { id: number };
+    },
+
+    grantInstallation(installationId, permissions) {
+      state.internal.extraPermissions[installationId] = { ...state.internal.extraPermissions[installationId], ...permissions };
     },
 
     addReview(repoFullName, prNumber, { user, ...review }) {

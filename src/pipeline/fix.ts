@@ -6,6 +6,7 @@ import { countOpenBotPullRequests } from "../github/bot-pull-count.js";
 import type { GitHubClient } from "../github/client.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../github/fix-pull-request.js";
 import { BranchMovedError, commitChanges, RefusedBranchError } from "../github/git-commit.js";
+import { canWriteWorkflows } from "../github/installation-token.js";
 import { toCommitChanges } from "../github/tree-changes.js";
 import { postComment } from "../github/comments.js";
 import { fetchRepoConfigText } from "../github/repo-config.js";
@@ -89,7 +90,9 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
     const restoreAgentsMd = await useTrustedAgentsMd(mirror, worktree.path, job.repo.defaultBranch, target.baseSha);
     const timeoutMs = config.agent.timeout_minutes * 60_000;
-    const policy = { allowWorkflows: config.fix.allow_workflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths };
+    // Workflow files only when the repository allows them AND the App may push them.
+    const allowWorkflows = config.fix.allow_workflows && (await canWriteWorkflows(gh));
+    const policy = { allowWorkflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths };
     const run = await runAgentSession(deps, {
       cwd: worktree.path,
       prompt: buildFixPrompt({ repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy }),

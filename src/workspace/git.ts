@@ -72,6 +72,8 @@ async function run(args: string[], opts: RunGitOptions, encoding: "utf8" | "buff
     input: opts.input,
     stdin: opts.input === undefined ? "ignore" : undefined,
     encoding,
+    // Bytes are bytes: a file read with `cat-file` must keep its final newline.
+    stripFinalNewline: encoding !== "buffer",
     maxBuffer: 512 * 1024 * 1024,
   });
   let timedOut = false;

@@ -229,3 +229,45 @@ describe("on a line of a PR's diff", () => {
     expect(reactions.map((r) => r.content)).toEqual(["eyes", "rocket"]);
   });
 });
+
+describe("read-only commands through comments", () => {
+  const explainAnswer = { answer: "`sum` returns `a - b` in `src/sum.js:2`.", references: [{ path: "src/sum.js", line: 2, note: "the subtraction" }] };
+  const reviewAnswer = { summary: "sum subtracts", verdict: "comment", comments: [{ path: "src/sum.js", line: 2, body: "This subtracts." }] };
+
+  it("/codex triage, /codex explain and /codex review on a PR each answer in their own way", async () => {
+    const { ciFailureScript, setupCiFailure } = await import("../../src/demo/scenarios/ci-failure.js");
+    h.model.setScript((req) => {
+      const prompt = JSON.stringify(req.body);
+      if (prompt.includes("You are triaging")) return ciFailureScript();
+      if (prompt.includes("You are reviewing pull request")) return [{ kind: "message", text: JSON.stringify(reviewAnswer) }];
+      return [{ kind: "message", text: JSON.stringify(explainAnswer) }];
+    });
+    try {
+      const ci = await setupCiFailure(h, { repoName: `cmd-${++counter}` });
+      cleanups.push(() => ci.remote.cleanup());
+      h.standIn.setPermission(ci.repoFullName, DEMO_MAINTAINER, "write");
+      const onPr = { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload } as unknown as IssueFixSetup;
+      const target = `${ci.repoFullName.toLowerCase()}#${ci.prNumber}`;
+
+      const triage = await command(onPr, "/codex triage");
+      expect(triage.record.outcome).toBe("queued triage");
+      const triaged = await waitFor(async () => (await listJobRecords(h.db, { limit: 1000 })).find((r) => r.kind === "triage" && r.repo === ci.repoFullName && r.status === "succeeded"));
+      expect(triaged.outcome).toBe("explained: code");
+
+      const explain = await command(onPr, "/codex explain why does the test fail?");
+      const explained = await h.waitForJob(`explain:${target}:issue-${explain.commentId}`, 90_000);
+      expect(explained.outcome).toBe("answered");
+
+      const review = await command(onPr, "/codex review");
+      const reviewed = await h.waitForJob(`review:${target}:issue-${review.commentId}`, 90_000);
+      expect(reviewed.outcome).toMatch(/^reviewed/);
+      expect(h.standIn.state.reviews.filter((r) => String(r.url).includes(ci.repoFullName))).toHaveLength(1);
+
+      const onThePr = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => c.user?.type === "Bot" && String(c.issue_url).endsWith(`${ci.repoFullName}/issues/${ci.prNumber}`));
+      expect(onThePr.some((c) => String(c.body).includes("Codex triage"))).toBe(true);
+      expect(onThePr.some((c) => String(c.body).includes("src/sum.js#L2"))).toBe(true);
+    } finally {
+      h.model.setScript(script);
+    }
+  });
+});

@@ -50,6 +50,16 @@ describe("the diff policy, on what the agent really changed", () => {
     expect(r.issueComments.at(-1)?.body).toContain(".github/workflows/release.yml");
   });
 
+  it("commits a workflow change only when the repository allows it and the App may push workflows", async () => {
+    const workflow = addFile(".github/workflows/lint.yml", ["on: push", "jobs: {}"]);
+    const allowed = "fix:\n  allow_workflows: true\n";
+    const noPermission = await fix([{ kind: "patch", patch: workflow }, { kind: "message", text: answer }], { config: allowed });
+    expect(noPermission.record.outcome).toBe("rejected: workflow");
+    h.standIn.grantInstallation(5001, { workflows: "write" });
+    const permitted = await fix([{ kind: "patch", patch: workflow }, { kind: "message", text: answer }], { config: allowed, installationId: 5001 });
+    expect(permitted.record.outcome).toMatch(/^pr-opened/);
+  });
+
   it("refuses a secret in the added lines without quoting it", async () => {
     const secret = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
     const r = await fix([{ kind: "patch", patch: addFile("src/config.js", [`export const token = "${secret}";`]) }, { kind: "message", text: answer }]);

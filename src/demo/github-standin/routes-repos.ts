@@ -21,7 +21,8 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
     const token = `ghs_${randomBytes(18).toString("hex")}`;
     const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
     state.internal.tokens[token] = { installationId, expiresAt };
-    return { status: 201, body: { token, expires_at: expiresAt, permissions: PERMISSIONS, repository_selection: "selected" } };
+    const permissions = { ...PERMISSIONS, ...state.internal.extraPermissions[installationId] };
+    return { status: 201, body: { token, expires_at: expiresAt, permissions, repository_selection: "selected" } };
   });
 
   router.add("GET", "/repos/:owner/:repo/installation", (ctx) => {

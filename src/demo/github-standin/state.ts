@@ -53,6 +53,8 @@ export interface StandInState {
     blobLinks: Record<string, { jobId: number; expired: boolean }>;
     permissions: Record<string, string>;
     tokens: Record<string, { installationId: number; expiresAt: string }>;
+    /** Permissions an installation has beyond the App's defaults (e.g. workflows: write). */
+    extraPermissions: Record<number, Record<string, string>>;
   };
 }
 
@@ -87,6 +89,7 @@ export function createState(readBranches: () => Json[]): StandInState {
       blobLinks: {},
       permissions: {},
       tokens: {},
+      extraPermissions: {},
     },
   };
 }

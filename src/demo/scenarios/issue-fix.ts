@@ -51,13 +51,21 @@ export const DEMO_FIX_CONFIG = "fix:\n  verify_command: node --test\n  reviewers
 /** A repository whose main branch has the bug, an issue that describes it, and the label being added. */
 export async function setupIssueFix(
   h: Harness,
-  opts: { repoName?: string; config?: string; labeller?: string; permission?: "admin" | "write" | "read" | "none"; files?: Record<string, string> } = {},
+  opts: {
+    repoName?: string;
+    config?: string;
+    labeller?: string;
+    permission?: "admin" | "write" | "read" | "none";
+    files?: Record<string, string>;
+    installationId?: number;
+  } = {},
 ): Promise<IssueFixSetup> {
   const config = opts.config ?? DEMO_FIX_CONFIG;
   const remote = await createBareRemote({ files: { ...DEMO_FILES, "src/sum.js": DEMO_BUGGY_SUM, ".github/codex.yml": config, ...opts.files } });
   const name = opts.repoName ?? DEMO_REPO.name;
   const repoFullName = `${DEMO_REPO.owner}/${name}`;
-  const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name, cloneUrl: remote.url, installationId: DEMO_REPO.installationId });
+  const installationId = opts.installationId ?? DEMO_REPO.installationId;
+  const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name, cloneUrl: remote.url, installationId });
   const labeller = opts.labeller ?? DEMO_MAINTAINER;
   h.standIn.setPermission(repoFullName, labeller, opts.permission ?? "write");
   const issue = h.standIn.addIssue(repoFullName, {
@@ -72,7 +80,7 @@ export async function setupIssueFix(
     label: { id: 1, name: "codex", color: "ededed", default: false },
     repository,
     sender: { login: labeller, id: 9001, type: "User" },
-    installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
+    installation: { id: installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
   };
   const deliveryId = `label-${name}-${issue.number}`;
   return { remote, repoFullName, issueNumber: issue.number, payload, deliveryId, key: `fix:${repoFullName.toLowerCase()}#${issue.number}:label:${deliveryId}` };
