@@ -39,6 +39,8 @@ export async function start(): Promise<void> {
   }
   const env = readEnv();
   const probot = createProbot();
+  // Probot sets up its logger and Octokit asynchronously: wait before using either.
+  await probot.ready();
   const log = probot.log.child({ name: "codex-dispatch" });
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
   const queue = createQueue(db, { databaseUrl: env.DATABASE_URL, log });
