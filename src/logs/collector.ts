@@ -17,6 +17,8 @@ const LOG_TAIL = 160;
 const MAX_RETAINED = 20_000;
 const MAX_STEPS = 20_000;
 const BOM = "\xEF\xBB\xBF";
+const POST_JOB = "Post job cleanup.";
+const ORPHANS = "Cleaning up orphan processes";
 
 export interface Collected {
   retained: Map<number, LineRecord>;
@@ -31,11 +33,13 @@ export class Collector {
   private seq = 0;
   private readonly ringSize: number;
   private readonly tail: number;
-  // Parallel ring arrays (no object per line): the line as printed, its kind and score, its step.
-  private readonly ringOut: string[];
+  // Parallel ring arrays (no object per line): where the line as printed lies (a string holding it, from, end),
+  // its kind and score, its step.
+  private readonly ringSrc: string[];
+  private readonly ringFrom: Int32Array;
+  private readonly ringEnd: Int32Array;
   private readonly ringKind: Int8Array;
   private readonly ringScore: Int8Array;
-  private readonly ringOff: Uint8Array;
   private readonly ringStep: Int32Array;
   // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
   private readonly ringIndex: Float64Array;
@@ -43,8 +47,8 @@ export class Collector {
   private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
   private retainUntil = -1;
   private blockUntil = -1;
-  private prevRaw = "";
-  private prevOff = 0;
+  private prevSrc = "";
+  private prevFrom = 0;
   private prevLen = -1;
   private prevIndex = -1;
   private ghCli: boolean | null = null;
@@ -53,34 +57,44 @@ export class Collector {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
     this.ringSize = Math.max(RING, this.tail + 16);
-    this.ringOut = new Array<string>(this.ringSize).fill("");
+    this.ringSrc = new Array<string>(this.ringSize).fill("");
+    this.ringFrom = new Int32Array(this.ringSize);
+    this.ringEnd = new Int32Array(this.ringSize);
     this.ringKind = new Int8Array(this.ringSize);
     this.ringScore = new Int8Array(this.ringSize);
-    this.ringOff = new Uint8Array(this.ringSize);
     this.ringStep = new Int32Array(this.ringSize).fill(-1);
     this.ringIndex = new Float64Array(this.ringSize).fill(-1);
   }
 
-  line(raw: string, flagged = true): void {
+  /**
+   * Takes the line text[start, end). Most lines take the fast path, which allocates nothing: the ring keeps the
+   * string the line lies in plus offsets; the leading timestamp is an offset too; a string of the line is made
+   * only when it is classified, names a step, continues a block or is kept (see keep()).
+   */
+  line(src: string, start: number, end: number, flagged = true): void {
     const i = this.index;
-    if (i === 0 && raw.startsWith(BOM)) raw = raw.slice(3);
-    // The fast path allocates nothing: the leading timestamp is an offset, ANSI codes are removed only from
-    // lines that are classified or kept (see keep()).
+    if (i === 0 && end - start >= 3 && src.startsWith(BOM, start)) start += 3;
     let off = 0;
     let text: string | null = null;
     let stepFromPrefix: string | null = null;
-    if (this.ghCli === null && raw.length > 0) this.ghCli = splitGhCliPrefix(raw) !== null;
+    if (this.ghCli === null && end > start) this.ghCli = splitGhCliPrefix(src.slice(start, end)) !== null;
     if (this.ghCli) {
       // `gh run view --log` lines keep their "job<TAB>step<TAB>time" prefix: only a *leading* timestamp goes.
+      // These logs are rare: they take the plain path of one string per line.
+      const raw = src.slice(start, end);
+      src = raw;
+      start = 0;
+      end = raw.length;
       const gh = splitGhCliPrefix(raw);
       if (gh) {
         stepFromPrefix = gh.step;
         text = gh.message;
       }
-    } else off = timestampLength(raw);
-    const len = raw.length - off;
+    } else off = timestampLength(src, start, end);
+    const from = start + off;
+    const len = end - from;
     // Identical consecutive lines are collapsed into the first one.
-    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(raw, off)) {
+    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end)) {
       const prev = this.retained.get(this.prevIndex);
       if (prev) prev.repeats++;
       else this.pendingRepeats++;
@@ -90,27 +104,32 @@ export class Collector {
     this.flushRepeats();
     this.index++;
     const q = this.seq++;
-    this.prevRaw = raw;
-    this.prevOff = off;
+    this.prevSrc = src;
+    this.prevFrom = from;
     this.prevLen = len;
     this.prevIndex = i;
-    const c0 = text === null ? raw.charCodeAt(off) : text.charCodeAt(0);
-    if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) {
-      text ??= off === 0 ? raw : raw.substring(off);
-      this.trackStep(i, text, stepFromPrefix);
+    if (text !== null || stepFromPrefix !== null) {
+      const c0 = text === null ? -1 : text.charCodeAt(0);
+      if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) {
+        this.trackStep(i, text ?? src.slice(from, end), stepFromPrefix);
+      }
+    } else if (len > 0) {
+      const c0 = src.charCodeAt(from);
+      if (c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) this.trackStepAt(i, src, from, end);
     }
 
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
-      text ??= off === 0 ? raw : raw.substring(off);
+      text ??= src.slice(from, end);
       const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
       kind = cls.kind;
       score = cls.score;
     }
     const slot = q % this.ringSize;
-    this.ringOut[slot] = raw;
-    this.ringOff[slot] = off;
+    this.ringSrc[slot] = src;
+    this.ringFrom[slot] = from;
+    this.ringEnd[slot] = end;
     this.ringKind[slot] = kind;
     this.ringScore[slot] = score;
     this.ringStep[slot] = this.steps.length - 1;
@@ -133,7 +152,7 @@ export class Collector {
       this.retainUntil = Math.max(this.retainUntil, q + (weak ? 2 : AFTER_HIT));
     } else if (q <= this.blockUntil) {
       // Stack traces and indented reports are kept whole (up to BLOCK_MAX lines).
-      text ??= off === 0 ? raw : raw.substring(off);
+      text ??= src.slice(from, end);
       if (isContinuation(text)) this.retainUntil = Math.max(this.retainUntil, q + 3);
       else if (q > this.retainUntil) this.blockUntil = -1;
     }
@@ -150,10 +169,10 @@ export class Collector {
   private pendingRepeats = 0;
 
   /** Compares from the end, without allocating: look-alike lines of equal length mostly differ late. */
-  private sameAsPrevious(raw: string, off: number): boolean {
-    const prev = this.prevRaw;
-    const shift = this.prevOff - off;
-    for (let k = raw.length - 1; k >= off; k--) if (raw.charCodeAt(k) !== prev.charCodeAt(k + shift)) return false;
+  private sameAsPrevious(src: string, from: number, end: number): boolean {
+    const prev = this.prevSrc;
+    const shift = this.prevFrom - from;
+    for (let k = end - 1; k >= from; k--) if (src.charCodeAt(k) !== prev.charCodeAt(k + shift)) return false;
     return true;
   }
 
@@ -169,6 +188,24 @@ export class Collector {
   // Repeat counts of ring lines not (yet) retained; trimmed as the ring moves on.
   private readonly ringRepeats = new Map<number, number>();
 
+  /** trackStep() for the line src[from, end), making a string only of a step name. */
+  private trackStepAt(i: number, src: string, from: number, end: number): void {
+    const len = end - from;
+    let name: string | null = null;
+    if (len >= 9 && src.startsWith("##[group]", from)) {
+      const title = src.slice(from + 9, Math.min(end, from + 209));
+      if (title.startsWith("Run ") || this.steps.length === 1) name = title;
+    } else if (
+      (len >= POST_JOB.length && src.startsWith(POST_JOB, from)) ||
+      (len >= ORPHANS.length && src.startsWith(ORPHANS, from))
+    ) {
+      name = src.slice(from, end);
+    } else if (len >= 2 && src.charCodeAt(from) === 36 && src.charCodeAt(from + 1) === 32) {
+      name = src.slice(from + 2, Math.min(end, from + 200)); // commandName()
+    }
+    if (name !== null) this.addStep(i, name);
+  }
+
   private trackStep(i: number, text: string, stepFromPrefix: string | null): void {
     let name: string | null = null;
     if (stepFromPrefix !== null) {
@@ -177,12 +214,15 @@ export class Collector {
       const title = text.slice(9, 209);
       // Actions steps open with "Run …"; other groups (runner details, env dumps) stay in the current step.
       if (title.startsWith("Run ") || this.steps.length === 1) name = title;
-    } else if (text.startsWith("Post job cleanup.") || text.startsWith("Cleaning up orphan processes")) {
+    } else if (text.startsWith(POST_JOB) || text.startsWith(ORPHANS)) {
       name = text;
     } else {
       name = commandName(text);
     }
-    if (name === null) return;
+    if (name !== null) this.addStep(i, name);
+  }
+
+  private addStep(i: number, name: string): void {
     name = copy(name);
     if (this.steps.length >= MAX_STEPS) {
       // Degrade gracefully on pathological logs: the last slot just follows the newest step.
@@ -209,9 +249,7 @@ export class Collector {
     const slot = q % this.ringSize;
     const k = this.ringIndex[slot];
     if (k < 0 || this.retained.has(k)) return;
-    const raw = this.ringOut[slot];
-    const off = this.ringOff[slot];
-    const out = off === 0 ? raw : raw.substring(off);
+    const out = this.ringSrc[slot].slice(this.ringFrom[slot], this.ringEnd[slot]);
     const rec: LineRecord = {
       index: k,
       out: copy(out.indexOf("\x1b") === -1 ? out : stripAnsi(out)),
@@ -263,12 +301,15 @@ export class Collector {
 }
 
 // GitHub Actions timestamps have one fixed shape: check it by character codes before touching a regex.
-function timestampLength(line: string): number {
-  const c = line.charCodeAt(0);
-  if (c < 48 || c > 57 || line.charCodeAt(10) !== 84) return 0;
-  if (line.length >= 29 && line.charCodeAt(27) === 90 && line.charCodeAt(4) === 45) {
-    return line.charCodeAt(28) === 32 ? 29 : 28;
+function timestampLength(src: string, start: number, end: number): number {
+  const len = end - start;
+  if (len < 11) return 0; // the shortest possible timestamp has 20 chars; its "T" is the eleventh
+  const c = src.charCodeAt(start);
+  if (c < 48 || c > 57 || src.charCodeAt(start + 10) !== 84) return 0;
+  if (len >= 29 && src.charCodeAt(start + 27) === 90 && src.charCodeAt(start + 4) === 45) {
+    return src.charCodeAt(start + 28) === 32 ? 29 : 28;
   }
+  const line = src.slice(start, end);
   return line.length - stripTimestamp(line).length;
 }
 

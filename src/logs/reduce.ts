@@ -31,7 +31,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const passing = opts.passing ? await readPassingSet(opts.passing) : null;
   const collector = new Collector(maxLines);
   const splitter = new LineSplitter(
-    (line, flagged) => collector.line(line, flagged),
+    collector,
     new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags),
     CANDIDATE_LINE,
     flaggedAtLineStart,

@@ -8,8 +8,18 @@ export const MAX_LINE_CHARS = 64 * 1024;
 // (see `lineGate`), so the excerpt does not depend on how large the reads were.
 export const PIECE_BYTES = 64 * 1024;
 
-/** `flagged`: the gate regex matched somewhere in the line (always false without a gate). */
-export type LineSink = (line: string, flagged: boolean) => void;
+/**
+ * Receives each line as a span of a larger string (no string per line: most lines are looked at, not kept).
+ * `flagged`: the gate regex matched somewhere in the line (always false without a gate).
+ */
+export interface LineSink {
+  line(text: string, start: number, end: number, flagged: boolean): void;
+}
+
+/** A sink for callers that want each line as its own string. */
+export function stringSink(fn: (line: string, flagged: boolean) => void): LineSink {
+  return { line: (text, start, end, flagged) => fn(text.slice(start, end), flagged) };
+}
 
 export class LineSplitter {
   private carry = "";
@@ -89,8 +99,7 @@ export class LineSplitter {
         }
         flagged = this.hit < end || (this.lineStart !== null && this.lineStart(text, start, end));
       }
-      const line = end - start > MAX_LINE_CHARS ? text.slice(start, start + MAX_LINE_CHARS) : text.slice(start, end);
-      this.sink(line, flagged);
+      this.sink.line(text, start, end - start > MAX_LINE_CHARS ? start + MAX_LINE_CHARS : end, flagged);
       return;
     }
     this.flushCarry(text.slice(start, Math.min(end, start + MAX_LINE_CHARS)));
@@ -101,7 +110,7 @@ export class LineSplitter {
     if (line.length > MAX_LINE_CHARS) line = line.slice(0, MAX_LINE_CHARS);
     this.carry = "";
     this.carryTruncated = false;
-    this.sink(line, this.lineGate !== null && this.lineGate.test(line));
+    this.sink.line(line, 0, line.length, this.lineGate !== null && this.lineGate.test(line));
   }
 
   private append(text: string, start: number, end: number): void {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter, MAX_LINE_CHARS } from "../../src/logs/split-lines.js";
+import { LineSplitter, MAX_LINE_CHARS, stringSink } from "../../src/logs/split-lines.js";
 
 function split(chunks: (string | Uint8Array)[]): string[] {
   const lines: string[] = [];
-  const s = new LineSplitter((l) => lines.push(l));
+  const s = new LineSplitter(stringSink((l) => lines.push(l)));
   for (const c of chunks) s.push(typeof c === "string" ? Buffer.from(c, "latin1") : c);
   s.end();
   return lines;
@@ -30,7 +30,7 @@ describe("LineSplitter", () => {
   it("caps a huge line instead of holding it whole", () => {
     const chunk = Buffer.alloc(1 << 20, 0x61);
     const lines: string[] = [];
-    const s = new LineSplitter((l) => lines.push(l));
+    const s = new LineSplitter(stringSink((l) => lines.push(l)));
     for (let i = 0; i < 100; i++) s.push(chunk); // a 100 MB line
     s.push(Buffer.from("\nnext\n"));
     s.end();
@@ -41,7 +41,7 @@ describe("LineSplitter", () => {
 
   it("flags the lines a chunk-level gate matched", () => {
     const flagged: string[] = [];
-    const s = new LineSplitter((l, f) => f && flagged.push(l), /error/gm, /error/);
+    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), /error/gm, /error/);
     s.push(Buffer.from("ok\nan error here\nfine\nerror again"));
     s.end();
     expect(flagged).toEqual(["an error here", "error again"]);
