@@ -5,10 +5,8 @@ import { startKeyProxy } from "./agent/key-proxy.js";
 import { readEnv } from "./config/env.js";
 import { openDatabase } from "./jobs/db.js";
 import { createQueue } from "./jobs/queue.js";
-import { startWorker } from "./jobs/worker.js";
-import { reportGiveUp } from "./pipeline/give-up.js";
-import { pipelineHandlers } from "./pipeline/run-job.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
+import { startPipelineWorker } from "./pipeline/start-worker.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
   return !!env.APP_ID && !!(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
@@ -60,12 +58,7 @@ export async function start(): Promise<void> {
       keyProxy,
       webBaseUrl: webBaseUrl(process.env),
     };
-    const worker = await startWorker(db, queue, {
-      handlers: pipelineHandlers(deps),
-      onGiveUp: (kind, data, error) => reportGiveUp(deps, kind, data, error),
-      concurrency: env.WORKER_CONCURRENCY,
-      log,
-    });
+    const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
     stops.push(() => worker.stop(), () => keyProxy.close());
     log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
   }

@@ -11,10 +11,8 @@ import { readEnv, type AppEnv } from "../config/env.js";
 import { openDatabase, type Database } from "../jobs/db.js";
 import { createQueue, DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js";
 import { getJobRecord, type JobRecord } from "../jobs/records.js";
-import { startWorker } from "../jobs/worker.js";
 import type { PipelineDeps } from "../pipeline/deps.js";
-import { reportGiveUp } from "../pipeline/give-up.js";
-import { pipelineHandlers } from "../pipeline/run-job.js";
+import { startPipelineWorker } from "../pipeline/start-worker.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
 import { startScriptedModel, type Script, type ScriptedModel } from "./scripted-model.js";
 
@@ -99,11 +97,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     keyProxy,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
   };
-  const worker = await startWorker(db, queue, {
-    handlers: pipelineHandlers(deps),
-    onGiveUp: (kind, data, error) => reportGiveUp(deps, kind, data, error),
-    concurrency: 2,
-  });
+  const worker = await startPipelineWorker(deps, 2);
 
   return {
     standIn,
