@@ -43,6 +43,9 @@ export class Collector {
   private readonly ringStep: Int32Array;
   // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
   private readonly ringIndex: Float64Array;
+  // 1 once the slot's line is retained: keep() asks for the same lines again and again, and a Map lookup by a
+  // line index read from a Float64Array boxes a number each time. prune() only drops lines older than the ring.
+  private readonly ringKept: Uint8Array;
   private readonly retained = new Map<number, LineRecord>();
   private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
   private retainUntil = -1;
@@ -64,6 +67,7 @@ export class Collector {
     this.ringScore = new Int8Array(this.ringSize);
     this.ringStep = new Int32Array(this.ringSize).fill(-1);
     this.ringIndex = new Float64Array(this.ringSize).fill(-1);
+    this.ringKept = new Uint8Array(this.ringSize);
   }
 
   /**
@@ -134,6 +138,7 @@ export class Collector {
     this.ringScore[slot] = score;
     this.ringStep[slot] = this.steps.length - 1;
     this.ringIndex[slot] = i;
+    this.ringKept[slot] = 0;
 
     if (kind === Kind.StepFailed) {
       const step = this.steps[this.steps.length - 1];
@@ -248,7 +253,8 @@ export class Collector {
     if (q < this.seq - this.ringSize || q < 0) return;
     const slot = q % this.ringSize;
     const k = this.ringIndex[slot];
-    if (k < 0 || this.retained.has(k)) return;
+    if (k < 0 || this.ringKept[slot] === 1) return;
+    this.ringKept[slot] = 1;
     const out = this.ringSrc[slot].slice(this.ringFrom[slot], this.ringEnd[slot]);
     const rec: LineRecord = {
       index: k,
@@ -257,7 +263,7 @@ export class Collector {
       kind: this.ringKind[slot] as Kind,
       score: this.ringScore[slot],
       step: this.ringStep[slot],
-      repeats: this.ringRepeats.get(k) ?? 0,
+      repeats: this.ringRepeats.size > 0 ? (this.ringRepeats.get(k) ?? 0) : 0,
     };
     rec.text = this.ghCli ? (splitGhCliPrefix(rec.out)?.message ?? rec.out) : rec.out;
     if (this.ringRepeats.size > 0) {
@@ -275,27 +281,38 @@ export class Collector {
 
   /** Drops the least telling clusters of retained lines until half the cap is left. */
   private prune(): void {
-    const indices = [...this.retained.keys()].sort((a, b) => a - b);
-    const clusters: { from: number; score: number; members: number[] }[] = [];
+    // Typed arrays, no object per line or cluster: this runs every MAX_RETAINED / 2 retained lines.
+    const indices = Float64Array.from(this.retained.keys()).sort();
+    const n = indices.length;
+    // Clusters are runs of adjacent lines (a collapsed repeat run bridges its gap): [clusterFrom, clusterTo] in indices.
+    const clusterFrom = new Int32Array(n);
+    const clusterTo = new Int32Array(n);
+    const clusterScore = new Int32Array(n);
+    let count = 0;
     let lastEnd = -2;
-    for (const k of indices) {
+    for (let j = 0; j < n; j++) {
+      const k = indices[j];
       const rec = this.retained.get(k) as LineRecord;
       const s = rec.kind === Kind.StepFailed ? 100 : rec.score;
-      const last = clusters[clusters.length - 1];
-      if (last && k <= lastEnd + 1) {
-        last.score = Math.max(last.score, s);
-        last.members.push(k);
-      } else clusters.push({ from: k, score: s, members: [k] });
+      if (count > 0 && k <= lastEnd + 1) {
+        if (s > clusterScore[count - 1]) clusterScore[count - 1] = s;
+        clusterTo[count - 1] = j;
+      } else {
+        clusterFrom[count] = j;
+        clusterTo[count] = j;
+        clusterScore[count] = s;
+        count++;
+      }
       lastEnd = k + rec.repeats;
     }
     // Keep the newest lines regardless: they are the context being built right now.
     const recent = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
-    const order = clusters
-      .filter((c) => c.members[c.members.length - 1] < recent)
-      .sort((a, b) => a.score - b.score || a.from - b.from);
+    const order: number[] = [];
+    for (let c = 0; c < count; c++) if (indices[clusterTo[c]] < recent) order.push(c);
+    order.sort((a, b) => clusterScore[a] - clusterScore[b] || indices[clusterFrom[a]] - indices[clusterFrom[b]]);
     for (const c of order) {
       if (this.retained.size <= MAX_RETAINED / 2) break;
-      for (const k of c.members) this.retained.delete(k);
+      for (let j = clusterFrom[c]; j <= clusterTo[c]; j++) this.retained.delete(indices[j]);
     }
   }
 }
