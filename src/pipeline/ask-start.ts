@@ -1,9 +1,9 @@
 import type { Logger } from "probot";
-import { CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
+import { CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import type { GitHubClient } from "../github/client.js";
-import { fetchRepoConfigText } from "../github/repo-config.js";
 import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
+import { loadRepoConfig } from "./load-config.js";
 import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "./deps.js";
 import { safeText } from "./format.js";
@@ -34,7 +34,7 @@ export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext)
     onError: (err) => log.warn({ err }, "progress update failed"),
   });
   await ctx.setPhase("config");
-  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner: job.repo.owner, repo: job.repo.name, ref: job.repo.defaultBranch }));
+  const parsed = await loadRepoConfig(gh, job.repo);
   if (!parsed.ok) {
     const errors = parsed.errors.map((e) => `- ${safeText(e)}`).join("\n");
     await talk.finish(false, `Codex did not start: \`${CONFIG_PATH}\` on the default branch is not valid.\n\n${errors}`);

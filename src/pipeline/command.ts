@@ -1,15 +1,15 @@
 import { helpText } from "../commands/help.js";
 import { parseCommand, type ParsedCommand } from "../commands/parse.js";
-import { parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
+import type { RepoConfig } from "../config/repo-config.js";
 import { findLatestFailedRun } from "../github/failed-runs.js";
 import { getPullRequest } from "../github/pulls.js";
-import { fetchRepoConfigText } from "../github/repo-config.js";
 import { cancelJob } from "../jobs/cancel.js";
 import { submitJob } from "../jobs/submit.js";
 import { findActiveJobs } from "../jobs/find-active-jobs.js";
 import { workflowRunTriageKey } from "../jobs/keys.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
+import { loadRepoConfig } from "./load-config.js";
 import { authorizeRequester } from "./authorize.js";
 import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "./deps.js";
@@ -24,10 +24,9 @@ type Dispatch = { ok: boolean; summary?: string; outcome: string };
  * whatever already runs on the same issue or PR.
  */
 export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobContext): Promise<PipelineResult> {
-  const { owner, name: repo } = job.repo;
   const gh = await deps.github(job.installationId);
   await ctx.setPhase("config");
-  const parsedConfig = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  const parsedConfig = await loadRepoConfig(gh, job.repo);
   const talk = new Conversation({
     gh,
     repo: job.repo,

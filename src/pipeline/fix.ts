@@ -1,7 +1,6 @@
 import { fixReportJsonSchema, parseFixReport } from "../agent/fix-report.js";
 import { buildFixPrompt } from "../agent/prompts/fix.js";
 import { runSandboxedCommand } from "../agent/sandbox-command.js";
-import { parseRepoConfig } from "../config/repo-config.js";
 import { countOpenBotPullRequests } from "../github/bot-pull-count.js";
 import type { GitHubClient } from "../github/client.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../github/fix-pull-request.js";
@@ -9,12 +8,13 @@ import { BranchMovedError, commitChanges, RefusedBranchError } from "../github/g
 import { canWriteWorkflows } from "../github/installation-token.js";
 import { toCommitChanges } from "../github/tree-changes.js";
 import { postComment } from "../github/comments.js";
-import { fetchRepoConfigText } from "../github/repo-config.js";
 import type { FixJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { collectChanges } from "../workspace/diff.js";
 import { checkDiffPolicy } from "../workspace/policy.js";
 import { resetWorktree } from "../workspace/reset.js";
+import type { RepoConfig } from "../config/repo-config.js";
+import { loadRepoConfig } from "./load-config.js";
 import { authorizeRequester } from "./authorize.js";
 import { withCheckout } from "./checkout.js";
 import { Conversation } from "./conversation.js";
@@ -35,7 +35,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const log = deps.log.child({ job: job.key });
 
   await ctx.setPhase("config");
-  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  const parsed = await loadRepoConfig(gh, job.repo);
   const resolved = await resolveFixTarget(gh, job);
   const talk = new Conversation({
     gh,
@@ -141,7 +141,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     baseSha: target.baseSha,
   };
   const body = renderFixPullRequestBody(parsedReport.report, facts);
-  return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens);
+  return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens, config.fix);
   });
 }
 
@@ -155,10 +155,9 @@ async function publishFix(
   title: string,
   body: string,
   tokens: { input: number; output: number },
+  fixConfig: RepoConfig["fix"],
 ): Promise<PipelineResult> {
   const { owner, name: repo } = job.repo;
-  const config = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
-  const fixConfig = config.ok ? config.config.fix : null;
   const commitList = toCommitChanges(changes);
   let commitSha: string;
   try {
@@ -189,12 +188,12 @@ async function publishFix(
     prNumber = pr.number;
     prUrl = pr.htmlUrl;
     created = pr.created;
-    if (fixConfig?.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });
-    if (fixConfig && (fixConfig.reviewers.length || fixConfig.team_reviewers.length)) {
+    if (fixConfig.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });
+    if ((fixConfig.reviewers.length || fixConfig.team_reviewers.length)) {
       await requestReviewers(gh, { owner, repo, number: pr.number, reviewers: fixConfig.reviewers, teamReviewers: fixConfig.team_reviewers });
     }
     // The mention asks a reviewing agent to look; once per PR, not on every retry.
-    if (created && fixConfig?.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
+    if (created && fixConfig.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
   }
   const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
   await talk.finish(true, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);

@@ -1,15 +1,15 @@
 import path from "node:path";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../agent/report.js";
 import { buildTriagePrompt } from "../agent/prompts/triage.js";
-import { CONFIG_PATH, parseRepoConfig, type RepoConfig } from "../config/repo-config.js";
+import { CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import { publishCheckRun } from "../github/checks.js";
 import { upsertStickyComment } from "../github/comments.js";
 import { fitBody } from "../github/limits.js";
-import { fetchRepoConfigText } from "../github/repo-config.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { countRecentJobs } from "../jobs/records.js";
 import type { TriageJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
+import { loadRepoConfig } from "./load-config.js";
 import { maybeEnqueueAutofix } from "./autofix.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
@@ -56,7 +56,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
 
   await ctx.setPhase("config");
   // Read from the default branch: a pull request must not be able to change how the bot treats it.
-  const parsed = parseRepoConfig(await fetchRepoConfigText(gh, { owner, repo, ref: job.repo.defaultBranch }));
+  const parsed = await loadRepoConfig(gh, job.repo);
   if (!parsed.ok) {
     const check = await publishCheckRun(gh, {
       owner,
