@@ -32,15 +32,34 @@ const GATE = l1(
 );
 
 /**
- * The gate for whole chunks of log text: far faster than testing line by line. Case variants are spelled out
- * and word stems dropped to the part that varies least, because irregexp scans literal alternations much
- * faster without /i, and the list is kept to the stems that decide (each more alternative costs speed on
- * every byte); the anchored alternatives of GATE are checked by `flaggedAtLineStart` instead, because
- * `^` with the m flag slows the scan several times. Lines it misses only lose weak
- * words ("unknown", "deprecated"), which matter as context, not as anchors.
+ * The words of the gate for whole chunks of log text: far faster than testing line by line. A line is flagged
+ * when one of them starts in it. Case variants are spelled out and word stems dropped to the part that varies
+ * least, and the list is kept to the stems that decide; the anchored alternatives of GATE are checked by
+ * `flaggedAtLineStart` instead. Lines it misses only lose weak words ("unknown", "deprecated"), which matter as
+ * context, not as anchors.
+ *
+ * The groups are for the SIMD prefilter of `ChunkGate` (chunk-gate.ts), which tests the first three letters of
+ * a group's words together: words in one group share letters at the same places, so that text that fits none
+ * rarely fits a group (measured on the corpus: under 1 % of positions reach the exact check). Grouping changes
+ * speed only, never which lines are flagged.
  */
-export const CANDIDATE_IN_CHUNK = l1(
-  /err|Err|ERR|fail|Fail|FAIL|xcept|atal|ATAL|anic|bort|raceback|xit|enied|ot found|annot|nable|ssert|arn|ARN|imeout|imed out|\*\*\*|ot ok|o such|egmentation|ould not|xpect|nvalid|issing|ndefined|nknown|efused|rash|illed|✖|✗|×|❌|●/g,
+export const CANDIDATE_WORD_GROUPS: readonly (readonly string[])[] = [
+  ["bort", "o such", "issing", "illed"],
+  ["raceback", "ssert", "***", "rash"],
+  ["err", "Err", "ERR", "anic", "enied", "annot", "arn", "ARN"],
+  ["xcept", "xit", "xpect"],
+  ["fail", "Fail", "FAIL", "nable", "nvalid", "✖", "✗"],
+  ["imeout", "imed out", "×", "❌", "●"],
+  ["egmentation", "ndefined", "nknown", "efused"],
+  ["atal", "ATAL", "ot found", "ot ok", "ould not"],
+].map((group) => group.map((word) => Buffer.from(word, "utf8").toString("latin1")));
+
+/** The same words as one regex (flags "g"): what the chunk gate computes, the slow way (tests compare them). */
+export const CANDIDATE_IN_CHUNK = new RegExp(
+  CANDIDATE_WORD_GROUPS.flat()
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+  "g",
 );
 export const CANDIDATE_LINE = GATE;
 

@@ -4,7 +4,8 @@ import { LineSplitter } from "./split-lines.js";
 import { selectLines } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
-import { CANDIDATE_IN_CHUNK, CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
+import { CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
+import { ChunkGate } from "./chunk-gate.js";
 
 export { openLogFile } from "./open-log-file.js";
 
@@ -32,7 +33,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const collector = new Collector(maxLines);
   const splitter = new LineSplitter(
     collector,
-    new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags),
+    new ChunkGate(),
     CANDIDATE_LINE,
     flaggedAtLineStart,
   );

@@ -1,16 +1,17 @@
 // Splits a byte stream into lines the way the metric and people read logs: CRLF, LF and a lone CR (progress
 // bars redraw with it) all end a line. Bytes are read as latin1 so that no input, however broken, can throw.
 // The carry-over between chunks is capped so that one endless line cannot exhaust memory.
+import { type ChunkGate, GATE_PIECE_BYTES } from "./chunk-gate.js";
 
 export const MAX_LINE_CHARS = 64 * 1024;
 // Chunks are decoded this much at a time, whatever size they arrive in: a larger string would go to V8's
 // large-object space and pile up until a full GC; and where the pieces end decides which lines straddle two
 // (see `lineGate`), so the excerpt does not depend on how large the reads were.
-export const PIECE_BYTES = 64 * 1024;
+export const PIECE_BYTES = GATE_PIECE_BYTES;
 
 /**
  * Receives each line as a span of a larger string (no string per line: most lines are looked at, not kept).
- * `flagged`: the gate regex matched somewhere in the line (always false without a gate).
+ * `flagged`: one of the gate's words starts in the line (always false without a gate).
  */
 export interface LineSink {
   line(text: string, start: number, end: number, flagged: boolean): void;
@@ -26,15 +27,17 @@ export class LineSplitter {
   private carryTruncated = false;
   private pendingCr = false;
 
-  private hit = -1;
+  // The gate's hits in the current piece, and the first one not before the line being emitted.
+  private hitCount = 0;
+  private hitNext = 0;
 
   /**
-   * `gate` (flags "gm" at least) is run over whole chunks rather than line by line; `lineGate` is its
-   * non-global twin for the rare line that spans two chunks.
+   * `gate` is run over whole pieces rather than line by line; `lineGate` is its twin for the rare line that
+   * spans two pieces.
    */
   constructor(
     private readonly sink: LineSink,
-    private readonly gate: RegExp | null = null,
+    private readonly gate: ChunkGate | null = null,
     private readonly lineGate: RegExp | null = null,
     private readonly lineStart: ((text: string, start: number, end: number) => boolean) | null = null,
   ) {}
@@ -57,7 +60,8 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) start = 1;
     }
     const n = text.length;
-    this.hit = -1;
+    this.hitCount = this.gate === null ? 0 : this.gate.scan(bytes, text);
+    this.hitNext = 0;
     let nl = text.indexOf("\n", start);
     let cr = text.indexOf("\r", start);
     while (nl !== -1 || cr !== -1) {
@@ -90,14 +94,12 @@ export class LineSplitter {
   private emit(text: string, start: number, end: number): void {
     if (this.carry.length === 0 && !this.carryTruncated) {
       let flagged = false;
-      const gate = this.gate;
-      if (gate !== null) {
-        if (this.hit < start) {
-          gate.lastIndex = start;
-          const m = gate.exec(text);
-          this.hit = m ? m.index : Number.MAX_SAFE_INTEGER;
-        }
-        flagged = this.hit < end || (this.lineStart !== null && this.lineStart(text, start, end));
+      if (this.gate !== null) {
+        const hits = this.gate.hits;
+        let h = this.hitNext;
+        while (h < this.hitCount && hits[h] < start) h++;
+        this.hitNext = h;
+        flagged = (h < this.hitCount && hits[h] < end) || (this.lineStart !== null && this.lineStart(text, start, end));
       }
       this.sink.line(text, start, end - start > MAX_LINE_CHARS ? start + MAX_LINE_CHARS : end, flagged);
       return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LineSplitter, MAX_LINE_CHARS, stringSink } from "../../src/logs/split-lines.js";
+import { LineSplitter, MAX_LINE_CHARS, PIECE_BYTES, stringSink } from "../../src/logs/split-lines.js";
+import { ChunkGate } from "../../src/logs/chunk-gate.js";
 
 function split(chunks: (string | Uint8Array)[]): string[] {
   const lines: string[] = [];
@@ -41,9 +42,19 @@ describe("LineSplitter", () => {
 
   it("flags the lines a chunk-level gate matched", () => {
     const flagged: string[] = [];
-    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), /error/gm, /error/);
+    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), new ChunkGate(), /error/);
     s.push(Buffer.from("ok\nan error here\nfine\nerror again"));
     s.end();
     expect(flagged).toEqual(["an error here", "error again"]);
+  });
+
+  it("asks the line gate about a line that spans two pieces", () => {
+    const flagged: string[] = [];
+    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), new ChunkGate(), /error/);
+    const head = "ok\n".repeat(333);
+    const line = "x".repeat(PIECE_BYTES - head.length - 3) + " error at the seam"; // "er" | "ror"
+    s.push(Buffer.from(head + line + "\nfine\n"));
+    s.end();
+    expect(flagged).toEqual([line]);
   });
 });

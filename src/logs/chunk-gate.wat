@@ -1,0 +1,62 @@
+;; The chunk gate's prefilter (see chunk-gate.ts): for every byte position of a piece of log, whether the three
+;; bytes there could start one of the gate's words. Words are in 8 groups; a byte of the result has bit g set
+;; when the position's bytes fit group g's first, second and third letters. Each letter test is split into
+;; its low and high nibble, looked up 16 positions at a time with i8x16.swizzle (the "Teddy" method of
+;; Hyperscan). It over-approximates: the caller checks each reported position against the group's words.
+;;
+;; Memory: tables at 0 (six 16-byte tables: low and high nibble of the 1st, 2nd, 3rd letter), a 16-byte
+;; scratch at 128, the input at `input` (up to 65,536 bytes, reads up to 17 past the end), and the output at
+;; `output`: one u32 per reported position, (position << 8) | groups. Returns how many were written.
+(module
+  (memory (export "memory") 6)
+  (global (export "input") i32 (i32.const 1024))
+  (global (export "output") i32 (i32.const 66624))
+  (func (export "scan") (param $len i32) (result i32)
+    (local $p i32) (local $end i32) (local $out i32) (local $bits i32) (local $i i32)
+    (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
+    (local $nib v128) (local $m v128) (local $v v128)
+    (local.set $lo0 (v128.load (i32.const 0)))
+    (local.set $hi0 (v128.load (i32.const 16)))
+    (local.set $lo1 (v128.load (i32.const 32)))
+    (local.set $hi1 (v128.load (i32.const 48)))
+    (local.set $lo2 (v128.load (i32.const 64)))
+    (local.set $hi2 (v128.load (i32.const 80)))
+    (local.set $nib (v128.const i8x16 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15 15))
+    (local.set $p (global.get 0))
+    (local.set $end (i32.add (global.get 0) (local.get $len)))
+    (local.set $out (global.get 1))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ;; first letter at p .. p+15
+        (local.set $v (v128.load (local.get $p)))
+        (local.set $m (v128.and
+          (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
+          (i8x16.swizzle (local.get $hi0) (i8x16.shr_u (local.get $v) (i32.const 4)))))
+        ;; second letter, one byte on
+        (local.set $v (v128.load offset=1 align=1 (local.get $p)))
+        (local.set $m (v128.and (local.get $m) (v128.and
+          (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nib)))
+          (i8x16.swizzle (local.get $hi1) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+        ;; third letter, two bytes on
+        (local.set $v (v128.load offset=2 align=1 (local.get $p)))
+        (local.set $m (v128.and (local.get $m) (v128.and
+          (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nib)))
+          (i8x16.swizzle (local.get $hi2) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+        (if (v128.any_true (local.get $m))
+          (then
+            ;; rare: write out each position whose groups byte is not zero
+            (v128.store (i32.const 128) (local.get $m))
+            (local.set $bits (i8x16.bitmask (i8x16.ne (local.get $m) (v128.const i64x2 0 0))))
+            (loop $each
+              (local.set $i (i32.ctz (local.get $bits)))
+              (i32.store (local.get $out)
+                (i32.or
+                  (i32.shl (i32.sub (i32.add (local.get $p) (local.get $i)) (global.get 0)) (i32.const 8))
+                  (i32.load8_u offset=128 (local.get $i))))
+              (local.set $out (i32.add (local.get $out) (i32.const 4)))
+              (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+              (br_if $each (local.get $bits)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (i32.shr_u (i32.sub (local.get $out) (global.get 1)) (i32.const 2))))
