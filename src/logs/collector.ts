@@ -282,8 +282,12 @@ export class Collector {
   /** Drops the least telling clusters of retained lines until half the cap is left. */
   private prune(): void {
     // Typed arrays, no object per line or cluster: this runs every MAX_RETAINED / 2 retained lines.
-    const indices = Float64Array.from(this.retained.keys()).sort();
-    const n = indices.length;
+    // (Float64Array.from(keys()) goes through the iterator protocol: three times slower than this loop.)
+    const n = this.retained.size;
+    const indices = new Float64Array(n);
+    let at = 0;
+    for (const k of this.retained.keys()) indices[at++] = k;
+    indices.sort();
     // Clusters are runs of adjacent lines (a collapsed repeat run bridges its gap): [clusterFrom, clusterTo] in indices.
     const clusterFrom = new Int32Array(n);
     const clusterTo = new Int32Array(n);

@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 
 // 1 MB reads straight from a file handle: a read stream with small reads spends more time in stream machinery
@@ -10,25 +10,44 @@ export const GUNZIP_FEED_BYTES = 64 * 1024;
 
 /**
  * The bytes of a log file, gunzipped when they start with the gzip magic bytes (whatever the file is called);
- * "-" reads stdin.
+ * "-" reads stdin. A chunk is valid until the next one is asked for: plain files are read into one buffer
+ * again and again (a fresh megabyte per read costs more than the reading), so a consumer that holds on to
+ * a chunk must copy it.
  */
 export async function* openLogFile(path: string): AsyncIterable<Uint8Array> {
-  const input: AsyncIterable<Uint8Array> = path === "-" ? process.stdin : readFile(path);
-  yield* maybeGunzip(input);
-}
-
-async function* readFile(path: string): AsyncIterable<Uint8Array> {
+  if (path === "-") {
+    yield* maybeGunzip(process.stdin);
+    return;
+  }
   const fh = await open(path, "r");
   try {
-    for (;;) {
-      // A fresh buffer per read: consumers (gunzip) may hold on to a chunk after the next one arrives.
-      const buf = Buffer.allocUnsafeSlow(READ_BYTES);
-      const { bytesRead } = await fh.read(buf, 0, READ_BYTES, null);
-      if (bytesRead === 0) return;
-      yield bytesRead === READ_BYTES ? buf : buf.subarray(0, bytesRead);
+    const buf = Buffer.allocUnsafeSlow(READ_BYTES);
+    let n = await read(fh, buf);
+    if (n >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
+      // gunzip may still hold a chunk when the next is read: these reads each get their own buffer.
+      yield* maybeGunzip(freshReads(fh, buf.subarray(0, n)));
+      return;
+    }
+    while (n > 0) {
+      yield buf.subarray(0, n);
+      n = await read(fh, buf);
     }
   } finally {
     await fh.close();
+  }
+}
+
+async function read(fh: FileHandle, buf: Buffer): Promise<number> {
+  return (await fh.read(buf, 0, buf.length, null)).bytesRead;
+}
+
+async function* freshReads(fh: FileHandle, first: Buffer): AsyncIterable<Uint8Array> {
+  yield first;
+  for (;;) {
+    const buf = Buffer.allocUnsafeSlow(READ_BYTES);
+    const n = await read(fh, buf);
+    if (n === 0) return;
+    yield n === READ_BYTES ? buf : buf.subarray(0, n);
   }
 }
 

@@ -183,33 +183,44 @@ const SUMMARY: RegExp[] = [
 
 const EXCEPTION_SCORE = 4;
 
+/**
+ * The regexes of a list as one alternation per set of flags: one scan of the line instead of one per regex
+ * (the lists stay written out one rule per line, to be read and changed one at a time).
+ */
+function anyOf(list: RegExp[]): RegExp[] {
+  const byFlags = new Map<string, string[]>();
+  for (const re of list) byFlags.set(re.flags, [...(byFlags.get(re.flags) ?? []), `(?:${re.source})`]);
+  return [...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags));
+}
+
+function matchesAny(alternations: RegExp[], text: string): boolean {
+  for (const re of alternations) if (re.test(text)) return true;
+  return false;
+}
+
+const ANY_STEP_FAILED = anyOf(STEP_FAILED);
+const ANY_SUMMARY = anyOf(SUMMARY);
+const ANY_DECISIVE = anyOf(DECISIVE);
+const ANY_STRONG = anyOf(STRONG);
+const ANY_WEAK = anyOf(WEAK);
+const ANY_BLOCK_START = anyOf(BLOCK_START);
+
 export function classify(text: string): LineClass {
   if (text.length === 0 || !GATE.test(text)) return NONE;
-  for (const re of STEP_FAILED) if (re.test(text)) return { kind: Kind.StepFailed, score: 10 };
-  for (const re of SUMMARY) if (re.test(text)) return { kind: Kind.Summary, score: 9 };
+  if (matchesAny(ANY_STEP_FAILED, text)) return { kind: Kind.StepFailed, score: 10 };
+  if (matchesAny(ANY_SUMMARY, text)) return { kind: Kind.Summary, score: 9 };
   let score = 0;
-  for (const re of DECISIVE) {
-    if (re.test(text)) {
-      score = 6;
-      break;
-    }
-  }
-  if (score === 0 && EXCEPTION_LINE.test(text)) score = EXCEPTION_SCORE;
+  if (matchesAny(ANY_DECISIVE, text)) score = 6;
+  else if (EXCEPTION_LINE.test(text)) score = EXCEPTION_SCORE;
   const decisive = score > 0;
-  if (score === 0) for (const re of STRONG) if (re.test(text)) score = Math.min(4, score + 2);
-  if (score === 0) for (const re of WEAK) if (re.test(text)) score = 1;
+  // Strong wording counts twice when two rules see it ("FAILED: AssertionError"); the loop runs only on a hit.
+  if (score === 0 && matchesAny(ANY_STRONG, text)) for (const re of STRONG) if (re.test(text)) score = Math.min(4, score + 2);
+  if (score === 0 && matchesAny(ANY_WEAK, text)) score = 1;
   if (score === 0) return NONE;
   if (BENIGN.test(text)) score = Math.max(0, score - 4);
   if (!decisive && APP_LOG.test(text)) score = Math.min(score, 1);
   if (score === 0) return NONE;
-  let block = false;
-  for (const re of BLOCK_START) {
-    if (re.test(text)) {
-      block = true;
-      break;
-    }
-  }
-  return { kind: block ? Kind.BlockStart : Kind.Hit, score };
+  return { kind: matchesAny(ANY_BLOCK_START, text) ? Kind.BlockStart : Kind.Hit, score };
 }
 
 const QUOTED = l1(/"[^"]*"|'[^']*'|`[^`]*`|‘.*?’/g);

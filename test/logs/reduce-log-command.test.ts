@@ -85,6 +85,20 @@ describe("openLogFile", () => {
     }
   });
 
+  it("yields every byte of a file of several reads, plain and gzipped (chunks copied as they come)", async () => {
+    const text = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"x".repeat(i % 97)}`).join("\n");
+    const plain = path.join(dir, "big.log");
+    const gz = path.join(dir, "big.log.gz");
+    writeFileSync(plain, text);
+    writeFileSync(gz, gzipSync(text));
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 << 20);
+    for (const f of [plain, gz]) {
+      const parts: Buffer[] = [];
+      for await (const c of openLogFile(f)) parts.push(Buffer.from(c));
+      expect(Buffer.concat(parts).toString() === text, f).toBe(true);
+    }
+  });
+
   it("yields nothing for an empty file", async () => {
     const f = path.join(dir, "empty.log");
     writeFileSync(f, "");
