@@ -51,6 +51,8 @@ export class Collector {
   private retainUntil = -1;
   private blockUntil = -1;
   private prevSrc = "";
+  // The bytes of prevSrc's piece while it is the current one (see sameAsPrevious).
+  private prevBytes: Uint8Array | null = null;
   private prevFrom = 0;
   private prevLen = -1;
   private prevIndex = -1;
@@ -75,7 +77,7 @@ export class Collector {
    * string the line lies in plus offsets; the leading timestamp is an offset too; a string of the line is made
    * only when it is classified, names a step, continues a block or is kept (see keep()).
    */
-  line(src: string, start: number, end: number, flagged = true): void {
+  line(src: string, start: number, end: number, flagged = true, bytes: Uint8Array | null = null): void {
     const i = this.index;
     if (i === 0 && end - start >= 3 && src.startsWith(BOM, start)) start += 3;
     let off = 0;
@@ -87,6 +89,7 @@ export class Collector {
       // These logs are rare: they take the plain path of one string per line.
       const raw = src.slice(start, end);
       src = raw;
+      bytes = null;
       start = 0;
       end = raw.length;
       const gh = splitGhCliPrefix(raw);
@@ -98,7 +101,7 @@ export class Collector {
     const from = start + off;
     const len = end - from;
     // Identical consecutive lines are collapsed into the first one.
-    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end)) {
+    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end, bytes)) {
       const prev = this.retained.get(this.prevIndex);
       if (prev) prev.repeats++;
       else this.pendingRepeats++;
@@ -109,6 +112,7 @@ export class Collector {
     this.index++;
     const q = this.seq++;
     this.prevSrc = src;
+    this.prevBytes = bytes;
     this.prevFrom = from;
     this.prevLen = len;
     this.prevIndex = i;
@@ -173,10 +177,17 @@ export class Collector {
 
   private pendingRepeats = 0;
 
-  /** Compares from the end, without allocating: look-alike lines of equal length mostly differ late. */
-  private sameAsPrevious(src: string, from: number, end: number): boolean {
-    const prev = this.prevSrc;
+  /**
+   * Compares from the end, without allocating: look-alike lines of equal length mostly differ late. Within one
+   * piece the bytes are compared: twice as fast as charCodeAt, which checks the kind of string every time.
+   */
+  private sameAsPrevious(src: string, from: number, end: number, bytes: Uint8Array | null): boolean {
     const shift = this.prevFrom - from;
+    if (bytes !== null && bytes === this.prevBytes) {
+      for (let k = end - 1; k >= from; k--) if (bytes[k] !== bytes[k + shift]) return false;
+      return true;
+    }
+    const prev = this.prevSrc;
     for (let k = end - 1; k >= from; k--) if (src.charCodeAt(k) !== prev.charCodeAt(k + shift)) return false;
     return true;
   }

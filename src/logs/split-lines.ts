@@ -14,7 +14,8 @@ export const PIECE_BYTES = GATE_PIECE_BYTES;
  * `flagged`: one of the gate's words starts in the line (always false without a gate).
  */
 export interface LineSink {
-  line(text: string, start: number, end: number, flagged: boolean): void;
+  /** `bytes`: the piece `text` was decoded from (same offsets), valid during the call only; null for a line made of two pieces. */
+  line(text: string, start: number, end: number, flagged: boolean, bytes: Uint8Array | null): void;
 }
 
 /** A sink for callers that want each line as its own string. */
@@ -29,6 +30,7 @@ export class LineSplitter {
 
   // The gate's hits in the current piece, and the first one not before the line being emitted.
   private hitCount = 0;
+  private bytes: Uint8Array | null = null;
   private hitNext = 0;
 
   /**
@@ -53,6 +55,7 @@ export class LineSplitter {
     // Inside an over-long line, a chunk without a line end adds nothing: skip it without decoding.
     if (this.carryTruncated && !this.pendingCr && bytes.indexOf(10) === -1 && bytes.indexOf(13) === -1) return;
     const text = bytes.toString("latin1");
+    this.bytes = bytes;
     let start = 0;
     // A CR at the end of the previous chunk followed by LF here is one line end, not two.
     if (this.pendingCr) {
@@ -101,7 +104,7 @@ export class LineSplitter {
         this.hitNext = h;
         flagged = (h < this.hitCount && hits[h] < end) || (this.lineStart !== null && this.lineStart(text, start, end));
       }
-      this.sink.line(text, start, end - start > MAX_LINE_CHARS ? start + MAX_LINE_CHARS : end, flagged);
+      this.sink.line(text, start, end - start > MAX_LINE_CHARS ? start + MAX_LINE_CHARS : end, flagged, this.bytes);
       return;
     }
     this.flushCarry(text.slice(start, Math.min(end, start + MAX_LINE_CHARS)));
@@ -112,7 +115,7 @@ export class LineSplitter {
     if (line.length > MAX_LINE_CHARS) line = line.slice(0, MAX_LINE_CHARS);
     this.carry = "";
     this.carryTruncated = false;
-    this.sink.line(line, 0, line.length, this.lineGate !== null && this.lineGate.test(line));
+    this.sink.line(line, 0, line.length, this.lineGate !== null && this.lineGate.test(line), null);
   }
 
   private append(text: string, start: number, end: number): void {

@@ -117,6 +117,17 @@ describe("reduceLogText on Travis and plain logs", () => {
     expect(r.totalLines).toBe(1002);
   });
 
+  it("collapses repeats across piece boundaries and timestamps, and keeps look-alikes of the same length apart", async () => {
+    const ts = (i: number) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(7, "0")}Z `;
+    const same = Array.from({ length: 5000 }, (_, i) => ts(i) + "Retrying connection to db:5432"); // ~300 KB: 5 pieces
+    const alike = Array.from({ length: 6 }, (_, i) => ts(i) + `Retrying connection to db:543${i}`);
+    const r = await reduceLogText(["start", ...same, ...alike, "error: gave up"].join("\n"));
+    expect(r.lines.filter((l) => l === "Retrying connection to db:5432")).toHaveLength(2); // the run, then alike[2]
+    expect(r.lines).toContain("… the line above repeated 4999 more times …");
+    for (const i of [0, 1, 3, 4, 5]) expect(r.lines).toContain(`Retrying connection to db:543${i}`);
+    expect(r.totalLines).toBe(5008);
+  });
+
   it("splits progress bars drawn with a lone CR and drops their ANSI codes", async () => {
     const r = await reduceLogText("Downloading 10%\rDownloading 50%\r\x1b[1mDownloading 100%\x1b[0m\nerror: checksum mismatch\n");
     expect(r.lines).toEqual(["Downloading 10%", "Downloading 50%", "Downloading 100%", "error: checksum mismatch"]);
