@@ -51,7 +51,7 @@ if (!flag("--no-speed")) {
   result.speed = s;
   console.log(
     `speed       ${s.log_mb} MB log: reducer ${s.reducer_mb_s} MB/s (one core), peak RSS ${s.reducer_peak_rss_mb} MB; ` +
-      `grep -ciE ${s.grep_mb_s} MB/s; reducer/grep ${s.reducer_vs_grep}`,
+      `grep -ciE ${s.grep_mb_s} MB/s; reducer/grep ${s.reducer_vs_grep} (best of 3 each)`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { classify, commandName, isContinuation, Kind } from "./patterns.js";
 import type { LineRecord, StepInfo } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi, stripTimestamp } from "./line-text.js";
+import { RetainedLines } from "./retained-lines.js";
 
 // Streaming pass over the log. Memory stays flat: it holds a ring of recent raw lines (context before a hit),
 // the lines around hits (capped; the least telling clusters are dropped first), the step table (capped) and
@@ -43,10 +44,10 @@ export class Collector {
   private readonly ringStep: Int32Array;
   // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
   private readonly ringIndex: Float64Array;
-  // 1 once the slot's line is retained: keep() asks for the same lines again and again, and a Map lookup by a
-  // line index read from a Float64Array boxes a number each time. prune() only drops lines older than the ring.
+  // 1 once the slot's line is retained: keep() asks for the same lines again and again, and this is cheaper than
+  // looking them up in the retained lines. prune() only drops lines older than the ring.
   private readonly ringKept: Uint8Array;
-  private readonly retained = new Map<number, LineRecord>();
+  private readonly retained = new RetainedLines();
   private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
   private retainUntil = -1;
   private blockUntil = -1;
@@ -172,7 +173,7 @@ export class Collector {
     this.flushRepeats();
     // The end of the log is where CI systems report the outcome.
     for (let q = Math.max(0, this.seq - this.tail); q < this.seq; q++) this.keep(q);
-    return { retained: this.retained, steps: this.steps, totalLines: this.index };
+    return { retained: this.retained.toMap(), steps: this.steps, totalLines: this.index };
   }
 
   private pendingRepeats = 0;
@@ -281,7 +282,7 @@ export class Collector {
       this.ringRepeats.delete(k);
       if (this.ringRepeats.size > 1024) this.trimRingRepeats();
     }
-    this.retained.set(k, rec);
+    this.retained.add(rec);
     if (this.retained.size > MAX_RETAINED) this.prune();
   }
 
@@ -293,21 +294,17 @@ export class Collector {
   /** Drops the least telling clusters of retained lines until half the cap is left. */
   private prune(): void {
     // Typed arrays, no object per line or cluster: this runs every MAX_RETAINED / 2 retained lines.
-    // (Float64Array.from(keys()) goes through the iterator protocol: three times slower than this loop.)
-    const n = this.retained.size;
-    const indices = new Float64Array(n);
-    let at = 0;
-    for (const k of this.retained.keys()) indices[at++] = k;
-    indices.sort();
-    // Clusters are runs of adjacent lines (a collapsed repeat run bridges its gap): [clusterFrom, clusterTo] in indices.
+    const recs = this.retained.inOrder;
+    const n = recs.length;
+    // Clusters are runs of adjacent lines (a collapsed repeat run bridges its gap): [clusterFrom, clusterTo] in recs.
     const clusterFrom = new Int32Array(n);
     const clusterTo = new Int32Array(n);
     const clusterScore = new Int32Array(n);
     let count = 0;
     let lastEnd = -2;
     for (let j = 0; j < n; j++) {
-      const k = indices[j];
-      const rec = this.retained.get(k) as LineRecord;
+      const rec = recs[j];
+      const k = rec.index;
       const s = rec.kind === Kind.StepFailed ? 100 : rec.score;
       if (count > 0 && k <= lastEnd + 1) {
         if (s > clusterScore[count - 1]) clusterScore[count - 1] = s;
@@ -323,12 +320,16 @@ export class Collector {
     // Keep the newest lines regardless: they are the context being built right now.
     const recent = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
     const order: number[] = [];
-    for (let c = 0; c < count; c++) if (indices[clusterTo[c]] < recent) order.push(c);
-    order.sort((a, b) => clusterScore[a] - clusterScore[b] || indices[clusterFrom[a]] - indices[clusterFrom[b]]);
+    for (let c = 0; c < count; c++) if (recs[clusterTo[c]].index < recent) order.push(c);
+    order.sort((a, b) => clusterScore[a] - clusterScore[b] || recs[clusterFrom[a]].index - recs[clusterFrom[b]].index);
+    const drop = new Uint8Array(n);
+    let size = n;
     for (const c of order) {
-      if (this.retained.size <= MAX_RETAINED / 2) break;
-      for (let j = clusterFrom[c]; j <= clusterTo[c]; j++) this.retained.delete(indices[j]);
+      if (size <= MAX_RETAINED / 2) break;
+      drop.fill(1, clusterFrom[c], clusterTo[c] + 1);
+      size -= clusterTo[c] - clusterFrom[c] + 1;
     }
+    this.retained.dropMarked(drop);
   }
 }
 
