@@ -193,7 +193,10 @@ describe("bad input", () => {
   });
 
   it("rejects a bad max-lines value with a clear error", async () => {
-    await expect(reduceLogText("x", { maxLines: 0 })).rejects.toThrow(/maxLines must be an integer/);
+    for (const bad of [0, 2, 2.5, 100_001, Number.NaN]) {
+      await expect(reduceLogText("x", { maxLines: bad })).rejects.toThrow(/maxLines must be an integer from 3 to 100000/);
+    }
+    expect((await reduceLogText("a\nb\nc\nd", { maxLines: 3 })).lines.length).toBeLessThanOrEqual(3);
   });
 });
 
