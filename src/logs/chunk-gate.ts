@@ -1,5 +1,5 @@
 import { CHUNK_GATE_WASM } from "./chunk-gate-wasm.js";
-import { CANDIDATE_WORD_GROUPS } from "./patterns.js";
+import { CANDIDATE_IN_CHUNK, CANDIDATE_WORD_GROUPS } from "./patterns.js";
 
 // Finds where the gate's words start in a piece of log: the reducer's first look at every byte, so its speed is
 // the reducer's speed. A regex over the piece (CANDIDATE_IN_CHUNK) gives the same answer about four times
@@ -7,7 +7,7 @@ import { CANDIDATE_WORD_GROUPS } from "./patterns.js";
 // prefilter in WebAssembly (chunk-gate.wat) tests 16 positions at once for the first three letters of each
 // group of words, and the few positions it reports are checked against the group's words exactly.
 
-const module = new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64"));
+let compiled: WebAssembly.Module | null = null;
 
 /** The largest piece `scan` takes (LineSplitter's PIECE_BYTES); the module's input area holds this much. */
 export const GATE_PIECE_BYTES = 64 * 1024;
@@ -19,7 +19,20 @@ interface GateExports {
   scan(len: number): number;
 }
 
-export class ChunkGate {
+/** Where the gate's words start in a piece of log (see ChunkGate and RegexGate). */
+export interface PieceGate {
+  /** After scan(): positions of word starts, ascending; a line holds a word start if and only if it holds one of these. */
+  readonly hits: Int32Array;
+  /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
+  scan(bytes: Uint8Array, text: string): number;
+}
+
+/** The WebAssembly gate, or the regex where the runtime has no WebAssembly (node --jitless): same lines, slower. */
+export function createPieceGate(): PieceGate {
+  return typeof WebAssembly === "object" ? new ChunkGate() : new RegexGate();
+}
+
+export class ChunkGate implements PieceGate {
   /** After scan(): the positions where a word starts, ascending, without repeats. */
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
   private readonly wasm: GateExports;
@@ -29,7 +42,8 @@ export class ChunkGate {
 
   constructor() {
     // One instance per gate: its memory is the scan's scratch space, so two logs reduced at once must not share it.
-    this.wasm = new WebAssembly.Instance(module).exports as unknown as GateExports;
+    compiled ??= new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64"));
+    this.wasm = new WebAssembly.Instance(compiled).exports as unknown as GateExports;
     this.mem = new Uint8Array(this.wasm.memory.buffer);
     this.inputAt = this.wasm.input.value as number;
     this.out = new Uint32Array(this.wasm.memory.buffer, this.wasm.output.value as number, GATE_PIECE_BYTES + 16);
@@ -51,6 +65,19 @@ export class ChunkGate {
       if (pos >= bytes.length) break;
       if (startsWord(text, pos, entry & 0xff)) hits[count++] = pos;
     }
+    return count;
+  }
+}
+
+/** The same answer from CANDIDATE_IN_CHUNK: the start of each match, where the regex engine steps on from. */
+export class RegexGate implements PieceGate {
+  readonly hits = new Int32Array(GATE_PIECE_BYTES);
+  private readonly re = new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags);
+
+  scan(_bytes: Uint8Array, text: string): number {
+    let count = 0;
+    this.re.lastIndex = 0;
+    for (let m = this.re.exec(text); m !== null; m = this.re.exec(text)) this.hits[count++] = m.index;
     return count;
   }
 }

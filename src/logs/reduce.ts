@@ -4,7 +4,7 @@ import { selectLines } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
 import { CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
-import { ChunkGate } from "./chunk-gate.js";
+import { createPieceGate } from "./chunk-gate.js";
 
 export { openLogFile } from "./open-log-file.js";
 
@@ -33,7 +33,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const collector = new Collector(maxLines);
   const splitter = new LineSplitter(
     collector,
-    new ChunkGate(),
+    createPieceGate(),
     CANDIDATE_LINE,
     flaggedAtLineStart,
   );

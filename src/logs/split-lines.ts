@@ -1,7 +1,7 @@
 // Splits a byte stream into lines the way the metric and people read logs: CRLF, LF and a lone CR (progress
 // bars redraw with it) all end a line. Bytes are read as latin1 so that no input, however broken, can throw.
 // The carry-over between chunks is capped so that one endless line cannot exhaust memory.
-import { type ChunkGate, GATE_PIECE_BYTES } from "./chunk-gate.js";
+import { GATE_PIECE_BYTES, type PieceGate } from "./chunk-gate.js";
 
 export const MAX_LINE_CHARS = 64 * 1024;
 // Chunks are decoded this much at a time, whatever size they arrive in: a larger string would go to V8's
@@ -39,7 +39,7 @@ export class LineSplitter {
    */
   constructor(
     private readonly sink: LineSink,
-    private readonly gate: ChunkGate | null = null,
+    private readonly gate: PieceGate | null = null,
     private readonly lineGate: RegExp | null = null,
     private readonly lineStart: ((text: string, start: number, end: number) => boolean) | null = null,
   ) {}

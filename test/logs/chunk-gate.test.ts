@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ChunkGate, GATE_PIECE_BYTES } from "../../src/logs/chunk-gate.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { ChunkGate, GATE_PIECE_BYTES, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
+import { LineSplitter, stringSink } from "../../src/logs/split-lines.js";
 import { CHUNK_GATE_WASM } from "../../src/logs/chunk-gate-wasm.js";
 import { CANDIDATE_WORD_GROUPS } from "../../src/logs/patterns.js";
 // @ts-expect-error: a plain .mjs build script, without type declarations
@@ -75,8 +80,49 @@ describe("ChunkGate", () => {
     expect(scan(gate, "x".repeat(100) + "err")).toEqual([100]);
   });
 
+  it("flags the same lines as the regex gate used where there is no WebAssembly", () => {
+    const flaggedBy = (gate: PieceGate, text: string) => {
+      const out: number[] = [];
+      let n = 0;
+      const splitter = new LineSplitter(
+        stringSink((_, flagged) => {
+          if (flagged) out.push(n);
+          n++;
+        }),
+        gate,
+      );
+      splitter.push(Buffer.from(text, "latin1"));
+      splitter.end();
+      return out;
+    };
+    const rand = random(11);
+    const text = noisyText(rand, 5 * GATE_PIECE_BYTES);
+    const wasm = flaggedBy(new ChunkGate(), text);
+    expect(wasm.length).toBeGreaterThan(100);
+    expect(wasm).toEqual(flaggedBy(new RegexGate(), text));
+  });
+
   it("refuses a piece larger than its input area", () => {
     const text = "x".repeat(GATE_PIECE_BYTES + 1);
     expect(() => new ChunkGate().scan(Buffer.from(text), text)).toThrow(RangeError);
   });
+});
+
+describe("reduce-log without WebAssembly (node --jitless)", () => {
+  it("prints the same excerpt as with it (npm test builds the CLI first)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "jitless-"));
+    try {
+      const file = path.join(dir, "build.log");
+      const lines = Array.from({ length: 3000 }, (_, i) => `step ${i}: compiling module_${i}.c`);
+      lines.splice(1700, 0, "module_1700.c:12:5: error: 'x' undeclared", "    x = 1;", "    ^");
+      await writeFile(file, lines.join("\n") + "\nmake: *** [all] Error 1\n");
+      const cli = path.resolve("bin/codex-dispatch.js");
+      const withWasm = await execa(process.execPath, [cli, "reduce-log", file]);
+      const without = await execa(process.execPath, ["--jitless", cli, "reduce-log", file]);
+      expect(withWasm.stdout).toContain("error: 'x' undeclared");
+      expect(without.stdout).toBe(withWasm.stdout);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
