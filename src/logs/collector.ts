@@ -24,11 +24,15 @@ const ORPHANS = "Cleaning up orphan processes";
 export interface Collected {
   retained: Map<number, LineRecord>;
   steps: StepInfo[];
+  /** Lines that are not blank: the line indices of `retained` and `steps` count these only. */
   totalLines: number;
+  /** Every line of the log, blank ones included. */
+  rawLines: number;
 }
 
 export class Collector {
   private index = 0;
+  private blankLines = 0;
   // Distinct lines seen (collapsed repeats do not count): ring slots and retention windows use it, so a run of
   // a million identical lines takes one slot and cannot push the context out of the ring.
   private seq = 0;
@@ -101,6 +105,14 @@ export class Collector {
     } else off = timestampLength(src, start, end);
     const from = start + off;
     const len = end - from;
+    // Blank lines say nothing and would take a place in the excerpt: they are counted, not kept.
+    // Most lines start with neither a blank nor ESC, and are settled by their first character.
+    const first = len > 0 ? src.charCodeAt(from) : -1;
+    const maybeBlank = first < 0 || first === 32 || first === 9 || first === 27;
+    if (text !== null ? isBlank(text, 0, text.length) : maybeBlank && isBlank(src, from, end)) {
+      this.blankLines++;
+      return;
+    }
     // Identical consecutive lines are collapsed into the first one.
     if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end, bytes)) {
       const prev = this.retained.get(this.prevIndex);
@@ -123,8 +135,7 @@ export class Collector {
         this.trackStep(i, text ?? src.slice(from, end), stepFromPrefix);
       }
     } else if (len > 0) {
-      const c0 = src.charCodeAt(from);
-      if (c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) this.trackStepAt(i, src, from, end);
+      if (first === 35 || first === 36 || first === 80 || first === 67) this.trackStepAt(i, src, from, end);
     }
 
     let kind: Kind = Kind.None;
@@ -173,7 +184,12 @@ export class Collector {
     this.flushRepeats();
     // The end of the log is where CI systems report the outcome.
     for (let q = Math.max(0, this.seq - this.tail); q < this.seq; q++) this.keep(q);
-    return { retained: this.retained.toMap(), steps: this.steps, totalLines: this.index };
+    return {
+      retained: this.retained.toMap(),
+      steps: this.steps,
+      totalLines: this.index,
+      rawLines: this.index + this.blankLines,
+    };
   }
 
   private pendingRepeats = 0;
@@ -344,6 +360,23 @@ function timestampLength(src: string, start: number, end: number): number {
   }
   const line = src.slice(start, end);
   return line.length - stripTimestamp(line).length;
+}
+
+/** Whether src[from, end) holds nothing but spaces, tabs and ANSI codes. */
+function isBlank(src: string, from: number, end: number): boolean {
+  for (let k = from; k < end; k++) {
+    const c = src.charCodeAt(k);
+    if (c === 32 || c === 9) continue;
+    if (c !== 27) return false;
+    // A colour code ("ESC [ 0 ; 32 m"): step over it by character codes, most lines that start with one are not blank.
+    if (src.charCodeAt(k + 1) === 91) {
+      k += 2;
+      while (k < end && (src.charCodeAt(k) < 0x40 || src.charCodeAt(k) > 0x7e)) k++;
+      continue;
+    }
+    return stripAnsi(src.slice(k, end)).trim() === "";
+  }
+  return true;
 }
 
 /** A flat copy: a slice would keep the whole megabyte chunk it came from alive. */

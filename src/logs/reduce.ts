@@ -42,7 +42,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const collected = collector.finish();
   const { indices, failedStep } = selectLines(collected, maxLines, passing);
   const lines = renderExcerpt(indices, collected.retained, collected.steps, collected.totalLines);
-  return { lines, text: lines.join("\n"), totalLines: collected.totalLines, ...(failedStep ? { failedStep } : {}) };
+  return { lines, text: lines.join("\n"), totalLines: collected.rawLines, ...(failedStep ? { failedStep } : {}) };
 }
 
 export async function reduceLogText(

@@ -117,6 +117,13 @@ describe("reduceLogText on Travis and plain logs", () => {
     expect(r.totalLines).toBe(1002);
   });
 
+  it("leaves blank lines out (empty, white space, colour codes only) but counts them", async () => {
+    const lines = ["build", "", "   ", "\t", "\x1b[0m", "\x1b[31m  \x1b[0m", "error: it broke", "", "  at f (a.js:1:1)", " "];
+    const r = await reduceLogText(lines.join("\r\n") + "\r\n");
+    expect(r.lines).toEqual(["build", "error: it broke", "  at f (a.js:1:1)"]);
+    expect(r.totalLines).toBe(lines.length);
+  });
+
   it("collapses repeats across piece boundaries and timestamps, and keeps look-alikes of the same length apart", async () => {
     const ts = (i: number) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(7, "0")}Z `;
     const same = Array.from({ length: 5000 }, (_, i) => ts(i) + "Retrying connection to db:5432"); // ~300 KB: 5 pieces
