@@ -105,11 +105,11 @@ export class Collector {
     } else off = timestampLength(src, start, end);
     const from = start + off;
     const len = end - from;
-    // Blank lines say nothing and would take a place in the excerpt: they are counted, not kept.
-    // Most lines start with neither a blank nor ESC, and are settled by their first character.
+    // Blank lines and Travis' fold and timer markers say nothing and would take a place in the excerpt: they
+    // are counted, not kept. Most lines are settled by their first character.
     const first = len > 0 ? src.charCodeAt(from) : -1;
-    const maybeBlank = first < 0 || first === 32 || first === 9 || first === 27;
-    if (text !== null ? isBlank(text, 0, text.length) : maybeBlank && isBlank(src, from, end)) {
+    const maybeNothing = first < 0 || first === 32 || first === 9 || first === 27 || first === 116;
+    if (text !== null ? saysNothing(text, 0, text.length) : maybeNothing && saysNothing(src, from, end)) {
       this.blankLines++;
       return;
     }
@@ -362,21 +362,24 @@ function timestampLength(src: string, start: number, end: number): number {
   return line.length - stripTimestamp(line).length;
 }
 
-/** Whether src[from, end) holds nothing but spaces, tabs and ANSI codes. */
-function isBlank(src: string, from: number, end: number): boolean {
-  for (let k = from; k < end; k++) {
+// Travis draws folds and timers from these lines and never shows them; the "$ command" line after one names it.
+const TRAVIS_MARKER = /^travis_(?:fold|time):(?:start|end):\S*$/;
+
+/** Whether src[from, end) is blank (spaces, tabs, colour codes) or a Travis marker, colour codes aside. */
+function saysNothing(src: string, from: number, end: number): boolean {
+  let k = from;
+  for (; k < end; k++) {
     const c = src.charCodeAt(k);
     if (c === 32 || c === 9) continue;
-    if (c !== 27) return false;
-    // A colour code ("ESC [ 0 ; 32 m"): step over it by character codes, most lines that start with one are not blank.
-    if (src.charCodeAt(k + 1) === 91) {
-      k += 2;
-      while (k < end && (src.charCodeAt(k) < 0x40 || src.charCodeAt(k) > 0x7e)) k++;
-      continue;
-    }
-    return stripAnsi(src.slice(k, end)).trim() === "";
+    if (c !== 27 || src.charCodeAt(k + 1) !== 91) break;
+    // A colour or erase code ("ESC [ 0 K", "ESC [ 33 ; 1 m"): step over it by character codes.
+    k += 2;
+    while (k < end && (src.charCodeAt(k) < 0x40 || src.charCodeAt(k) > 0x7e)) k++;
   }
-  return true;
+  if (k >= end) return true;
+  const c = src.charCodeAt(k);
+  if (c === 27) return stripAnsi(src.slice(k, end)).trim() === "";
+  return c === 116 && src.startsWith("travis_", k) && TRAVIS_MARKER.test(src.slice(k, end));
 }
 
 /** A flat copy: a slice would keep the whole megabyte chunk it came from alive. */

@@ -124,6 +124,18 @@ describe("reduceLogText on Travis and plain logs", () => {
     expect(r.totalLines).toBe(lines.length);
   });
 
+  it("leaves out Travis' fold and timer markers, with or without colour codes before them", async () => {
+    const log = [
+      "travis_fold:start:install\r\x1b[0Ktravis_time:start:0a1b2c\r\x1b[0K$ npm ci",
+      "added 12 packages",
+      "travis_time:end:0a1b2c:start=1,finish=2,duration=1\r\x1b[0Ktravis_fold:end:install\r\x1b[0K$ npm test",
+      "Error: travis_fold:start:x is not a marker here",
+    ].join("\n");
+    const r = await reduceLogText(log);
+    expect(r.lines).toEqual(["$ npm ci", "added 12 packages", "$ npm test", "Error: travis_fold:start:x is not a marker here"]);
+    expect(r.totalLines).toBe(8);
+  });
+
   it("collapses repeats across piece boundaries and timestamps, and keeps look-alikes of the same length apart", async () => {
     const ts = (i: number) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(7, "0")}Z `;
     const same = Array.from({ length: 5000 }, (_, i) => ts(i) + "Retrying connection to db:5432"); // ~300 KB: 5 pieces
