@@ -14,7 +14,10 @@ export const PIECE_BYTES = GATE_PIECE_BYTES;
  * `flagged`: one of the gate's words starts in the line (always false without a gate).
  */
 export interface LineSink {
-  /** `bytes`: the piece `text` was decoded from (same offsets), valid during the call only; null for a line made of two pieces. */
+  /**
+   * `bytes`: the piece `text` was decoded from (same offsets), valid during the call only; null for a line made
+   * of two pieces.
+   */
   line(text: string, start: number, end: number, flagged: boolean, bytes: Uint8Array | null): void;
 }
 
@@ -30,8 +33,9 @@ export class LineSplitter {
 
   // The gate's hits in the current piece, and the first one not before the line being emitted.
   private hitCount = 0;
-  private bytes: Uint8Array | null = null;
   private hitNext = 0;
+  // The current piece as bytes, handed to the sink with each of its lines.
+  private bytes: Uint8Array | null = null;
 
   /**
    * `gate` is run over whole pieces rather than line by line; `lineGate` is its twin for the rare line that
