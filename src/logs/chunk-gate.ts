@@ -21,7 +21,10 @@ interface GateExports {
 
 /** Where the gate's words start in a piece of log (see ChunkGate and RegexGate). */
 export interface PieceGate {
-  /** After scan(): positions of word starts, ascending; a line holds a word start if and only if it holds one of these. */
+  /**
+   * After scan(): positions of word starts, ascending. Not every start needs to be there, but a line holds a
+   * word start if and only if it holds one of these.
+   */
   readonly hits: Int32Array;
   /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
   scan(bytes: Uint8Array, text: string): number;
