@@ -7,7 +7,19 @@ import { CANDIDATE_IN_CHUNK, CANDIDATE_WORD_GROUPS } from "./patterns.js";
 // prefilter in WebAssembly (chunk-gate.wat) tests 16 positions at once for the first three letters of each
 // group of words, and the few positions it reports are checked against the group's words exactly.
 
-let compiled: WebAssembly.Module | null = null;
+// undefined: not tried yet; null: this runtime cannot run it (no WebAssembly, or no SIMD on this CPU).
+let compiled: WebAssembly.Module | null | undefined;
+
+function gateModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64")) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
 
 /** The largest piece `scan` takes (LineSplitter's PIECE_BYTES); the module's input area holds this much. */
 export const GATE_PIECE_BYTES = 64 * 1024;
@@ -30,9 +42,12 @@ export interface PieceGate {
   scan(bytes: Uint8Array, text: string): number;
 }
 
-/** The WebAssembly gate, or the regex where the runtime has no WebAssembly (node --jitless): same lines, slower. */
+/**
+ * The WebAssembly gate, or the regex where the runtime cannot run it (node --jitless has no WebAssembly; a CPU
+ * without SIMD fails to compile it): the same lines, slower.
+ */
 export function createPieceGate(): PieceGate {
-  return typeof WebAssembly === "object" ? new ChunkGate() : new RegexGate();
+  return gateModule() !== null ? new ChunkGate() : new RegexGate();
 }
 
 export class ChunkGate implements PieceGate {
@@ -45,8 +60,9 @@ export class ChunkGate implements PieceGate {
 
   constructor() {
     // One instance per gate: its memory is the scan's scratch space, so two logs reduced at once must not share it.
-    compiled ??= new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64"));
-    this.wasm = new WebAssembly.Instance(compiled).exports as unknown as GateExports;
+    const module = gateModule();
+    if (module === null) throw new Error("this runtime cannot run WebAssembly SIMD: use createPieceGate()");
+    this.wasm = new WebAssembly.Instance(module).exports as unknown as GateExports;
     this.mem = new Uint8Array(this.wasm.memory.buffer);
     this.inputAt = this.wasm.input.value as number;
     this.out = new Uint32Array(this.wasm.memory.buffer, this.wasm.output.value as number, GATE_PIECE_BYTES + 16);
