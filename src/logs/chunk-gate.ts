@@ -13,7 +13,8 @@ let compiled: WebAssembly.Module | null | undefined;
 function gateModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64")) : null;
+      const bytes = Buffer.from(CHUNK_GATE_WASM, "base64");
+      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(bytes) : null;
     } catch {
       compiled = null;
     }
