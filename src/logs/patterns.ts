@@ -54,7 +54,7 @@ export const CANDIDATE_WORD_GROUPS: readonly (readonly string[])[] = [
   ["atal", "ATAL", "ot found", "ot ok", "ould not"],
 ].map((group) => group.map((word) => Buffer.from(word, "utf8").toString("latin1")));
 
-/** The same words as one regex (flags "g"): what the chunk gate computes, the slow way (tests compare them). */
+/** The same words as one regex (flags "g"): the slow way to the same lines, where WebAssembly cannot run. */
 export const CANDIDATE_IN_CHUNK = new RegExp(
   CANDIDATE_WORD_GROUPS.flat()
     .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
