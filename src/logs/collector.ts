@@ -113,8 +113,8 @@ export class Collector {
       this.blankLines++;
       return;
     }
-    // Identical consecutive lines are collapsed into the first one.
-    if (len > 0 && len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end, bytes)) {
+    // Identical consecutive lines are collapsed into the first one (blank lines never get here).
+    if (len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end, bytes)) {
       const prev = this.retained.get(this.prevIndex);
       if (prev) prev.repeats++;
       else this.pendingRepeats++;
@@ -134,8 +134,8 @@ export class Collector {
       if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) {
         this.trackStep(i, text ?? src.slice(from, end), stepFromPrefix);
       }
-    } else if (len > 0) {
-      if (first === 35 || first === 36 || first === 80 || first === 67) this.trackStepAt(i, src, from, end);
+    } else if (first === 35 || first === 36 || first === 80 || first === 67) {
+      this.trackStepAt(i, src, from, end);
     }
 
     let kind: Kind = Kind.None;
