@@ -13,6 +13,7 @@ import { execa } from "execa";
 import { z } from "zod";
 import { redactWith } from "../logs/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
+import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";
 import { activeIsolation, type AgentIsolation } from "./isolation.js";
 
 export interface CodexRunOptions {
@@ -40,6 +41,11 @@ export interface CodexRunOptions {
   onEvent?: (event: CodexEvent) => void;
   /** Called with the pid of the started process (also its process group id), e.g. to record it. */
   onSpawn?: (pid: number) => void;
+  /**
+   * The only instructions codex gets besides the prompt (the default branch's AGENTS.md): written to the job's
+   * CODEX_HOME, while the checkout's own AGENTS files and skills are switched off (checkout-instructions.ts).
+   */
+  instructions?: string | null;
   /** Run codex under a user id of its own (see isolation.ts). Default: the isolation set up at start; null: none. */
   isolation?: AgentIsolation | null;
 }
@@ -58,6 +64,8 @@ export interface AgentRun {
   /** The last few KB of stderr, redacted. */
   stderrTail: string;
   garbageLines: number;
+  /** Skill or agent-config folders (.agents, .codex) the agent created in the checkout; they were discarded. */
+  checkoutConfigWritten: string[];
 }
 
 // The variable codex reads the proxy token from (the provider's env_key). Commands never see it.
@@ -93,6 +101,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     return {
       outcome: "cancelled", exitCode: null, durationMs: 0, commands: [], fileChanges: [], errors: ["codex was cancelled"],
       usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 }, stderrTail: "", garbageLines: 0,
+      checkoutConfigWritten: [],
     };
   }
 
@@ -104,6 +113,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   };
   await rm(dirs.codexHome, { recursive: true, force: true });
   await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+  if (opts.instructions) await writeFile(path.join(dirs.codexHome, "AGENTS.md"), `${opts.instructions}\n`);
 
   const args = ["exec", "--json", "--sandbox", opts.sandbox, "-C", path.resolve(opts.cwd)];
   if (!insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
@@ -120,6 +130,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     // Commands the agent runs get only the core variables, and never the provider token.
     "-c", `shell_environment_policy.inherit="core"`,
     "-c", `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
+    ...NO_CHECKOUT_INSTRUCTIONS,
   );
   const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
   // Under its own uid the agent writes only in its job dir: files left in the shared /tmp would outlive the
@@ -137,13 +148,21 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   };
 
   const [file, fileArgs] = launcher(opts.codexBin);
-  const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd }) : undefined;
+  const mask = await maskCheckoutInstructions(path.resolve(opts.cwd), path.join(jobDir, "masked-checkout"));
+  let run: AgentRun | undefined;
   try {
-    return await spawnCodex(opts, file, [...fileArgs, ...args], env, lease);
+    const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd }) : undefined;
+    try {
+      run = await spawnCodex(opts, file, [...fileArgs, ...args], env, lease);
+    } finally {
+      // Before the bot's own git touches the worktree again, the files are the bot's (and the agent is gone).
+      await lease?.release();
+    }
   } finally {
-    // Before the bot's own git touches the worktree again, the files are the bot's (and the agent is gone).
-    await lease?.release();
+    const written = await mask.restore();
+    if (run) run.checkoutConfigWritten = written;
   }
+  return run;
 }
 
 async function spawnCodex(
@@ -247,6 +266,7 @@ async function spawnCodex(
     errors: errors.map((e) => redactWith(e, secrets)),
     stderrTail: redactWith(stderrTail.slice(-STDERR_TAIL_BYTES), secrets),
     garbageLines: summary.garbageLines,
+    checkoutConfigWritten: [],
   };
 }
 

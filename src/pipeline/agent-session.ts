@@ -2,7 +2,9 @@ import { runCodex, type AgentRun, type CodexRunOptions } from "../agent/codex.js
 import type { PipelineDeps } from "./deps.js";
 import { formatDuration } from "./format.js";
 
-type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin">;
+// `instructions` is required here: every pipeline must say which trusted instructions its run gets (the
+// default branch's AGENTS.md, or none); a run can never fall back to the checkout's own.
+type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin" | "instructions"> & { instructions: string | null };
 
 /**
  * Runs Codex with a one-job grant on the key proxy: codex only ever holds that grant's token, which is

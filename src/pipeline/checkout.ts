@@ -8,6 +8,7 @@ import { createJobDir, removeJobDir, type JobDir } from "../workspace/job-dir.js
 import { ensureMirror } from "../workspace/mirror.js";
 import { addWorktree, type Worktree } from "../workspace/worktree.js";
 import type { PipelineDeps } from "./deps.js";
+import { readTrustedInstructions } from "./trusted-instructions.js";
 
 export interface CheckoutOptions {
   repo: RepoRef;
@@ -19,7 +20,7 @@ export interface CheckoutOptions {
 
 /**
  * Runs `work` in a fresh job dir with a worktree at `sha` (from the repository's cached mirror, fetched with
- * a fresh installation token), and removes both afterwards, whatever happened (an error, a timeout, a
+ * a fresh installation token), hands it the default branch's agent instructions, and removes both afterwards, whatever happened (an error, a timeout, a
  * `/codex stop`). A fork PR's head is fetched through the base repository's
  * `refs/pull/N/head`; it is only read, and the agent holds no credentials.
  */
@@ -29,7 +30,7 @@ export async function withCheckout<T>(
   gh: GitHubClient,
   log: Logger,
   opts: CheckoutOptions,
-  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string) => Promise<T>,
+  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string, instructions: string | null) => Promise<T>,
 ): Promise<T> {
   const jobId = jobIdForKey(ctx.key);
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
@@ -39,7 +40,9 @@ export async function withCheckout<T>(
     const { token } = await mintInstallationToken(gh);
     const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: opts.repo.fullName, cloneUrl: opts.repo.cloneUrl, token, want: [opts.sha, ...opts.want] });
     worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo });
-    return await work(worktree, jobDir, mirror);
+    // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
+    const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
+    return await work(worktree, jobDir, mirror, instructions);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
     await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));

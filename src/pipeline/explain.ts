@@ -42,7 +42,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
       return { outcome: "refused: no default branch" };
     }
 
-    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir) => {
+    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
       await ctx.setPhase("agent");
       await talk.start("Codex explain", worktree.path);
       const timeoutMs = config.agent.timeout_minutes * 60_000;
@@ -55,6 +55,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
           target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
         }),
         sandbox: "read-only",
+      instructions,
         outputSchema: explainReportJsonSchema(),
         jobDir: jobDir.dir,
         model: config.agent.model ?? deps.env.CODEX_MODEL,

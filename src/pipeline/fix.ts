@@ -11,7 +11,7 @@ import { postComment } from "../github/comments.js";
 import type { FixJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { collectChanges } from "../workspace/diff.js";
-import { checkDiffPolicy } from "../workspace/policy.js";
+import { checkDiffPolicy, type PolicyResult } from "../workspace/policy.js";
 import { resetWorktree } from "../workspace/reset.js";
 import type { RepoConfig } from "../config/repo-config.js";
 import { loadRepoConfig } from "./load-config.js";
@@ -20,7 +20,6 @@ import { withCheckout } from "./checkout.js";
 import { Conversation } from "./conversation.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
-import { useTrustedAgentsMd } from "./fix-agents-md.js";
 import { renderFixPullRequestBody, type VerifyOutcome } from "./fix-render.js";
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
 import { safeText } from "./format.js";
@@ -75,7 +74,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     }
   }
 
-  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: target.baseSha, want: [] }, async (worktree, jobDir, mirror) => {
+  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: target.baseSha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
 
     const verifyCommand = config.fix.verify_command;
     let verify: VerifyOutcome | null = null;
@@ -88,7 +87,6 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
 
     await ctx.setPhase("agent");
     await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
-    const restoreAgentsMd = await useTrustedAgentsMd(mirror, worktree.path, job.repo.defaultBranch, target.baseSha);
     const timeoutMs = config.agent.timeout_minutes * 60_000;
     // Workflow files only when the repository allows them AND the App may push them.
     const allowWorkflows = config.fix.allow_workflows && (await canWriteWorkflows(gh));
@@ -97,6 +95,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       cwd: worktree.path,
       prompt: buildFixPrompt({ repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy }),
       sandbox: "workspace-write",
+      instructions,
       outputSchema: fixReportJsonSchema(),
       jobDir: jobDir.dir,
       model: config.agent.model ?? deps.env.CODEX_MODEL,
@@ -104,7 +103,6 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       signal: ctx.signal,
       onEvent: talk.onEvent,
   });
-  await restoreAgentsMd();
   const tokens = agentTokens(run);
   log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
   const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
@@ -117,7 +115,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   // The diff in the worktree is the truth, never the agent's message.
   await ctx.setPhase("verify");
   const changes = await collectChanges(worktree.path, target.baseSha);
-  const verdict = checkDiffPolicy(changes, policy);
+  const verdict = refuseDiscardedConfig(checkDiffPolicy(changes, policy), run.checkoutConfigWritten);
   if (!verdict.ok) {
     const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
     await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
@@ -198,4 +196,16 @@ async function publishFix(
   const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
   await talk.finish(true, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);
   return { outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`, tokens, links: { pr: prUrl || `#${prNumber}`, commit: commitSha } };
+}
+
+// Skill and agent-config folders are moved out of the checkout while the agent runs (agent/checkout-instructions.ts),
+// so what it wrote there was discarded before the diff was taken; its change is still refused: it tried to give
+// the next agent instructions.
+function refuseDiscardedConfig(verdict: PolicyResult, written: string[]): PolicyResult {
+  if (written.length === 0) return verdict;
+  const violations = [
+    ...written.map((name) => ({ path: `${name}/`, rule: "agent-config" as const, message: `${name}/ configures agents; the bot never commits changes to it` })),
+    ...verdict.violations,
+  ];
+  return { ok: false, empty: false, violations, message: `The diff breaks ${violations.length} rule(s): ${[...new Set(violations.map((v) => v.rule))].join(", ")}.` };
 }

@@ -45,7 +45,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
     }
     const headSha = pr.headSha;
 
-    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: headSha, want: [baseSha] }, async (worktree, jobDir) => {
+    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: headSha, want: [baseSha] }, async (worktree, jobDir, _mirror, instructions) => {
       await ctx.setPhase("agent");
       await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
       const timeoutMs = config.agent.timeout_minutes * 60_000;
@@ -53,6 +53,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
         cwd: worktree.path,
         prompt: buildReviewPrompt({ repoFullName: job.repo.fullName, number: job.issueNumber, title: issue.title, body: issue.body, baseSha, headSha, focus: job.question }),
         sandbox: "read-only",
+      instructions,
         outputSchema: reviewReportJsonSchema(),
         jobDir: jobDir.dir,
         model: config.agent.model ?? deps.env.CODEX_MODEL,

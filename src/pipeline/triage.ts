@@ -78,7 +78,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     return { outcome: `skipped: ${skip}` };
   }
 
-  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir) => {
+  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
     await ctx.setPhase("gather");
     const gathered: GatheredFailure =
       job.source.type === "workflow_run"
@@ -101,6 +101,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
         logsDir: jobDir.logs,
       }),
       sandbox: "read-only",
+      instructions,
       outputSchema: triageReportJsonSchema(),
       jobDir: jobDir.dir,
       addDirs: [jobDir.logs],

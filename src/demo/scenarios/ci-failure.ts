@@ -35,6 +35,10 @@ export interface CiFailureOptions {
   branch?: string;
   /** Repository name, so one harness can hold several scenarios. */
   repoName?: string;
+  /** More files on the default branch. */
+  baseFiles?: Record<string, string>;
+  /** More files in the PR's head commit (what its author wrote). */
+  headFiles?: Record<string, string>;
 }
 
 /**
@@ -42,12 +46,12 @@ export interface CiFailureOptions {
  * GitHub would report it: the run, its jobs and steps, the job's log, and the workflow_run webhook.
  */
 export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): Promise<CiFailureSetup> {
-  const files = { ...DEMO_FILES, ...(opts.config ? { ".github/codex.yml": opts.config } : {}) };
+  const files = { ...DEMO_FILES, ...(opts.config ? { ".github/codex.yml": opts.config } : {}), ...opts.baseFiles };
   const remote = await createBareRemote({ files });
   const branch = opts.branch ?? "feature/subtract";
   // A fork's head is only reachable through the base repository's pull ref, as on GitHub.
   const prRef = opts.fork ? "refs/pull/1/head" : `refs/heads/${branch}`;
-  const headSha = await remote.commit({ "src/sum.js": DEMO_BUGGY_SUM }, "Use subtraction helper", prRef);
+  const headSha = await remote.commit({ "src/sum.js": DEMO_BUGGY_SUM, ...opts.headFiles }, "Use subtraction helper", prRef);
   const name = opts.repoName ?? DEMO_REPO.name;
   const repoFullName = `${DEMO_REPO.owner}/${name}`;
   const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name, cloneUrl: remote.url, installationId: DEMO_REPO.installationId });
