@@ -60,11 +60,13 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
         existingPr: null,
         expectedHead: undefined,
         reportOn: origin.prNumber,
-        task: `Fix the failure of the CI run "${origin.ciName}" at ${origin.headSha.slice(0, 7)}. A triage explained it as follows.`,
+        // The CI's name is the repository's text: it goes into the fenced context, never into our task line.
+        task: `Fix the CI failure at ${origin.headSha.slice(0, 7)} that the triage below explains.`,
         context: [
           {
             label: "The triage",
             text: [
+              `CI: ${origin.ciName}`,
               `Summary: ${origin.summary}`,
               `Root cause: ${origin.rootCause}`,
               `Suggested fix: ${origin.suggestedFix}`,

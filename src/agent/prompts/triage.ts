@@ -1,3 +1,4 @@
+import { fenceFacts } from "./ci-facts.js";
 import { fenceUntrusted } from "./fence.js";
 
 export interface TriagePromptInput {
@@ -11,25 +12,32 @@ export interface TriagePromptInput {
   logsDir: string;
 }
 
-// The instructions are ours; everything that came from the repository or the CI run is fenced as data.
+// The instructions are ours; everything that came from the repository or the CI run is fenced as data,
+// including the branch, workflow, job and step names (see ci-facts.ts): our sentences refer to jobs by number.
 export function buildTriagePrompt(input: TriagePromptInput): string {
   const parts: string[] = [
-    `You are triaging a failed CI run of ${input.repoFullName} at commit ${input.headSha}` +
-      (input.headBranch ? ` (branch ${input.headBranch})` : "") +
-      ". The current directory is a checkout of exactly that commit.",
+    `You are triaging a failed CI run of ${input.repoFullName} at commit ${input.headSha}. The current directory`,
+    "is a checkout of exactly that commit.",
     "",
     "Find the root cause of the failure. Read the log excerpts below, then investigate: open the files and",
     "lines involved, and search the full logs when the excerpt is not enough. You may not change files and",
     "have no network. Do not try to fix anything; explain it.",
     "",
     `Full logs, one file per job: ${input.logsDir}`,
-    `CI: ${input.ciName}`,
+    "",
+    fenceFacts("The CI run: names as the repository's CI reported them", [
+      ["branch", input.headBranch],
+      ["workflow or check", input.ciName],
+      ...input.failedJobs.flatMap((job, i): [string, string | undefined][] => [
+        [`job ${i + 1}`, `${job.name}${job.failedSteps.length ? ` (failed steps: ${job.failedSteps.join(", ")})` : ""}`],
+        // The file name carries (a cleaned) job name, so it stays inside the fence too.
+        [`job ${i + 1} full log`, job.logFile],
+      ]),
+    ]),
   ];
-  for (const job of input.failedJobs) {
-    parts.push("", `Failed job "${job.name}"` + (job.failedSteps.length ? `, failed step(s): ${job.failedSteps.join(", ")}` : "") +
-      (job.logFile ? ` (full log: ${job.logFile})` : ""));
-    parts.push(fenceUntrusted("Log excerpt", job.excerpt || "(empty log)"));
-  }
+  input.failedJobs.forEach((job, i) => {
+    parts.push("", fenceUntrusted(`Log excerpt of job ${i + 1}`, job.excerpt || "(empty log)"));
+  });
   if (input.annotations.length) {
     const lines = input.annotations.slice(0, 50).map((a) => `${a.path}${a.line ? `:${a.line}` : ""}: ${a.message}`);
     parts.push("", fenceUntrusted("Annotations the CI reported", lines.join("\n")));
