@@ -27,10 +27,27 @@ const PayloadSchema = z.object({
     output: z
       .object({ title: z.string().nullable(), summary: z.string().nullable(), text: z.string().nullable().optional() })
       .default({ title: null, summary: null, text: null }),
-    pull_requests: z.array(z.object({ number: z.number().int() })).default([]),
+    pull_requests: z
+      .array(
+        z.object({
+          number: z.number().int(),
+          head: z.object({ repo: z.object({ id: z.number().int() }) }).partial().optional(),
+          base: z.object({ repo: z.object({ id: z.number().int() }) }).partial().optional(),
+        }),
+      )
+      .default([]),
     check_suite: z.object({ head_branch: z.string().nullable() }).partial().optional(),
   }),
 });
+
+/**
+ * Whether the checked commit is a fork's. GitHub lists a check suite's pull requests with their head and base
+ * repositories; a head repository other than this one is a fork. Fork PRs are often left out of the list
+ * altogether: the triage pipeline then finds the PR by its sha and decides again from the PR itself.
+ */
+function forkHead(prs: { head?: { repo?: { id: number } }; base?: { repo?: { id: number } } }[], repoId: number): boolean {
+  return prs.some((pr) => pr.head?.repo?.id !== undefined && pr.head.repo.id !== (pr.base?.repo?.id ?? repoId));
+}
 
 /** check_run.completed from CI apps other than GitHub Actions (and never our own check runs). */
 export function onCheckRunCompleted(deps: HandlerDeps) {
@@ -54,7 +71,7 @@ export function onCheckRunCompleted(deps: HandlerDeps) {
       headSha: check.head_sha,
       headBranch: check.check_suite?.head_branch ?? null,
       pullNumbers: check.pull_requests.map((pr) => pr.number),
-      fromFork: false,
+      fromFork: forkHead(check.pull_requests, repository.id),
       source: {
         type: "check_run",
         checkRunId: check.id,

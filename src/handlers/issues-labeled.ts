@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
+import { issueLabelFixKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, type HandlerDeps } from "./deps.js";
@@ -12,7 +13,7 @@ const PayloadSchema = z.object({
   repository: RepositorySchema,
   sender: SenderSchema,
   label: z.object({ name: z.string() }),
-  issue: z.object({ number: z.number().int(), state: z.string(), pull_request: z.unknown().optional() }),
+  issue: z.object({ number: z.number().int(), state: z.string(), updated_at: z.string().min(1), pull_request: z.unknown().optional() }),
 });
 
 /**
@@ -27,8 +28,7 @@ export function onIssueLabeled(deps: HandlerDeps) {
     if (issue.state !== "open" || issue.pull_request !== undefined) return;
     if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
     await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "labeled", repo: repository.full_name });
-    // One fix per labelling: a redelivery carries the same GUID.
-    const key = `fix:${repository.full_name.toLowerCase()}#${issue.number}:label:${context.id}`;
+    const key = issueLabelFixKey(repository.full_name, issue.number, label.name, issue.updated_at);
     const job: FixJob = {
       kind: "fix",
       key,

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 // Only the parts of GitHub's payloads that we use, validated: a payload that lacks them is not ours to act on.
 export const RepositorySchema = z.object({
+  id: z.number().int(),
   name: z.string(),
   full_name: z.string(),
   owner: z.object({ login: z.string() }),

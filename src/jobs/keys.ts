@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 // Idempotency keys. One job per key, ever: a redelivered webhook, a re-sent event and the same failure
 // reaching us through several events all map to the same key. A re-run is a new attempt, so a new key.
 
@@ -10,10 +12,20 @@ export function checkRunTriageKey(repoFullName: string, headSha: string, checkRu
 }
 
 /**
+ * A labelled issue's fix. Keyed on what happened (the issue, the label, the moment it was added: labelling
+ * bumps the issue's updated_at), never on the X-GitHub-Delivery header, which the signature does not cover: a
+ * replayed body with a new delivery id is the same labelling. Labelling again later is a new request.
+ */
+export function issueLabelFixKey(repoFullName: string, issueNumber: number, label: string, labelledAt: string): string {
+  return `fix:${repoFullName.toLowerCase()}#${issueNumber}:label:${label}@${labelledAt}`;
+}
+
+/**
  * The sticky comment marker for a (PR, failing run): every attempt of one run edits the same comment.
  * Runs and check runs are named so the marker never collides between the two.
  */
 export function triageCommentMarker(source: { type: "workflow_run"; runId: number } | { type: "check_run"; name: string }): string {
-  const id = source.type === "workflow_run" ? `run-${source.runId}` : `check-${encodeURIComponent(source.name)}`;
+  // A check run's name is free text (`build--fast` would end the HTML comment early): only its hash goes in.
+  const id = source.type === "workflow_run" ? `run-${source.runId}` : `check-${createHash("sha256").update(source.name).digest("hex").slice(0, 20)}`;
   return `<!-- codex-dispatch:triage:${id} -->`;
 }

@@ -1,4 +1,5 @@
 import { createBareRemote, type BareRemote } from "../../workspace/bare-remote.js";
+import { issueLabelFixKey } from "../../jobs/keys.js";
 import type { Harness } from "../harness.js";
 import type { ScriptStep } from "../scripted-model.js";
 import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO } from "./ci-failure-fixture.js";
@@ -41,7 +42,7 @@ export interface IssueFixSetup {
   repoFullName: string;
   issueNumber: number;
   payload: Record<string, unknown>;
-  /** The webhook's delivery GUID: the fix job's key is derived from it. */
+  /** The webhook's delivery GUID (the fix job's key does not depend on it). */
   deliveryId: string;
   key: string;
 }
@@ -83,5 +84,5 @@ export async function setupIssueFix(
     installation: { id: installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
   };
   const deliveryId = `label-${name}-${issue.number}`;
-  return { remote, repoFullName, issueNumber: issue.number, payload, deliveryId, key: `fix:${repoFullName.toLowerCase()}#${issue.number}:label:${deliveryId}` };
+  return { remote, repoFullName, issueNumber: issue.number, payload, deliveryId, key: issueLabelFixKey(repoFullName, issue.number, "codex", String(issue.updated_at)) };
 }
