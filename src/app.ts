@@ -6,6 +6,7 @@ import { onIssueLabeled } from "./handlers/issues-labeled.js";
 import { onIssueUnlabeled } from "./handlers/issues-unlabeled.js";
 import { onPullRequestReviewSubmitted } from "./handlers/pull-request-review.js";
 import { onWorkflowRunCompleted } from "./handlers/workflow-run.js";
+import { limitWebhookBodies } from "./web/body-limit.js";
 import { healthHandler } from "./web/health.js";
 
 /** Webhook events → handlers. Kept apart from HTTP routes so tests can load it into a bare Probot. */
@@ -23,6 +24,8 @@ export function registerWebhookHandlers(app: Probot, deps: HandlerDeps): void {
 export function createApp(deps: HandlerDeps): ApplicationFunction {
   return (app, { addHandler }) => {
     registerWebhookHandlers(app, deps);
+    // Before Probot's webhook middleware reads a stranger's body: see body-limit.ts.
+    limitWebhookBodies(app);
     addHandler(healthHandler(deps.db));
   };
 }

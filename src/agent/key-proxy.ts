@@ -2,10 +2,14 @@
 // through /proc, so scrubbing the shell environment is not enough: codex itself is given only a per-job token
 // for this loopback proxy, which swaps in the real key, streams the answer through untouched, meters the
 // tokens each job spends and stops a job at its budget. A leaked job token is worthless once revoked.
+// Because it spends the real key, it forwards only `POST /v1/responses`, with allowlisted headers and a
+// bounded body (key-proxy-policy.ts): a job token cannot reach the rest of the account's API.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { readCappedBody, refuseTooLarge } from "../web/read-capped-body.js";
+import { checkResponsesBody, checkRoute, MAX_REQUEST_BYTES, upstreamHeaders } from "./key-proxy-policy.js";
 
 export interface ProxyUsage {
   inputTokens: number;
@@ -42,14 +46,11 @@ interface GrantState {
   maxTotalTokens?: number;
 }
 
-// Headers that describe one hop, or that we set ourselves, are not forwarded.
-const DROPPED_REQUEST_HEADERS = new Set([
-  "host", "authorization", "connection", "keep-alive", "proxy-authorization", "te", "trailer",
-  "transfer-encoding", "upgrade", "content-length", "accept-encoding", "expect",
-]);
 // fetch decodes compressed bodies, so the length and encoding of the upstream answer no longer apply.
+// Cookies the upstream sets are for the key's owner, not for the agent.
 const DROPPED_RESPONSE_HEADERS = new Set([
   "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "trailer", "upgrade",
+  "set-cookie",
 ]);
 
 export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApiKey?: string }): Promise<KeyProxy> {
@@ -69,8 +70,10 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://proxy.invalid");
-    if (!url.pathname.startsWith("/v1/")) {
-      return sendError(res, 404, "not_found", `key proxy: no route for ${url.pathname}`);
+    // Only the call codex makes goes upstream: anything else would be done with the real key.
+    const route = checkRoute(req.method, url.pathname);
+    if (!route.ok) {
+      return sendError(res, route.status, route.status === 404 ? "not_found" : "method_not_allowed", route.message, route.allow ? { allow: route.allow } : {});
     }
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const grant = token === undefined ? undefined : grants.get(hashToken(token));
@@ -84,24 +87,24 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
         `key proxy: token budget of ${grant.maxTotalTokens} spent (${grant.usage.totalTokens} used)`,
       );
     }
-    grant.usage.requests += 1;
 
-    const body = await readBody(req);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
-      headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    const read = await readCappedBody(req, MAX_REQUEST_BYTES);
+    if (!read.ok) {
+      return refuseTooLarge(res, errorBody("request_too_large", `key proxy: request bodies are limited to ${MAX_REQUEST_BYTES} bytes`));
     }
-    headers.set("accept-encoding", "identity");
-    if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
+    const bodyCheck = checkResponsesBody(read.body);
+    if (!bodyCheck.ok) return sendError(res, 400, "invalid_request", bodyCheck.message);
+    grant.usage.requests += 1;
+    const headers = upstreamHeaders(req.headers, apiKey);
 
     // When codex goes away (killed, timed out) the upstream request is dropped too.
     const abort = new AbortController();
     res.on("close", () => abort.abort());
-    const upstream = await fetch(`${upstreamBase}${url.pathname.slice(3)}${url.search}`, {
+    // The query string is not forwarded: the Responses call takes none.
+    const upstream = await fetch(`${upstreamBase}${url.pathname.slice(3)}`, {
       method: req.method,
       headers,
-      body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body),
+      body: new Uint8Array(read.body),
       signal: abort.signal,
     });
 
@@ -153,6 +156,9 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
   };
 }
 
+// The terminal events of a Responses stream; each may carry the usage of the whole response.
+const METERED_EVENTS = new Set(["response.completed", "response.incomplete", "response.failed"]);
+
 /** Adds the usage reported by `response.completed` (SSE) or by a plain JSON response to a grant. */
 class UsageMeter {
   private readonly decoder = new TextDecoder();
@@ -191,7 +197,7 @@ class UsageMeter {
 
   private data(text: string): void {
     const event = parseJson(text) as { type?: string; response?: { usage?: unknown } } | undefined;
-    if (event?.type === "response.completed" || event?.type === "response.incomplete") this.add(event.response?.usage);
+    if (event?.type !== undefined && METERED_EVENTS.has(event.type)) this.add(event.response?.usage);
   }
 
   private add(raw: unknown): void {
@@ -218,15 +224,14 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function sendError(res: http.ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...extra });
+  res.end(errorBody(code, message));
 }
 
-function sendError(res: http.ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify({ error: { message, type: code, code } }));
+/** An OpenAI-style error, which codex reports as the reason a turn failed. */
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { message, type: code, code } });
 }
 
 function errorMessage(err: unknown): string {

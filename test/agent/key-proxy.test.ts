@@ -108,10 +108,13 @@ describe("key proxy", () => {
   });
 
   it("passes upstream errors through and meters plain JSON responses", async () => {
-    // A tiny upstream that answers JSON (non-streaming) and errors, to check what the proxy forwards.
+    // A tiny upstream that answers JSON (non-streaming), then errors, to check what the proxy forwards.
+    let calls = 0;
     const upstream = http.createServer((req, res) => {
-      if (req.url === "/v1/responses") {
-        res.writeHead(200, { "content-type": "application/json" });
+      req.resume();
+      calls += 1;
+      if (calls === 1) {
+        res.writeHead(200, { "content-type": "application/json", "set-cookie": "__cf_bm=owner; path=/" });
         res.end(JSON.stringify({ id: "r", usage: { input_tokens: 7, output_tokens: 3, total_tokens: 10 } }));
       } else {
         res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
@@ -123,13 +126,50 @@ describe("key proxy", () => {
       const port = (upstream.address() as AddressInfo).port;
       proxy = await startKeyProxy({ upstreamBaseUrl: `http://127.0.0.1:${port}/v1/` });
       const grant = proxy.issue();
-      const res = await post(proxy.baseUrl, grant.token);
+      const res = await post(proxy.baseUrl, grant.token, { ...request, stream: false });
+      expect(res.headers.get("set-cookie")).toBeNull();
       expect(await res.json()).toMatchObject({ usage: { total_tokens: 10 } });
-      const busy = await fetch(`${proxy.baseUrl}/models`, { headers: { authorization: `Bearer ${grant.token}` } });
+      const busy = await post(proxy.baseUrl, grant.token);
       expect(busy.status).toBe(503);
       expect(busy.headers.get("retry-after")).toBe("1");
       expect(await busy.text()).toBe('{"error":{"message":"busy"}}');
       expect(grant.usage()).toEqual({ inputTokens: 7, outputTokens: 3, totalTokens: 10, requests: 2 });
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise((r) => upstream.close(r));
+    }
+  });
+
+  it("forwards the client headers codex 0.169 sends (recorded from a real run)", async () => {
+    const seen: Record<string, string | undefined>[] = [];
+    const upstream = http.createServer((req, res) => {
+      seen.push({ ...(req.headers as Record<string, string>) });
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
+    try {
+      proxy = await startKeyProxy({ upstreamBaseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1` });
+      const codexHeaders = {
+        accept: "text/event-stream",
+        originator: "codex_exec",
+        "user-agent": "codex_exec/0.169.0",
+        "session-id": "s-1",
+        "thread-id": "t-1",
+        "x-client-request-id": "c-1",
+        "x-codex-window-id": "s-1:0",
+        "x-codex-beta-features": "remote_compaction_v2",
+      };
+      const res = await fetch(`${proxy.baseUrl}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${proxy.issue().token}`, ...codexHeaders },
+        body: JSON.stringify(request),
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(seen[0]).toMatchObject({ "content-type": "application/json", ...codexHeaders });
+      expect(seen[0]?.authorization).toBeUndefined();
     } finally {
       upstream.closeAllConnections();
       await new Promise((r) => upstream.close(r));
