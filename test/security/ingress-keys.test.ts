@@ -4,7 +4,6 @@ import path from "node:path";
 import nock from "nock";
 import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import examples from "@octokit/webhooks-examples";
 import { registerWebhookHandlers } from "../../src/app.js";
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { checkRunTriageKey, triageCommentMarker } from "../../src/jobs/keys.js";
@@ -12,7 +11,7 @@ import { createQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { getJobRecord, listJobRecords } from "../../src/jobs/records.js";
 import { upsertStickyComment } from "../../src/github/sticky-comment.js";
 import type { GitHubClient } from "../../src/github/client.js";
-import { failedCheckRunPayload } from "../helpers/payloads.js";
+import { examplePayload, failedCheckRunPayload } from "../helpers/payloads.js";
 import { testProbot } from "../helpers/probot.js";
 
 // Findings 11, 12 and 14: what the webhook handlers derive from a payload (keys, markers, fork status) must
@@ -48,8 +47,7 @@ afterEach(() => {
 });
 
 function labeledPayload(): AnyJson {
-  const event = (examples as AnyJson[]).find((e) => e.name === "issues")!;
-  const payload = structuredClone(event.examples.find((p: AnyJson) => p.action === "labeled"));
+  const payload = examplePayload("issues", (p) => p.action === "labeled") as AnyJson;
   payload.issue.state = "open";
   delete payload.issue.pull_request;
   payload.sender = { ...payload.sender, type: "User" };
