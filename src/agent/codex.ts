@@ -7,12 +7,12 @@
 // every process it started, not just the launcher.
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { execa } from "execa";
 import { z } from "zod";
 import { redactWith } from "../logs/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
+import { defaultCodexBinary } from "./agent-binary.js";
 import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";
 import { activeIsolation, type AgentIsolation } from "./isolation.js";
 
@@ -147,7 +147,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     [MODEL_TOKEN_ENV]: opts.modelToken,
   };
 
-  const [file, fileArgs] = launcher(opts.codexBin);
+  const [file, fileArgs] = launcher(opts.codexBin ?? isolation?.agentBinary);
   const mask = await maskCheckoutInstructions(path.resolve(opts.cwd), path.join(jobDir, "masked-checkout"));
   let run: AgentRun | undefined;
   try {
@@ -272,7 +272,7 @@ async function spawnCodex(
 
 /** The command to start: a `.js` launcher runs under this Node, anything else is executed directly. */
 export function launcher(codexBin: string | undefined): [string, string[]] {
-  const bin = codexBin ?? (process.env.CODEX_BIN || createRequire(import.meta.url).resolve("@openai/codex/bin/codex.js"));
+  const bin = codexBin ?? (process.env.CODEX_BIN || defaultCodexBinary());
   return /\.[cm]?js$/.test(bin) ? [process.execPath, [bin]] : [bin, []];
 }
 

@@ -19,7 +19,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { launcher } from "./codex.js";
+import { agentReachableBinary, defaultCodexBinary, unreachable } from "./agent-binary.js";
 
 const SettingsSchema = z
   .object({
@@ -111,13 +111,27 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
     await fs.chmod(dir, 0o711);
   }
   // "auto" means: isolation wherever it can work. What the bot cannot fix by itself (a directory above the
-  // workspace, or the codex binary, closed to other users) turns it off with a warning; "uid" fails instead.
-  const problem = (await unreachable(path.dirname(workspaceDir), "x", "WORKSPACE_DIR")) ?? (await codexUnreachable(opts.codexBin));
+  // workspace closed to other users, an operator's CODEX_BIN out of reach) turns it off with a warning; "uid"
+  // fails instead. The dependency's own codex binary is made reachable wherever the app is installed.
+  let agentBinary: string | undefined;
+  let problem = await unreachable(path.dirname(workspaceDir), "x", "WORKSPACE_DIR");
+  if (!problem && opts.codexBin) {
+    const script = /\.[cm]?js$/.test(opts.codexBin);
+    // A .js CODEX_BIN runs under this Node, which the agent's uid must reach too.
+    problem = (script ? await unreachable(process.execPath, "x", "node") : null) ?? (await unreachable(path.resolve(opts.codexBin), script ? "r" : "x", "CODEX_BIN"));
+  }
+  if (!problem && !opts.codexBin) {
+    try {
+      agentBinary = await agentReachableBinary(defaultCodexBinary());
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+  }
   if (problem) {
     if (mode === "auto") return off(problem);
     throw new Error(`agent isolation: ${problem}`);
   }
-  const isolation = new AgentIsolation(settings, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+  const isolation = new AgentIsolation(settings, process.getuid?.() ?? 0, process.getgid?.() ?? 0, agentBinary);
   await isolation.probeIds(workspaceDir);
   opts.log.info(
     { isolation: "uid", uids: `${settings.AGENT_UID_BASE}+${settings.AGENT_UID_COUNT}`, gids: `${settings.AGENT_GID_BASE}+${settings.AGENT_GID_COUNT}` },
@@ -138,6 +152,8 @@ export class AgentIsolation {
     readonly settings: IsolationSettings,
     readonly botUid: number,
     readonly botGid: number,
+    /** The codex binary agents run when no CODEX_BIN is set: reachable by their uids (agent-binary.ts). */
+    readonly agentBinary?: string,
   ) {}
 
   /** Fails at start, not mid-job, when a user namespace does not map the configured ids. */
@@ -371,26 +387,6 @@ async function makePrivate(dataDir: string, workspaceDir: string): Promise<void>
   }
   // Directories between the data dir and the workspace are only traversed.
   for (let dir = path.dirname(workspaceDir); isInside(dir, dataDir) && dir !== dataDir; dir = path.dirname(dir)) await fs.chmod(dir, 0o711);
-}
-
-// Why another user could not get to `target` (o+x on every directory above it, and `need` on itself), or null.
-async function unreachable(target: string, need: "x" | "r", what: string): Promise<string | null> {
-  const describe = (p: string, m: number) => `${what} ${target} is out of reach of the agent's user: ${p} has mode ${(m & 0o777).toString(8).padStart(4, "0")} (chmod o+${p === target ? need : "x"} it, or move it)`;
-  const st = await fs.stat(target).catch(() => null);
-  if (!st) return `${what} ${target} does not exist`;
-  if (!(st.mode & (need === "x" ? 0o001 : 0o004))) return describe(target, st.mode);
-  for (let dir = path.dirname(target); dir !== target; dir = path.dirname(dir)) {
-    const { mode } = await fs.stat(dir);
-    if (!(mode & 0o001)) return describe(dir, mode);
-    if (dir === path.dirname(dir)) break;
-  }
-  return null;
-}
-
-async function codexUnreachable(codexBin: string | undefined): Promise<string | null> {
-  const [file, args] = launcher(codexBin);
-  if (args.length === 0) return unreachable(path.resolve(file), "x", "CODEX_BIN");
-  return (await unreachable(file, "x", "node")) ?? (await unreachable(path.resolve(args[0]!), "r", "CODEX_BIN"));
 }
 
 /** True when a user other than the owner (and its group) can read `file`: o+r on it and o+x on every dir above. */

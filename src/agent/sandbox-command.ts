@@ -36,7 +36,7 @@ export async function runSandboxedCommand(opts: {
   const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
   const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd }) : undefined;
   try {
-    return await runInSandbox(opts, dirs, lease);
+    return await runInSandbox({ ...opts, codexBin: opts.codexBin ?? isolation?.agentBinary }, dirs, lease);
   } finally {
     await lease?.release();
   }
