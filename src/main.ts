@@ -47,7 +47,7 @@ export async function start(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (env.ROLE !== "web") {
     // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
-    await setUpAgentIsolation({ dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: process.env.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log });
+    const isolation = await setUpAgentIsolation({ dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: process.env.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log });
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
     const deps: PipelineDeps = {
       env,
@@ -56,6 +56,7 @@ export async function start(): Promise<void> {
       queue,
       github: (installationId) => probot.auth(installationId),
       keyProxy,
+      isolation,
       webBaseUrl: webBaseUrl(process.env),
     };
     const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);

@@ -95,6 +95,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     queue,
     github: (installationId) => probot.auth(installationId),
     keyProxy,
+    isolation,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
   };
   const worker = await startPipelineWorker(deps, 2);

@@ -13,6 +13,8 @@ export interface PullRequestInfo {
   baseRepoFullName: string;
   draft: boolean;
   htmlUrl: string;
+  /** Who opened it; null for a deleted account. */
+  authorLogin: string | null;
 }
 
 const Pull = z.object({
@@ -22,6 +24,7 @@ const Pull = z.object({
   html_url: z.string(),
   head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
   base: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }) }),
+  user: z.object({ login: z.string() }).nullable().optional(),
 });
 
 /** Turns a pull request object of the REST API into plain data. */
@@ -37,6 +40,7 @@ export function toPullRequestInfo(raw: unknown): PullRequestInfo {
     baseRepoFullName: pr.base.repo.full_name,
     draft: pr.draft ?? false,
     htmlUrl: pr.html_url,
+    authorLogin: pr.user?.login ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from "probot";
+import type { AgentIsolation } from "../agent/isolation.js";
 import type { KeyProxy } from "../agent/key-proxy.js";
 import type { AppEnv } from "../config/env.js";
 import type { GitHubClient } from "../github/client.js";
@@ -15,6 +16,8 @@ export interface PipelineDeps {
   /** An Octokit authenticated as the installation; minted per job so tokens are always fresh. */
   github(installationId: number): Promise<GitHubClient>;
   keyProxy: KeyProxy;
+  /** Agents under their own uids; null when they run as the bot's own user (then untrusted code gets no run). */
+  isolation: AgentIsolation | null;
   /** https://github.com, or the GHE / stand-in host: used for file:line links. */
   webBaseUrl: string;
 }

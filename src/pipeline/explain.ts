@@ -11,6 +11,7 @@ import { renderExplainAnswer } from "./ask-explain-render.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
 import { checkoutFiles } from "./checkout-files.js";
 import { startAsk } from "./ask-start.js";
+import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
 import { safeText } from "./format.js";
 import type { PipelineResult } from "./triage.js";
@@ -34,9 +35,13 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
     await ctx.setPhase("gather");
     const issue = await getIssue(gh, { owner, repo, number: job.issueNumber });
     // A PR is explained as its head has it; an issue as the default branch has it now.
-    const sha = job.isPullRequest
-      ? (await getPullRequest(gh, { owner, repo, number: job.issueNumber })).headSha
-      : await getBranchHead(gh, { owner, repo, branch: job.repo.defaultBranch });
+    const pr = job.isPullRequest ? await getPullRequest(gh, { owner, repo, number: job.issueNumber }) : null;
+    const refusal = pr ? await refuseUntrustedCode(deps, gh, job.repo, [pr], false) : null;
+    if (refusal) {
+      await talk.finish(false, refusal);
+      return { outcome: "refused: untrusted code without isolation" };
+    }
+    const sha = pr ? pr.headSha : await getBranchHead(gh, { owner, repo, branch: job.repo.defaultBranch });
     if (!sha) {
       await talk.finish(false, `Codex did not start: the default branch \`${safeText(job.repo.defaultBranch)}\` was not found.`);
       return { outcome: "refused: no default branch" };

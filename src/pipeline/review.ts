@@ -15,6 +15,7 @@ import { defuseMentionsForProgress } from "./ask-markdown.js";
 import { checkoutFiles } from "./checkout-files.js";
 import { planReviewComments, renderReviewBody, VERDICT_TEXT } from "./ask-review-render.js";
 import { startAsk } from "./ask-start.js";
+import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
 import { safeText } from "./format.js";
 import type { PipelineResult } from "./triage.js";
@@ -36,6 +37,11 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
   return endConversationOnError(ctx, talk, async () => {
     await ctx.setPhase("gather");
     const pr = await getPullRequest(gh, { owner, repo, number: job.issueNumber });
+    const refusal = await refuseUntrustedCode(deps, gh, job.repo, [pr], false);
+    if (refusal) {
+      await talk.finish(false, refusal);
+      return { outcome: "refused: untrusted code without isolation" };
+    }
     const issue = await getIssue(gh, { owner, repo, number: job.issueNumber });
     // The base branch as it is now: `git diff base...head` then shows what GitHub's "Files changed" shows.
     const baseSha = await getBranchHead(gh, { owner, repo, branch: pr.baseRef });

@@ -17,6 +17,8 @@ import { withCheckout } from "./checkout.js";
 import { checkoutFiles } from "./checkout-files.js";
 import { safeText } from "./format.js";
 import { pullRequestsToComment } from "./pull-requests.js";
+import { refuseUntrustedCode } from "./untrusted-code.js";
+import type { GitHubClient } from "../github/client.js";
 import { matchesAny } from "./glob.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
 import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./triage-render.js";
@@ -78,13 +80,16 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     return { outcome: `skipped: ${skip}` };
   }
 
+  const prs = await pullRequestsToComment(gh, job);
+  const refusal = await refuseUntrustedCode(deps, gh, job.repo, prs, job.fromFork);
+  if (refusal) return refuseTriage(gh, job, prs, refusal);
+
   return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
     await ctx.setPhase("gather");
     const gathered: GatheredFailure =
       job.source.type === "workflow_run"
         ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
         : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
-    const prs = await pullRequestsToComment(gh, job);
 
     await ctx.setPhase("agent");
     const timeoutMs = config.agent.timeout_minutes * 60_000;
@@ -159,6 +164,26 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
     return { outcome, tokens, links };
   });
+}
+
+/** No agent ran: the check run and the PRs say why (the same words on both). */
+async function refuseTriage(gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<PipelineResult> {
+  const { owner, name: repo } = job.repo;
+  const body = `### Codex triage did not run\n\n${refusal}\n`;
+  const check = await publishCheckRun(gh, {
+    owner,
+    repo,
+    headSha: job.headSha,
+    name: TRIAGE_CHECK_NAME,
+    externalId: job.key,
+    conclusion: "neutral",
+    title: "Codex did not run on untrusted code",
+    summary: body,
+    annotations: [],
+  });
+  const marker = triageCommentMarker(job.source);
+  for (const pr of prs) await upsertStickyComment(gh, { owner, repo, issueNumber: pr.number, marker, body });
+  return { outcome: "refused: untrusted code without isolation", links: check.htmlUrl ? { checkRun: check.htmlUrl } : {} };
 }
 
 function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
