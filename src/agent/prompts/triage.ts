@@ -5,7 +5,7 @@ export interface TriagePromptInput {
   headSha: string;
   headBranch: string | null;
   ciName: string; // workflow or check run name
-  failedJobs: { name: string; failedSteps: string[]; logFile?: string; excerpt: string }[];
+  failedJobs: { name: string; failedSteps: string[]; logFile?: string; logNote?: string; excerpt: string }[];
   annotations: { path: string; line: number | null; message: string }[];
   checkOutput?: string; // for non-Actions CI: the check run's own text
   logsDir: string;
@@ -27,7 +27,7 @@ export function buildTriagePrompt(input: TriagePromptInput): string {
   ];
   for (const job of input.failedJobs) {
     parts.push("", `Failed job "${job.name}"` + (job.failedSteps.length ? `, failed step(s): ${job.failedSteps.join(", ")}` : "") +
-      (job.logFile ? ` (full log: ${job.logFile})` : ""));
+      (job.logFile ? ` (full log: ${job.logFile})` : "") + (job.logNote ? `. ${job.logNote}` : ""));
     parts.push(fenceUntrusted("Log excerpt", job.excerpt || "(empty log)"));
   }
   if (input.annotations.length) {
