@@ -41,7 +41,8 @@ export function formatBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let unit = 0;
   let value = n;
-  while (value >= 1024 && unit < units.length - 1) {
+  // From 1023.5 up a unit: "1 MiB", not "1024 KiB".
+  while (value >= 1023.5 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
