@@ -1,6 +1,7 @@
+import { rm } from "node:fs/promises";
 import { z } from "zod";
 import type { GitHubClient } from "./client.js";
-import { downloadJobLog } from "./job-log.js";
+import { downloadJobLog, type LogFileInfo } from "./job-log.js";
 import { listRunAttemptJobs } from "./workflow-jobs.js";
 
 const Params = z.object({
@@ -16,13 +17,16 @@ const Runs = z.object({
 });
 
 /**
- * The log of the same job in the most recent successful run of the same workflow on the branch: comparing a
- * red log with a green one shows what changed. It is optional context, so any failure yields null.
+ * Streams the log of the same job in the most recent successful run of the same workflow on the branch to
+ * `file`, capped like the failed job's (downloadJobLog): comparing a red log with a green one shows what
+ * changed. It is optional context, so any failure yields null and leaves no file behind.
  */
 export async function findLastGreenJobLog(
   gh: GitHubClient,
   params: { owner: string; repo: string; workflowId: number; branch: string; jobName: string },
-): Promise<Buffer | null> {
+  file: string,
+  options: { maxBytes?: number } = {},
+): Promise<LogFileInfo | null> {
   try {
     const { owner, repo, workflowId, branch, jobName } = Params.parse(params);
     const response = await gh.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
@@ -36,10 +40,11 @@ export async function findLastGreenJobLog(
     for (const run of Runs.parse(response.data).workflow_runs) {
       const jobs = await listRunAttemptJobs(gh, { owner, repo, runId: run.id, attempt: run.run_attempt ?? 1 });
       const job = jobs.find((j) => j.name === jobName && j.conclusion === "success");
-      if (job) return await downloadJobLog(gh, { owner, repo, jobId: job.id });
+      if (job) return await downloadJobLog(gh, { owner, repo, jobId: job.id }, file, { maxBytes: options.maxBytes });
     }
     return null;
   } catch {
+    await rm(file, { force: true }).catch(() => {});
     return null;
   }
 }

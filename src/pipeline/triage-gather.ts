@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { downloadJobLog, findLastGreenJobLog, listRunAttemptJobs } from "../github/actions.js";
+import { downloadJobLog, findLastGreenJobLog, listRunAttemptJobs, DEFAULT_LOG_MAX_BYTES, type LogFileInfo } from "../github/actions.js";
 import { listCheckRunAnnotations } from "../github/checks.js";
 import type { GitHubClient } from "../github/client.js";
 import { redactSecrets } from "../logs/redact.js";
@@ -13,6 +13,8 @@ export interface FailedJob {
   htmlUrl?: string;
   failedSteps: string[];
   logFile?: string;
+  /** Set when the log was longer than the cap and only its tail is in logFile: one sentence for the prompt. */
+  logNote?: string;
   excerpt: string;
 }
 
@@ -34,16 +36,41 @@ export interface GatheredFailure {
 const MAX_JOBS = 4;
 const FAILED = new Set(["failure", "timed_out"]);
 
+/** 1536 → "1.5 KiB", 67108864 → "64 MiB": binary units, as the cap is set in them. */
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let unit = 0;
+  let value = n;
+  // From 1023.5 up a unit: "1 MiB", not "1024 KiB".
+  while (value >= 1023.5 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const text = unit === 0 || value >= 10 ? String(Math.round(value)) : String(Math.round(value * 10) / 10);
+  return `${text} ${units[unit]}`;
+}
+
+function cutNote(info: LogFileInfo, maxBytes: number): string | undefined {
+  if (!info.cut) return undefined;
+  return `The log was longer than ${formatBytes(maxBytes)}; only its last ${formatBytes(info.bytesKept)} are on disk (of ${formatBytes(info.bytesTotal)}).`;
+}
+
 function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "job";
 }
 
-/** The failed jobs of the run attempt with their logs on disk (for the agent to grep) and reduced excerpts. */
+/**
+ * The failed jobs of the run attempt with their logs on disk (for the agent to grep) and reduced excerpts.
+ * Each log (and its last green counterpart) is streamed to its file and capped at `maxLogBytes`, keeping the
+ * tail; a cut log is said so in `logNote`.
+ */
 export async function gatherWorkflowRun(
   gh: GitHubClient,
   job: TriageJob & { source: { type: "workflow_run" } },
   logsDir: string,
+  options: { maxLogBytes?: number } = {},
 ): Promise<GatheredFailure> {
+  const maxBytes = options.maxLogBytes ?? DEFAULT_LOG_MAX_BYTES;
   const { owner, name: repo } = job.repo;
   const src = job.source;
   const jobs = await listRunAttemptJobs(gh, { owner, repo, runId: src.runId, attempt: src.runAttempt });
@@ -52,20 +79,17 @@ export async function gatherWorkflowRun(
 
   for (const j of failed.slice(0, MAX_JOBS)) {
     const logFile = path.join(logsDir, `${j.id}-${safeFileName(j.name)}.log`);
-    await writeFile(logFile, await downloadJobLog(gh, { owner, repo, jobId: j.id }));
+    const info = await downloadJobLog(gh, { owner, repo, jobId: j.id }, logFile, { maxBytes });
     let passingFile: string | null = null;
     if (job.headBranch || job.repo.defaultBranch) {
-      const green = await findLastGreenJobLog(gh, {
-        owner,
-        repo,
-        workflowId: src.workflowId,
-        branch: job.headBranch ?? job.repo.defaultBranch,
-        jobName: j.name,
-      });
-      if (green) {
-        passingFile = path.join(logsDir, `${j.id}-${safeFileName(j.name)}.last-green.log`);
-        await writeFile(passingFile, green);
-      }
+      const greenFile = path.join(logsDir, `${j.id}-${safeFileName(j.name)}.last-green.log`);
+      const green = await findLastGreenJobLog(
+        gh,
+        { owner, repo, workflowId: src.workflowId, branch: job.headBranch ?? job.repo.defaultBranch, jobName: j.name },
+        greenFile,
+        { maxBytes },
+      );
+      if (green) passingFile = greenFile;
     }
     const reduced = await reduceLog(openLogFile(logFile), { passing: passingFile ? openLogFile(passingFile) : null });
     result.failedJobs.push({
@@ -74,6 +98,7 @@ export async function gatherWorkflowRun(
       htmlUrl: j.htmlUrl ?? undefined,
       failedSteps: j.steps.filter((s) => s.conclusion && FAILED.has(s.conclusion)).map((s) => s.name),
       logFile,
+      ...(info.cut ? { logNote: cutNote(info, maxBytes) } : {}),
       excerpt: reduced.text,
     });
     // For Actions, a job's check run has the job's id: its annotations are the `##[error]` lines with files.

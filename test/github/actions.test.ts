@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findLastGreenJobLog, getWorkflowRun, listRunAttemptJobs } from "../../src/github/actions.js";
@@ -85,8 +88,17 @@ describe("getWorkflowRun", () => {
 });
 
 describe("findLastGreenJobLog", () => {
-  beforeEach(useNock);
-  afterEach(assertAllMocksUsed);
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    useNock();
+    dir = mkdtempSync(path.join(tmpdir(), "last-green-"));
+    file = path.join(dir, "green.log");
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    assertAllMocksUsed();
+  });
 
   const runs = "/repos/acme/app/actions/workflows/99/runs";
   const query = { branch: "main", status: "success", per_page: 5 };
@@ -105,14 +117,16 @@ describe("findLastGreenJobLog", () => {
       .get("/repos/acme/app/actions/jobs/200/logs")
       .reply(302, "", { location: `${BLOBS}/200` });
     nock(BLOBS).get("/200").reply(200, "green log");
-    const log = await findLastGreenJobLog(testClient(), { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" });
-    expect(log?.toString()).toBe("green log");
+    const info = await findLastGreenJobLog(testClient(), { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" }, file);
+    expect(info).toEqual({ bytesTotal: 9, bytesKept: 9, cut: false });
+    expect(readFileSync(file, "utf8")).toBe("green log");
   });
 
   it("returns null when there is no green run, and null (not an error) when GitHub fails", async () => {
     nock(API).get(runs).query(query).reply(200, { total_count: 0, workflow_runs: [] }).get(runs).query(query).reply(500, { message: "boom" });
     const params = { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" };
-    expect(await findLastGreenJobLog(testClient(), params)).toBeNull();
-    expect(await findLastGreenJobLog(testClient(), params)).toBeNull();
+    expect(await findLastGreenJobLog(testClient(), params, file)).toBeNull();
+    expect(await findLastGreenJobLog(testClient(), params, file)).toBeNull();
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ProbotOctokit } from "probot";
@@ -82,8 +82,9 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     standIn.setJobLog("acme/app", failed.id, "##[error]expected 1 got 2\n", { expireFirstLinks: 2 });
 
     const before = standIn.requests.length;
-    const log = await downloadJobLog(gh, { ...repo, jobId: failed.id });
-    expect(log.toString()).toBe("##[error]expected 1 got 2\n");
+    const logFile = path.join(mkdtempSync(path.join(tmpdir(), "standin-log-")), "job.log");
+    await downloadJobLog(gh, { ...repo, jobId: failed.id }, logFile);
+    expect(readFileSync(logFile, "utf8")).toBe("##[error]expected 1 got 2\n");
     const trail = standIn.requests.slice(before).map((r) => `${r.status} ${r.path.replace(/\?.*/, "").replace(/_blobs\/\w+/, "_blobs/*")}`);
     expect(trail).toEqual([
       `302 /api/v3/repos/acme/app/actions/jobs/${failed.id}/logs`,
@@ -95,12 +96,14 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     ]);
     // maxTries 1 against a link that expires: a clear error.
     standIn.setJobLog("acme/app", failed.id, "x", { expireFirstLinks: 1 });
-    await expect(downloadJobLog(gh, { ...repo, jobId: failed.id }, { maxTries: 1 })).rejects.toThrow(/answered 403/);
+    await expect(downloadJobLog(gh, { ...repo, jobId: failed.id }, logFile, { maxTries: 1 })).rejects.toThrow(/answered 403/);
 
     expect(await getWorkflowRun(gh, { ...repo, runId: run.id })).toMatchObject({ id: run.id, conclusion: "failure", headBranch: "main", workflowId: 1 });
     standIn.addWorkflowRun("acme/app", { headSha: mainSha, jobs: [{ name: "test", conclusion: "success", log: "all green\n" }] });
-    const green = await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "test" });
-    expect(green?.toString()).toBe("all green\n");
+    const greenFile = path.join(path.dirname(logFile), "green.log");
+    expect(await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "test" }, greenFile)).toMatchObject({ cut: false });
+    expect(readFileSync(greenFile, "utf8")).toBe("all green\n");
+    rmSync(path.dirname(logFile), { recursive: true, force: true });
   });
 
   it("keeps one sticky comment across retries and records reactions", async () => {

@@ -6,7 +6,7 @@ export interface TriagePromptInput {
   headSha: string;
   headBranch: string | null;
   ciName: string; // workflow or check run name
-  failedJobs: { name: string; failedSteps: string[]; logFile?: string; excerpt: string }[];
+  failedJobs: { name: string; failedSteps: string[]; logFile?: string; logNote?: string; excerpt: string }[];
   annotations: { path: string; line: number | null; message: string }[];
   checkOutput?: string; // for non-Actions CI: the check run's own text
   logsDir: string;
@@ -36,6 +36,8 @@ export function buildTriagePrompt(input: TriagePromptInput): string {
     ]),
   ];
   input.failedJobs.forEach((job, i) => {
+    // logNote is our own sentence (sizes only): a cut log is said outside the fence.
+    if (job.logNote) parts.push("", `Job ${i + 1}: ${job.logNote}`);
     parts.push("", fenceUntrusted(`Log excerpt of job ${i + 1}`, job.excerpt || "(empty log)"));
   });
   if (input.annotations.length) {
