@@ -9,7 +9,9 @@ COPY src ./src
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: Node 22, git for the workspace, the Codex CLI from the npm dependency, a non-root user.
+# Runtime stage: Node 22, git for the workspace, the Codex CLI from the npm dependency.
+# The app starts as root inside the container so that it can run every agent under an unprivileged uid of its
+# own (AGENT_ISOLATION=uid: it refuses to start if that cannot work); agents never run as root or as the app.
 FROM node:22-bookworm-slim
 RUN apt-get update \
   && apt-get install -y --no-install-recommends git ca-certificates tini \
@@ -18,15 +20,15 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
-    WORKSPACE_DIR=/data/workspace
+    WORKSPACE_DIR=/data/workspace \
+    AGENT_ISOLATION=uid
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json app.yml ./
 COPY bin ./bin
-RUN useradd --system --create-home --uid 10001 codex-dispatch \
-  && mkdir -p /data && chown codex-dispatch /data
-USER codex-dispatch
+# /app is root's and world-readable (agents run its codex binary); /data is made private to the app at start.
+RUN mkdir -p /data && chmod 0700 /data
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -27,8 +27,8 @@ describe("pull requests", () => {
       .reply(200, [pr(1, "closed", "acme/app"), pr(2, "open", "fork/app"), pr(3, "open", null)]);
     const prs = await findPullRequestsForSha(testClient(), { owner: "acme", repo: "app", sha });
     expect(prs).toEqual([
-      { number: 2, state: "open", headRef: "feature", headSha: sha, headRepoFullName: "fork/app", baseRef: "main", baseRepoFullName: "acme/app", draft: true, htmlUrl: "https://github.com/acme/app/pull/2" },
-      { number: 3, state: "open", headRef: "feature", headSha: sha, headRepoFullName: null, baseRef: "main", baseRepoFullName: "acme/app", draft: false, htmlUrl: "https://github.com/acme/app/pull/3" },
+      { number: 2, state: "open", headRef: "feature", headSha: sha, headRepoFullName: "fork/app", baseRef: "main", baseRepoFullName: "acme/app", draft: true, htmlUrl: "https://github.com/acme/app/pull/2", authorLogin: null },
+      { number: 3, state: "open", headRef: "feature", headSha: sha, headRepoFullName: null, baseRef: "main", baseRepoFullName: "acme/app", draft: false, htmlUrl: "https://github.com/acme/app/pull/3", authorLogin: null },
     ]);
   });
 

@@ -184,6 +184,7 @@ describe("the last green log and the triage gather", () => {
     expect(statSync(failed.logFile!).size).toBe(Math.floor(MiB / 64) * 64);
     expect(failed.excerpt).toContain("##[error]expected 1 got 2");
     const prompt = buildTriagePrompt({ ...job, repoFullName: "acme/app", ciName: "CI", failedJobs: gathered.failedJobs, annotations: [], logsDir });
-    expect(prompt).toContain(`(full log: ${failed.logFile}). The log was longer than 1 MiB; only its last 1 MiB are on disk (of 3.1 MiB).`);
+    expect(prompt).toContain(`job 1 full log: ${failed.logFile}`);
+    expect(prompt).toContain("Job 1: The log was longer than 1 MiB; only its last 1 MiB are on disk (of 3.1 MiB).");
   });
 });
