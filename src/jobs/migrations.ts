@@ -56,6 +56,14 @@ const STATEMENTS = [
   // of one target cannot both commit status = 'running'; the second gets a unique violation.
   `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_target ON ${SCHEMA}.job_records (target)
      WHERE status = 'running' AND target IS NOT NULL`,
+  // Sticky comments by (repository, issue or PR, marker): an edit needs no search (see sticky-comments.ts).
+  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.sticky_comments (
+     repo text NOT NULL,
+     issue_number integer NOT NULL,
+     marker text NOT NULL,
+     comment_id bigint NOT NULL,
+     PRIMARY KEY (repo, issue_number, marker)
+   )`,
   `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
      WHERE status IN ('queued', 'running') AND target IS NOT NULL`,
 ];

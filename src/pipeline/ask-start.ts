@@ -25,6 +25,7 @@ export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext)
   const gh = await deps.github(job.installationId);
   const log = deps.log.child({ job: job.key });
   const talk = new Conversation({
+    deps,
     gh,
     repo: job.repo,
     issueNumber: job.issueNumber,

@@ -28,6 +28,7 @@ export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobCo
   await ctx.setPhase("config");
   const parsedConfig = await loadRepoConfig(gh, job.repo);
   const talk = new Conversation({
+    deps,
     gh,
     repo: job.repo,
     issueNumber: job.issueNumber,

@@ -1,11 +1,15 @@
 import type { CodexEvent } from "../agent/events.js";
 import { ProgressComment } from "../commands/progress.js";
 import type { GitHubClient } from "../github/client.js";
-import { addReaction, upsertStickyComment } from "../github/comments.js";
+import { addReaction } from "../github/comments.js";
 import { jobIdForKey } from "../jobs/job-id.js";
 import type { RepoRef } from "../jobs/types.js";
+import type { PipelineDeps } from "./deps.js";
+import { postSticky } from "./sticky.js";
 
 export interface ConversationOptions {
+  /** Where the sticky comment's id is kept. */
+  deps: Pick<PipelineDeps, "db" | "env">;
   gh: GitHubClient;
   repo: RepoRef;
   /** The issue or PR the bot answers on; null = nowhere to talk (a push without a PR). */
@@ -27,6 +31,8 @@ export interface ConversationOptions {
  */
 export class Conversation {
   private progress: ProgressComment | null = null;
+  /** The sticky comment, once posted: every later edit is one request. */
+  private commentId: number | undefined;
   readonly marker: string;
 
   constructor(private readonly o: ConversationOptions) {
@@ -35,7 +41,8 @@ export class Conversation {
 
   private async post(body: string): Promise<void> {
     if (this.o.issueNumber === null) return;
-    await upsertStickyComment(this.o.gh, { owner: this.o.repo.owner, repo: this.o.repo.name, issueNumber: this.o.issueNumber, marker: this.marker, body });
+    const posted = await postSticky(this.o.deps, this.o.gh, { repo: this.o.repo, issueNumber: this.o.issueNumber, marker: this.marker, body, jobKey: this.o.jobKey, knownId: this.commentId });
+    this.commentId = posted.id;
   }
 
   private async react(content: "eyes" | "rocket" | "confused"): Promise<void> {

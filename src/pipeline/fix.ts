@@ -37,6 +37,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const parsed = await loadRepoConfig(gh, job.repo);
   const resolved = await resolveFixTarget(gh, job);
   const talk = new Conversation({
+    deps,
     gh,
     repo: job.repo,
     issueNumber: resolved.ok ? resolved.target.reportOn : resolved.reportOn,

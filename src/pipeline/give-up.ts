@@ -1,4 +1,4 @@
-import { upsertStickyComment } from "../github/comments.js";
+import { postSticky } from "./sticky.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { TriageJobSchema } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
@@ -25,6 +25,6 @@ export async function reportGiveUp(deps: PipelineDeps, kind: string, data: unkno
     "",
   ].join("\n");
   for (const pr of prs) {
-    await upsertStickyComment(gh, { owner: job.repo.owner, repo: job.repo.name, issueNumber: pr.number, marker: triageCommentMarker(job.source), body });
+    await postSticky(deps, gh, { repo: job.repo, issueNumber: pr.number, marker: triageCommentMarker(job.source), body, jobKey: job.key });
   }
 }

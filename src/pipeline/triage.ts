@@ -3,7 +3,6 @@ import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "..
 import { buildTriagePrompt } from "../agent/prompts/triage.js";
 import { CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
 import { publishCheckRun } from "../github/checks.js";
-import { upsertStickyComment } from "../github/comments.js";
 import { fitBody } from "../github/limits.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { countRecentJobs } from "../jobs/records.js";
@@ -18,6 +17,7 @@ import { checkoutFiles } from "./checkout-files.js";
 import { safeText } from "./format.js";
 import { pullRequestsToComment } from "./pull-requests.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
+import { postSticky } from "./sticky.js";
 import type { GitHubClient } from "../github/client.js";
 import { matchesAny } from "./glob.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
@@ -82,7 +82,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
 
   const prs = await pullRequestsToComment(gh, job);
   const refusal = await refuseUntrustedCode(deps, gh, job.repo, prs, job.fromFork);
-  if (refusal) return refuseTriage(gh, job, prs, refusal);
+  if (refusal) return refuseTriage(deps, gh, job, prs, refusal);
 
   return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
     await ctx.setPhase("gather");
@@ -148,13 +148,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     const links: Record<string, string> = check.htmlUrl ? { checkRun: check.htmlUrl } : {};
     const marker = triageCommentMarker(job.source);
     for (const pr of prs) {
-      const comment = await upsertStickyComment(gh, {
-        owner,
-        repo,
-        issueNumber: pr.number,
-        marker,
-        body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2),
-      });
+      const comment = await postSticky(deps, gh, { repo: job.repo, issueNumber: pr.number, marker, body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2), jobKey: job.key });
       links[`pr${pr.number}`] = comment.htmlUrl;
     }
     if (report?.ok) {
@@ -167,7 +161,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
 }
 
 /** No agent ran: the check run and the PRs say why (the same words on both). */
-async function refuseTriage(gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<PipelineResult> {
+async function refuseTriage(deps: PipelineDeps, gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<PipelineResult> {
   const { owner, name: repo } = job.repo;
   const body = `### Codex triage did not run\n\n${refusal}\n`;
   const check = await publishCheckRun(gh, {
@@ -182,7 +176,7 @@ async function refuseTriage(gh: GitHubClient, job: TriageJob, prs: { number: num
     annotations: [],
   });
   const marker = triageCommentMarker(job.source);
-  for (const pr of prs) await upsertStickyComment(gh, { owner, repo, issueNumber: pr.number, marker, body });
+  for (const pr of prs) await postSticky(deps, gh, { repo: job.repo, issueNumber: pr.number, marker, body, jobKey: job.key });
   return { outcome: "refused: untrusted code without isolation", links: check.htmlUrl ? { checkRun: check.htmlUrl } : {} };
 }
 

@@ -68,7 +68,10 @@ export function addIssueRoutes(router: Router, core: StandInCore): void {
     const n = numberParam(ctx, "n");
     issueOrPull(core, record, n);
     const issueUrl = `${repoApi(core, record)}/issues/${n}`;
-    const { page, headers } = paginate(ctx, state.comments.filter((c) => c.issue_url === issueUrl));
+    // As GitHub: `since` keeps the comments updated at or after that time.
+    const since = Date.parse(ctx.query.get("since") ?? "");
+    const comments = state.comments.filter((c) => c.issue_url === issueUrl && (Number.isNaN(since) || Date.parse(String(c.updated_at)) >= since));
+    const { page, headers } = paginate(ctx, comments);
     return { status: 200, body: page, headers };
   });
 
