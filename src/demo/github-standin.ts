@@ -64,7 +64,7 @@ export interface GitHubStandIn {
   addComment(repoFullName: string, issueNumber: number, comment: { body: string; user: string; userType?: "User" | "Bot" }): Json & { id: number };
   /** A check run of another CI (not an Actions job), with annotations. */
   addCheckRun(repoFullName: string, run: { name: string; headSha: string; conclusion: string; title?: string; summary?: string; text?: string; detailsUrl?: string; annotations?: Json[]; appSlug?: string }): Json & { id: number };
-  setPermission(repoFullName: string, user: string, permission: "admin" | "write" | "read" | "none"): void;
+  setPermission(repoFullName: string, user: string, permission: "admin" | "maintain" | "write" | "triage" | "read" | "none"): void;
   snapshot(): StandInSnapshot;
   /** Grants an installation more permissions (e.g. `{ workflows: "write" }`) in the tokens it gets. */
   grantInstallation(installationId: number, permissions: Record<string, string>): void;

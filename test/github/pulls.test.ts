@@ -46,14 +46,20 @@ describe("getCollaboratorPermission", () => {
   beforeEach(useNock);
   afterEach(assertAllMocksUsed);
 
-  it("maps the permission and treats a non-collaborator as none", async () => {
+  it("reads the role (maintain, triage), a custom role as its base, and treats a non-collaborator as none", async () => {
     nock(API)
       .get("/repos/acme/app/collaborators/alice/permission")
       .reply(200, { permission: "write", role_name: "maintain" })
+      .get("/repos/acme/app/collaborators/trina/permission")
+      .reply(200, { permission: "read", role_name: "triage" })
+      .get("/repos/acme/app/collaborators/casey/permission")
+      .reply(200, { permission: "write", role_name: "release-manager" })
       .get("/repos/acme/app/collaborators/mallory/permission")
       .reply(404, { message: "Not Found" });
     const gh = testClient();
-    expect(await getCollaboratorPermission(gh, { owner: "acme", repo: "app", username: "alice" })).toBe("write");
+    expect(await getCollaboratorPermission(gh, { owner: "acme", repo: "app", username: "alice" })).toBe("maintain");
+    expect(await getCollaboratorPermission(gh, { owner: "acme", repo: "app", username: "trina" })).toBe("triage");
+    expect(await getCollaboratorPermission(gh, { owner: "acme", repo: "app", username: "casey" })).toBe("write");
     expect(await getCollaboratorPermission(gh, { owner: "acme", repo: "app", username: "mallory" })).toBe("none");
   });
 });

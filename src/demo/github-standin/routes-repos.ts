@@ -71,10 +71,12 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
   router.add("GET", "/repos/:owner/:repo/collaborators/:user/permission", (ctx) => {
     const record = repoOf(core, ctx);
     const user = ctx.params.user;
-    const permission = state.internal.permissions[`${record.fullName}\0${user.toLowerCase()}`] ?? "none";
+    const role = state.internal.permissions[`${record.fullName}\0${user.toLowerCase()}`] ?? "none";
+    // As GitHub: the classic field folds maintain into write and triage into read; role_name keeps the role.
+    const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
     return {
       status: 200,
-      body: { permission, role_name: permission === "none" ? "none" : permission, user: { login: user, type: user === BOT.login ? "Bot" : "User" } },
+      body: { permission, role_name: role, user: { login: user, type: user === BOT.login ? "Bot" : "User" } },
     };
   });
 }
