@@ -10,7 +10,7 @@ Usage:
                                                 scenarios: ci-failure, issue-fix, command
   codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
                                                 the excerpt of a CI log that goes into the prompt
-  codex-dispatch doctor                         check the codex binary, git and the database
+  codex-dispatch doctor                         check codex, git, the database, the App key (GET /app), secrets, isolation
   codex-dispatch help
 `;
 

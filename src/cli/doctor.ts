@@ -1,59 +1,116 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { execa } from "execa";
-import { readEnv } from "../config/env.js";
+import { ProbotOctokit } from "probot";
+import { launcher } from "../agent/codex.js";
+import { readIsolationSettings, setUpAgentIsolation } from "../agent/isolation.js";
+import { readEnv, type AppEnv } from "../config/env.js";
 import { openDatabase } from "../jobs/db.js";
-import { createRequire } from "node:module";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+type Check = (line: (ok: boolean | "warn", what: string, detail: string) => void) => Promise<void>;
 
-/** Checks what a deployment needs, one line each; exit 1 when something required is missing. */
-export async function doctor(io: Io): Promise<number> {
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0];
+
+/**
+ * Checks what a deployment needs against the real thing, one line each: the codex binary runs, git works, the
+ * database the app would use answers (PGlite under DATA_DIR or DATABASE_URL; run it with the app stopped when
+ * on PGlite, which one process at a time may open), the App's key signs a JWT that GitHub accepts (`GET /app`),
+ * the webhook secret and model key are set, and agents can run under their own uids. Exit 1 on a failure.
+ */
+export async function doctor(io: Io, processEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
   let failed = false;
   const line = (ok: boolean | "warn", what: string, detail: string) => {
     if (ok === false) failed = true;
     io.stdout.write(`${ok === true ? "ok  " : ok === "warn" ? "warn" : "FAIL"}  ${what}: ${detail}\n`);
   };
-  const env = (() => {
-    try {
-      return readEnv();
-    } catch (err) {
-      line(false, "environment", (err as Error).message);
-      return null;
-    }
-  })();
-
+  let env: AppEnv | null = null;
   try {
-    // The npm package's launcher is a Node script that picks the native binary for this platform.
-    const bin = env?.CODEX_BIN ?? createRequire(import.meta.url).resolve("@openai/codex/bin/codex.js");
-    const [file, args] = bin.endsWith(".js") ? [process.execPath, [bin]] : [bin, []];
-    const { stdout } = await execa(file, [...args, "--version"], { timeout: 30_000, extendEnv: false, env: { PATH: process.env.PATH ?? "" } });
-    line(true, "codex", `${stdout.trim()} (${bin})`);
+    env = readEnv(processEnv);
   } catch (err) {
-    line(false, "codex", (err as Error).message.split("\n")[0]);
+    line(false, "environment", firstLine(err));
   }
+  const checks: Check[] = [checkCodex(env), checkGit, ...(env ? [checkDatabase(env), checkApp(processEnv), checkSecrets(env, processEnv), checkIsolation(env, processEnv)] : [])];
+  for (const check of checks) {
+    try {
+      await check(line);
+    } catch (err) {
+      line(false, "doctor", firstLine(err));
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+const checkCodex = (env: AppEnv | null): Check => async (line) => {
+  const [file, args] = launcher(env?.CODEX_BIN);
+  try {
+    const { stdout } = await execa(file, [...args, "--version"], { timeout: 30_000, extendEnv: false, env: { PATH: process.env.PATH ?? "" } });
+    line(true, "codex", `${stdout.trim()} (${args[0] ?? file})`);
+  } catch (err) {
+    line(false, "codex", firstLine(err));
+  }
+};
+
+const checkGit: Check = async (line) => {
   try {
     const { stdout } = await execa("git", ["--version"], { timeout: 10_000 });
     line(true, "git", stdout.trim());
   } catch (err) {
-    line(false, "git", (err as Error).message.split("\n")[0]);
+    line(false, "git", firstLine(err));
   }
-  if (env) {
-    const dataDir = env.DATABASE_URL ? "" : await mkdtemp(path.join(tmpdir(), "doctor-"));
+};
+
+const checkDatabase = (env: AppEnv): Check => async (line) => {
+  try {
+    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
     try {
-      const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATABASE_URL ? env.dataDir : dataDir });
-      await db.query("SELECT 1");
-      await db.close();
-      line(true, "database", env.DATABASE_URL ? "PostgreSQL answers" : `embedded PGlite works (data in ${env.dataDir})`);
-    } catch (err) {
-      line(false, "database", (err as Error).message.split("\n")[0]);
+      const { rows } = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM codex_dispatch.job_records");
+      line(true, "database", `${env.DATABASE_URL ? "PostgreSQL" : `PGlite in ${env.dataDir}`} answers (${Number(rows[0]?.n ?? 0)} job records)`);
     } finally {
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      await db.close();
     }
-    line(env.CODEX_API_KEY ? true : "warn", "model key", env.CODEX_API_KEY ? "CODEX_API_KEY is set" : "CODEX_API_KEY is not set: codex cannot reach the model");
+  } catch (err) {
+    line(false, "database", firstLine(err));
   }
-  const hasApp = !!process.env.APP_ID && !!(process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH);
-  line(hasApp ? true : "warn", "GitHub App", hasApp ? `APP_ID ${process.env.APP_ID}` : "not registered yet: `npm start` opens Probot's setup page");
-  return failed ? 1 : 0;
-}
+};
+
+const checkApp = (penv: NodeJS.ProcessEnv): Check => async (line) => {
+  if (!penv.APP_ID || !(penv.PRIVATE_KEY || penv.PRIVATE_KEY_PATH)) {
+    line("warn", "GitHub App", "not registered yet: `npm start` opens Probot's setup page");
+    return;
+  }
+  try {
+    const privateKey = penv.PRIVATE_KEY?.replace(/\\n/g, "\n") ?? (await readFile(penv.PRIVATE_KEY_PATH!, "utf8"));
+    const baseUrl = penv.GHE_HOST ? `${penv.GHE_PROTOCOL || "https"}://${penv.GHE_HOST}/api/v3` : undefined;
+    const octokit = new (ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }))({ auth: { appId: Number(penv.APP_ID), privateKey }, ...(baseUrl ? { baseUrl } : {}) });
+    const { data } = await octokit.request("GET /app");
+    line(true, "GitHub App", `a signed JWT is accepted: ${data?.slug ?? "?"} (id ${data?.id ?? penv.APP_ID})`);
+  } catch (err) {
+    line(false, "GitHub App", `GET /app with the App's key failed: ${firstLine(err)}`);
+  }
+};
+
+const checkSecrets = (env: AppEnv, penv: NodeJS.ProcessEnv): Check => async (line) => {
+  line(penv.WEBHOOK_SECRET ? true : false, "webhook secret", penv.WEBHOOK_SECRET ? "WEBHOOK_SECRET is set" : "WEBHOOK_SECRET is not set: every delivery would be refused");
+  line(env.CODEX_API_KEY ? true : "warn", "model key", env.CODEX_API_KEY ? "CODEX_API_KEY is set" : "CODEX_API_KEY is not set: codex cannot reach the model");
+};
+
+const checkIsolation = (env: AppEnv, penv: NodeJS.ProcessEnv): Check => async (line) => {
+  const warnings: string[] = [];
+  const log = { info: () => undefined, warn: (_: object, msg: string) => void warnings.push(msg) };
+  const isolation = await setUpAgentIsolation({ env: penv, dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: penv.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log }).catch((err: unknown) => {
+    line(false, "isolation", firstLine(err));
+    return undefined;
+  });
+  if (isolation === undefined) return;
+  if (!isolation) {
+    line("warn", "isolation", warnings.find((w) => w.startsWith("agent isolation is off")) ?? "off");
+    return;
+  }
+  // The proof: the agent's binary starts under an agent uid.
+  const s = readIsolationSettings(penv);
+  const uid = s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1;
+  const [file, args] = launcher(env.CODEX_BIN ?? isolation.agentBinary);
+  const run = await execa(file, [...args, "--version"], { uid, gid: uid, reject: false, timeout: 30_000, extendEnv: false, env: { PATH: process.env.PATH ?? "" } });
+  line(run.exitCode === 0, "isolation", run.exitCode === 0 ? `agents run under their own uids (${s.AGENT_UID_BASE}+${s.AGENT_UID_COUNT}); uid ${uid} starts codex` : `uid ${uid} cannot start codex: ${firstLine(run.stderr || run.shortMessage)}`);
+  for (const w of warnings) line("warn", "isolation", w);
+};

@@ -1,3 +1,4 @@
+import { createVerify } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import { repoOf, gitDirOf, type StandInCore } from "./core.js";
 import { git } from "./git-store.js";
@@ -10,10 +11,15 @@ const PERMISSIONS = { actions: "read", checks: "write", contents: "write", issue
 export function addRepoRoutes(router: Router, core: StandInCore): void {
   const { state } = core;
 
-  router.add("GET", "/app", () => ({
-    status: 200,
-    body: { id: APP.id, slug: APP.slug, name: APP.name, owner: { login: "codex-dispatch", type: "Organization" }, permissions: PERMISSIONS },
-  }));
+  router.add("GET", "/app", (ctx) => {
+    if (state.internal.appPublicKey && !validAppJwt(String(ctx.headers.authorization ?? ""), state.internal.appPublicKey)) {
+      throw new HttpError(401, "A JSON web token could not be decoded");
+    }
+    return {
+      status: 200,
+      body: { id: APP.id, slug: APP.slug, name: APP.name, owner: { login: "codex-dispatch", type: "Organization" }, permissions: PERMISSIONS },
+    };
+  });
 
   router.add("POST", "/app/installations/:id/access_tokens", (ctx) => {
     const installationId = Number(ctx.params.id);
@@ -79,4 +85,14 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
       body: { permission, role_name: role, user: { login: user, type: user === BOT.login ? "Bot" : "User" } },
     };
   });
+}
+
+/** `Bearer <RS256 JWT>` signed by the App's key and not expired (only what GitHub's check needs here). */
+function validAppJwt(authorization: string, publicKeyPem: string): boolean {
+  const jwt = /^bearer\s+(\S+)$/i.exec(authorization)?.[1];
+  const [header, payload, signature] = jwt?.split(".") ?? [];
+  if (!header || !payload || !signature) return false;
+  const ok = createVerify("RSA-SHA256").update(`${header}.${payload}`).verify(publicKeyPem, Buffer.from(signature, "base64url"));
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { exp?: number };
+  return ok && typeof claims.exp === "number" && claims.exp * 1000 > Date.now();
 }

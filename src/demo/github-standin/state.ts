@@ -55,6 +55,8 @@ export interface StandInState {
     tokens: Record<string, { installationId: number; expiresAt: string }>;
     /** Permissions an installation has beyond the App's defaults (e.g. workflows: write). */
     extraPermissions: Record<number, Record<string, string>>;
+    /** When set, `GET /app` accepts only a JWT signed by the matching private key (as GitHub does). */
+    appPublicKey?: string;
   };
 }
 
