@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { createProbot, run } from "probot";
 import { createApp } from "./app.js";
 import { setUpAgentIsolation } from "./agent/isolation.js";
@@ -56,6 +57,7 @@ export async function start(): Promise<void> {
       queue,
       github: (installationId) => probot.auth(installationId),
       keyProxy,
+      agentSlots: pLimit(env.WORKER_CONCURRENCY),
       isolation,
       webBaseUrl: webBaseUrl(process.env),
     };

@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -95,10 +96,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     queue,
     github: (installationId) => probot.auth(installationId),
     keyProxy,
+    agentSlots: pLimit(env.WORKER_CONCURRENCY),
     isolation,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
   };
-  const worker = await startPipelineWorker(deps, 2);
+  const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
 
   return {
     standIn,

@@ -1,4 +1,5 @@
 import type { Logger } from "probot";
+import type { LimitFunction } from "p-limit";
 import type { AgentIsolation } from "../agent/isolation.js";
 import type { KeyProxy } from "../agent/key-proxy.js";
 import type { AppEnv } from "../config/env.js";
@@ -16,6 +17,8 @@ export interface PipelineDeps {
   /** An Octokit authenticated as the installation; minted per job so tokens are always fresh. */
   github(installationId: number): Promise<GitHubClient>;
   keyProxy: KeyProxy;
+  /** At most WORKER_CONCURRENCY agent runs at once in this process, whatever the job kinds. */
+  agentSlots: LimitFunction;
   /** Agents under their own uids; null when they run as the bot's own user (then untrusted code gets no run). */
   isolation: AgentIsolation | null;
   /** https://github.com, or the GHE / stand-in host: used for file:line links. */
