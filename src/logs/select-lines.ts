@@ -11,6 +11,8 @@ interface Window {
   /** Fill grows this window forwards too (not for "step failed" lines: what follows is another step). */
   forward: boolean;
   step: number;
+  /** Lines a window may show before its hit, counting only lines the passing log lacks (step tails). */
+  tail?: number;
   hit: number;
   from: number;
   to: number;
@@ -48,7 +50,10 @@ export function selectLines(c: Collected, maxLines: number, passing: Set<number>
   }
   windows.sort((a, b) => b.priority - a.priority || b.hit - a.hit);
 
-  const picker = new Picker(retained, totalLines, maxLines);
+  // With a passing log of the same job, lines it also has are noise that both runs share: windows walk past
+  // them, so the budget goes to what differs (a failing test's lines, not the warnings every run prints).
+  const shared = passing ? (k: number) => passing.has(hashKey(compareKey(retained.get(k)?.text ?? ""))) : () => false;
+  const picker = new Picker(retained, totalLines, maxLines, shared);
   for (const w of windows.slice(0, K_NWIN)) {
     if (picker.full) break;
     picker.addWindow(w);
@@ -94,9 +99,12 @@ function windowFor(
   let priority = rec.score;
   let from = i - K_BEFORE;
   let to = i + K_AFTER;
+  let tail: number | undefined;
   if (rec.kind === Kind.StepFailed) {
     priority = 60;
-    from = Math.max(step.start, i - K_STEPTAIL);
+    // Without a passing log: the last lines of the step. With one: the last lines that differ from it.
+    from = passing ? step.start : Math.max(step.start, i - K_STEPTAIL);
+    if (passing) tail = K_STEPTAIL;
     to = i;
   } else {
     if (rec.kind === Kind.Summary) {
@@ -115,7 +123,7 @@ function windowFor(
     if (CLEANUP_STEP.test(step.name)) priority *= 0.3;
   }
   priority += K_POS * (i / Math.max(1, total));
-  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed, step: rec.step };
+  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed, step: rec.step, ...(tail ? { tail } : {}) };
 }
 
 class Picker {
@@ -130,6 +138,8 @@ class Picker {
     private readonly retained: Map<number, LineRecord>,
     private readonly total: number,
     private readonly max: number,
+    /** Whether line k also appears in the passing log. */
+    private readonly shared: (k: number) => boolean,
   ) {
     this.cost = total > 0 ? 1 : 0; // the whole log omitted is one marker
     for (const rec of retained.values()) if (rec.repeats > 0) this.runHead.set(rec.index + rec.repeats, rec.index);
@@ -147,8 +157,16 @@ class Picker {
   addWindow(w: Window): void {
     if (!this.tryAdd(w.hit)) return;
     this.order.push(w);
-    for (let k = w.hit + 1; k <= w.to; k++) if (!this.tryAdd(k)) break;
-    for (let k = this.before(w.hit); k >= w.from; k = this.before(k)) if (!this.tryAdd(k)) break;
+    for (let k = w.hit + 1; k <= w.to; k++) {
+      if (this.shared(k)) continue;
+      if (!this.tryAdd(k)) break;
+    }
+    let left = w.tail ?? Infinity;
+    for (let k = this.before(w.hit); k >= w.from && left > 0; k = this.before(k)) {
+      if (this.shared(k)) continue;
+      if (!this.tryAdd(k)) break;
+      left--;
+    }
   }
 
   /** Grows the chosen runs, the most telling ones faster, two lines after for each line before. */
