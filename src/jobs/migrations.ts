@@ -3,11 +3,22 @@ import type { Database } from "./db.js";
 /** Our own tables live in their own schema, next to pg-boss's `pgboss` schema, in the same database. */
 export const SCHEMA = "codex_dispatch";
 
-// Every statement is idempotent (IF NOT EXISTS), so running this at every start is safe. The advisory
-// lock makes two processes that start at the same moment on one Postgres take turns: concurrent
-// CREATE TABLE IF NOT EXISTS can otherwise fail on the system catalogues' unique indexes.
-const STATEMENTS = [
-  `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
+// Versioned migrations: each runs once, in order, recorded in schema_migrations. All of them run in one
+// transaction under an advisory lock, so several processes starting together on one Postgres take turns and the
+// second finds the work done. Version 1 is the schema of the first releases, written with IF NOT EXISTS, so a
+// database made before versions existed is adopted as it is. A database of a newer release is refused: this
+// version cannot know what that schema means. Add a migration at the end; never edit one that shipped.
+interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: "deliveries, job records, cancellation, serial targets",
+    statements: [
   // One row per webhook delivery GUID: GitHub redelivers with the same GUID, and we act once.
   `CREATE TABLE IF NOT EXISTS ${SCHEMA}.deliveries (
      guid text PRIMARY KEY,
@@ -56,6 +67,14 @@ const STATEMENTS = [
   // of one target cannot both commit status = 'running'; the second gets a unique violation.
   `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_target ON ${SCHEMA}.job_records (target)
      WHERE status = 'running' AND target IS NOT NULL`,
+  `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
+     WHERE status IN ('queued', 'running') AND target IS NOT NULL`,
+    ],
+  },
+  {
+    version: 2,
+    name: "sticky comment ids",
+    statements: [
   // Sticky comments by (repository, issue or PR, marker): an edit needs no search (see sticky-comments.ts).
   `CREATE TABLE IF NOT EXISTS ${SCHEMA}.sticky_comments (
      repo text NOT NULL,
@@ -64,17 +83,35 @@ const STATEMENTS = [
      comment_id bigint NOT NULL,
      PRIMARY KEY (repo, issue_number, marker)
    )`,
-  `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
-     WHERE status IN ('queued', 'running') AND target IS NOT NULL`,
+    ],
+  },
 ];
 
+const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;
+
+/** Brings the schema to the newest version this release knows; refuses a database of a newer release. */
 export async function runMigrations(db: Database): Promise<void> {
+  const guarded = MIGRATIONS.map(
+    (m) => `DO $migration$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM ${SCHEMA}.schema_migrations WHERE version = ${m.version}) THEN
+    ${m.statements.join(";\n    ")};
+    INSERT INTO ${SCHEMA}.schema_migrations (version, name) VALUES (${m.version}, '${m.name.replace(/'/g, "''")}');
+  END IF;
+END $migration$`,
+  );
   await db.exec(
     [
       "BEGIN",
-      `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`,
-      ...STATEMENTS,
+      LOCK,
+      `CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`,
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      ...guarded,
       "COMMIT",
     ].join(";\n"),
   );
+  const { rows } = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${SCHEMA}.schema_migrations`);
+  const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
+  if (Number(rows[0]?.v ?? 0) > latest) {
+    throw new Error(`the database's schema is at version ${rows[0]?.v}, newer than this release knows (${latest}): run the newer release, or restore a backup`);
+  }
 }
