@@ -1,24 +1,14 @@
-// Branch and workflow filters in .github/codex.yml use simple globs: `*` within a path segment, `**` across.
-export function globToRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === "*" && glob[i + 1] === "*") {
-      out += ".*";
-      i++;
-    } else if (ch === "*") out += "[^/]*";
-    else if (ch === "?") out += "[^/]";
-    else out += ch.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
-}
+import picomatch from "picomatch";
+
+// Branch, workflow and check-run filters in .github/codex.yml: `*` within a path segment, `**` across, `?` one
+// character, as picomatch reads them (the one glob library of the project). Names starting with a dot match
+// too (a workflow file `.ci.yml`), and matching is exact and case-sensitive, as git branch names are.
+const OPTIONS = { dot: true } as const;
 
 /** True when the list is empty (no filter) or any glob matches any of the names. */
 export function matchesAny(globs: string[], names: (string | null | undefined)[]): boolean {
   if (globs.length === 0) return true;
   const present = names.filter((n): n is string => !!n);
-  return globs.some((g) => {
-    const re = globToRegExp(g);
-    return present.some((n) => re.test(n));
-  });
+  const match = picomatch(globs, OPTIONS);
+  return present.some((n) => match(n));
 }
