@@ -96,6 +96,25 @@ function parseAddedLines(patch: string): string[][] {
   return files;
 }
 
+// A change of kind (file, symlink, gitlink) is one --raw entry but two patches, a deletion and a creation.
+const kind = (mode: string) => mode.slice(0, 3);
+function typeChanged(e: RawEntry): boolean {
+  return e.oldMode !== "000000" && e.newMode !== "000000" && kind(e.oldMode) !== kind(e.newMode);
+}
+
+/** The patch's added lines per --raw entry; undefined when the two outputs do not line up. */
+function addedLinesPerEntry(raw: RawEntry[], patches: string[][]): string[][] | undefined {
+  const out: string[][] = [];
+  let next = 0;
+  for (const entry of raw) {
+    const parts = typeChanged(entry) ? 2 : 1;
+    if (next + parts > patches.length) return undefined;
+    out.push(patches.slice(next, next + parts).flat());
+    next += parts;
+  }
+  return next === patches.length ? out : undefined;
+}
+
 // `git cat-file --batch-check` answers "<sha> <type> <size>" per requested object, without its content.
 function parseBatchCheck(out: string, count: number): number[] {
   const lines = out.split("\n");
@@ -161,9 +180,10 @@ export async function collectChanges(worktreePath: string, baseSha: string): Pro
     // Above the total ceiling the policy refuses the diff whatever its configuration: read no patch and no content.
     const huge = sizes.reduce((a, b) => a + b, 0) > TOTAL_BYTES_CEILING;
     const stats = parseNumstat(await git([...common, "-z", "--numstat"]));
-    const added = huge ? raw.map(() => []) : parseAddedLines(await git([...common, "--no-color", "-U0"]));
-    if (stats.length !== raw.length || added.length !== raw.length) {
-      throw new Error(`collectChanges: git diff outputs disagree (${raw.length}/${stats.length}/${added.length} files)`);
+    const patches = huge ? [] : parseAddedLines(await git([...common, "--no-color", "-U0"]));
+    const added = huge ? raw.map(() => []) : addedLinesPerEntry(raw, patches);
+    if (stats.length !== raw.length || added === undefined) {
+      throw new Error(`collectChanges: git diff outputs disagree (${raw.length}/${stats.length}/${patches.length} files)`);
     }
     const toRead = huge ? [] : withContent.filter((e) => (sizeBySha.get(e.newSha) as number) <= FILE_BYTES_CEILING);
     const blobs = toRead.length
