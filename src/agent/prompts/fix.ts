@@ -26,7 +26,7 @@ export function buildFixPrompt(input: FixPromptInput): string {
     "  agent instructions or configuration (AGENTS*.md, CLAUDE*.md, .agents/, .claude/, .codex/, .mcp.json), or lockfiles alone;",
     "  never add secrets, binaries, or symlinks that leave the repository or point into these paths.",
     ...(input.policy.maxFileBytes && input.policy.maxTotalBytes
-      ? [`  Keep each file under ${input.policy.maxFileBytes.toLocaleString("en-US")} bytes and all new content under ${input.policy.maxTotalBytes.toLocaleString("en-US")} bytes.`]
+      ? [`  Keep each file at most ${input.policy.maxFileBytes.toLocaleString("en-US")} bytes and all new content at most ${input.policy.maxTotalBytes.toLocaleString("en-US")} bytes.`]
       : []),
     "  Such diffs are rejected.",
     "- If you cannot make a correct change, change nothing and say why.",
