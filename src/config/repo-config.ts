@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, FILE_BYTES_CEILING, TOTAL_BYTES_CEILING } from "../workspace/size-limits.js";
 
 // `.github/codex.yml`. Every key has a safe default, so a repository without the file gets triage with
 // comments only. Objects are strict: a misspelt key is an error the maintainer sees, not a silent default.
@@ -35,6 +36,10 @@ const FixSchema = z
     max_files: z.number().int().min(1).max(200).default(20),
     max_lines: z.number().int().min(1).max(5000).default(500),
     deny_paths: z.array(z.string().min(1)).default([]),
+    // Bytes of new content per file and in all: a one-line 40 MB file is one line. The ceilings are what
+    // the bot reads at most (see workspace/size-limits.ts).
+    max_file_bytes: z.number().int().min(1).max(FILE_BYTES_CEILING).default(DEFAULT_MAX_FILE_BYTES),
+    max_total_bytes: z.number().int().min(1).max(TOTAL_BYTES_CEILING).default(DEFAULT_MAX_TOTAL_BYTES),
   })
   .prefault({});
 

@@ -91,7 +91,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     const timeoutMs = config.agent.timeout_minutes * 60_000;
     // Workflow files only when the repository allows them AND the App may push them.
     const allowWorkflows = config.fix.allow_workflows && (await canWriteWorkflows(gh));
-    const policy = { allowWorkflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths };
+    const policy = { allowWorkflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths, maxFileBytes: config.fix.max_file_bytes, maxTotalBytes: config.fix.max_total_bytes };
     const run = await runAgentSession(deps, {
       cwd: worktree.path,
       prompt: buildFixPrompt({ repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy }),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runGit, runGitBuffer } from "./git.js";
 import { parseOrThrow, Sha } from "./names.js";
+import { FILE_BYTES_CEILING, TOTAL_BYTES_CEILING } from "./size-limits.js";
 
 export type ChangeStatus = "added" | "modified" | "deleted" | "renamed";
 /** 160000 is a gitlink (a nested repository the agent created): reported so the policy can refuse it. */
@@ -15,13 +16,21 @@ export interface Change {
   status: ChangeStatus;
   /** The new mode (the old one for deletions). */
   mode: FileMode;
+  /** The mode before, when a modification or rename changed it (a gitlink turned into a file, say). */
+  oldMode?: FileMode;
+  /** Also true for a text file above FILE_BYTES_CEILING: git does not look inside files that big. */
   isBinary: boolean;
   /** Lines added, without the leading '+' (empty for binary files). */
   addedLines: string[];
   added: number;
   removed: number;
   symlinkTarget?: string;
-  /** The new content as git stores it (absent for deletions and gitlinks). */
+  /** Bytes of the new content (absent for deletions and gitlinks), known even when `content` was not read. */
+  size?: number;
+  /**
+   * The new content as git stores it (absent for deletions and gitlinks, and not read for a file above
+   * FILE_BYTES_CEILING or when the diff is above TOTAL_BYTES_CEILING: the policy refuses those anyway).
+   */
   content?: Buffer;
 }
 
@@ -87,6 +96,40 @@ function parseAddedLines(patch: string): string[][] {
   return files;
 }
 
+// A change of kind (file, symlink, gitlink) is one --raw entry but two patches, a deletion and a creation.
+const kind = (mode: string) => mode.slice(0, 3);
+function typeChanged(e: RawEntry): boolean {
+  return e.oldMode !== "000000" && e.newMode !== "000000" && kind(e.oldMode) !== kind(e.newMode);
+}
+
+/** The patch's added lines per --raw entry; undefined when the two outputs do not line up. */
+function addedLinesPerEntry(raw: RawEntry[], patches: string[][]): string[][] | undefined {
+  const out: string[][] = [];
+  let next = 0;
+  for (const entry of raw) {
+    const parts = typeChanged(entry) ? 2 : 1;
+    if (next + parts > patches.length) return undefined;
+    out.push(patches.slice(next, next + parts).flat());
+    next += parts;
+  }
+  return next === patches.length ? out : undefined;
+}
+
+// `git cat-file --batch-check` answers "<sha> <type> <size>" per requested object, without its content.
+function parseBatchCheck(out: string, count: number): number[] {
+  const lines = out.split("\n");
+  const sizes: number[] = [];
+  for (let n = 0; n < count; n++) {
+    const header = (lines[n] ?? "").split(" ");
+    const size = Number(header[2]);
+    if (header[1] === "missing" || header[2] === undefined || !Number.isSafeInteger(size)) {
+      throw new Error(`collectChanges: blob ${header[0] ?? "?"} missing`);
+    }
+    sizes.push(size);
+  }
+  return sizes;
+}
+
 // `git cat-file --batch` answers "<sha> <type> <size>\n<content>\n" per requested object.
 function parseBatch(out: Buffer, count: number): Buffer[] {
   const blobs: Buffer[] = [];
@@ -121,22 +164,35 @@ export async function collectChanges(worktreePath: string, baseSha: string): Pro
     await git(["read-tree", base]);
     await git(["add", "-A", "--", "."]);
     // No rename guessing beyond git's default, no external diff or textconv programs from any config.
-    const common = ["diff", "--cached", "-z", "-M", "--no-ext-diff", "--no-textconv", base];
-    const raw = parseRaw(await git([...common, "--raw", "--abbrev=40"]));
-    const stats = parseNumstat(await git([...common, "--numstat"]));
-    const patch = await git(["diff", "--cached", "-M", "--no-ext-diff", "--no-textconv", "--no-color", "-U0", base]);
-    const added = parseAddedLines(patch);
-    if (stats.length !== raw.length || added.length !== raw.length) {
-      throw new Error(`collectChanges: git diff outputs disagree (${raw.length}/${stats.length}/${added.length} files)`);
-    }
+    // Files above the per-file ceiling count as binary: git then prints no patch for them (a 40 MB line
+    // would otherwise come back to us as a 40 MB string).
+    const common = ["-c", `core.bigFileThreshold=${FILE_BYTES_CEILING}`, "diff", "--cached", "-M", "--no-ext-diff", "--no-textconv", base];
+    const raw = parseRaw(await git([...common, "-z", "--raw", "--abbrev=40"]));
     const withContent = raw.filter((e) => e.status !== "D" && e.newMode !== "160000");
-    const blobs = withContent.length
-      ? parseBatch(
-          await runGitBuffer(["cat-file", "--batch"], { cwd: worktreePath, input: withContent.map((e) => `${e.newSha}\n`).join("") }),
+    // Sizes first, from the object headers alone: what is too big is never read into memory.
+    const sizes = withContent.length
+      ? parseBatchCheck(
+          await runGit(["cat-file", "--batch-check"], { cwd: worktreePath, input: withContent.map((e) => `${e.newSha}\n`).join("") }),
           withContent.length,
         )
       : [];
-    const contentBySha = new Map(withContent.map((e, i) => [e.newSha, blobs[i] as Buffer]));
+    const sizeBySha = new Map(withContent.map((e, i) => [e.newSha, sizes[i] as number]));
+    // Above the total ceiling the policy refuses the diff whatever its configuration: read no patch and no content.
+    const huge = sizes.reduce((a, b) => a + b, 0) > TOTAL_BYTES_CEILING;
+    const stats = parseNumstat(await git([...common, "-z", "--numstat"]));
+    const patches = huge ? [] : parseAddedLines(await git([...common, "--no-color", "-U0"]));
+    const added = huge ? raw.map(() => []) : addedLinesPerEntry(raw, patches);
+    if (stats.length !== raw.length || added === undefined) {
+      throw new Error(`collectChanges: git diff outputs disagree (${raw.length}/${stats.length}/${patches.length} files)`);
+    }
+    const toRead = huge ? [] : withContent.filter((e) => (sizeBySha.get(e.newSha) as number) <= FILE_BYTES_CEILING);
+    const blobs = toRead.length
+      ? parseBatch(
+          await runGitBuffer(["cat-file", "--batch"], { cwd: worktreePath, input: toRead.map((e) => `${e.newSha}\n`).join("") }),
+          toRead.length,
+        )
+      : [];
+    const contentBySha = new Map(toRead.map((e, i) => [e.newSha, blobs[i] as Buffer]));
 
     return raw.map((entry, i) => {
       const status = STATUS[entry.status];
@@ -156,6 +212,11 @@ export async function collectChanges(worktreePath: string, baseSha: string): Pro
         removed: stat.removed,
       };
       if (entry.oldPath !== undefined) change.oldPath = entry.oldPath;
+      if (entry.status !== "A" && entry.status !== "D" && entry.oldMode !== entry.newMode && MODES.has(entry.oldMode)) {
+        change.oldMode = entry.oldMode as FileMode;
+      }
+      const size = entry.status === "D" ? undefined : sizeBySha.get(entry.newSha);
+      if (size !== undefined) change.size = size;
       if (content && entry.status !== "D") change.content = content;
       if (modeRaw === "120000" && content) change.symlinkTarget = content.toString("utf8");
       return change;

@@ -2,10 +2,14 @@ import { posix } from "node:path";
 import { z } from "zod";
 import type { Change } from "./diff.js";
 import { matchesGlob } from "./glob.js";
+import { canonicalPath, protectedBelow, protectedBy, type ProtectedRule } from "./protected-paths.js";
 import { scanForSecrets } from "./secret-scan.js";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, FILE_BYTES_CEILING, formatBytes, TOTAL_BYTES_CEILING } from "./size-limits.js";
+import { resolveSymlink, symlinkMap } from "./symlink-targets.js";
 
 // The bot commits what the agent changed only if the diff passes these rules. They are deliberately
 // conservative: a refused fix costs a person a look; an accepted malicious one costs the repository.
+// Which paths are protected, and why, is in protected-paths.ts.
 
 export const DiffPolicy = z
   .object({
@@ -16,24 +20,25 @@ export const DiffPolicy = z
     maxLines: z.number().int().positive().default(500),
     /** Extra globs from the repository config (see glob.ts for the syntax). */
     denyPaths: z.array(z.string().min(1)).default([]),
+    /** New content of one added, modified or renamed file: a 40 MB file of one line is one line, not small. */
+    maxFileBytes: z.number().int().positive().max(FILE_BYTES_CEILING).default(DEFAULT_MAX_FILE_BYTES),
+    /** New content of all files together. */
+    maxTotalBytes: z.number().int().positive().max(TOTAL_BYTES_CEILING).default(DEFAULT_MAX_TOTAL_BYTES),
   })
   .strict();
 export type DiffPolicyInput = z.input<typeof DiffPolicy>;
 
 export type PolicyRule =
   | "empty"
-  | "workflow"
-  | "codeowners"
-  | "agent-config"
-  | "git-internals"
-  | "hooks"
+  | ProtectedRule
   | "deny-path"
   | "symlink-escape"
-  | "submodule"
   | "binary"
   | "lockfile-only"
   | "too-many-files"
   | "too-many-lines"
+  | "too-large-file"
+  | "too-many-bytes"
   | "secret";
 
 export interface Violation {
@@ -63,26 +68,13 @@ const LOCKFILES = new Set([
   "composer.lock",
 ]);
 
-// Paths whose change could widen what runs with privileges or who reviews: CI definitions, ownership, the
-// agent's own configuration and git hooks (which run on a maintainer's machine at the next commit).
-const PATH_RULES: { rule: PolicyRule; globs: string[]; why: string }[] = [
-  { rule: "codeowners", globs: ["CODEOWNERS"], why: "CODEOWNERS decides who must review; the bot never changes it" },
-  { rule: "agent-config", globs: ["**/.codex/**"], why: ".codex/ configures the agent itself" },
-  { rule: "git-internals", globs: ["**/.git/**", "**/.git"], why: "git's own files are not repository content" },
-  { rule: "hooks", globs: ["**/.husky/**", "**/.githooks/**"], why: "git hooks run on people's machines" },
-];
-const WORKFLOW_GLOB = ".github/workflows/**";
-
 function pathsOf(change: Change): string[] {
   return change.oldPath !== undefined && change.oldPath !== change.path ? [change.path, change.oldPath] : [change.path];
 }
 
-function symlinkEscapes(change: Change): boolean {
-  const target = change.symlinkTarget;
-  if (target === undefined || target === "" || target.includes("\0")) return true;
-  if (posix.isAbsolute(target)) return true;
-  const resolved = posix.normalize(posix.join(posix.dirname(change.path), target));
-  return resolved === ".." || resolved.startsWith("../") || resolved === ".git" || resolved.startsWith(".git/");
+interface Hit {
+  rule: PolicyRule;
+  why: string;
 }
 
 /** Decides whether the bot may commit these changes. Pure: no I/O. */
@@ -98,26 +90,60 @@ export function checkDiffPolicy(changes: Change[], policyInput: DiffPolicyInput 
   }
 
   const violations: Violation[] = [];
-  const add = (path: string, rule: PolicyRule, message: string) => violations.push({ path, rule, message });
+  const seen = new Set<string>();
+  // One violation per path and rule: a path can break a rule in several ways (itself, through a symlink).
+  const add = (path: string, rule: PolicyRule, message: string) => {
+    const key = `${rule}\0${path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    violations.push({ path, rule, message });
+  };
+  const allowed = (hit: Hit) => !(policy.allowWorkflows && hit.rule === "workflow");
+  // The protected paths and the repository's own denied ones: what may not be changed, nor linked to.
+  const rulesFor = (path: string): Hit[] => {
+    const hits: Hit[] = protectedBy(path);
+    const denied = policy.denyPaths.find((g) => matchesGlob(path, g) || matchesGlob(canonicalPath(path), g));
+    if (denied) hits.push({ rule: "deny-path", why: `the repository config denies ${denied}` });
+    return hits.filter(allowed);
+  };
+  const links = symlinkMap(changes);
 
+  // A symlink is refused when it leaves the repository, when it stands where a protected folder's parent is
+  // (`.github -> evil` makes `evil/workflows` the workflows), or when it resolves into or above a protected
+  // path. Its target is file content the agent chose: never quoted.
+  const checkSymlink = (change: Change) => {
+    const here = change.path;
+    for (const hit of protectedBelow(here).filter(allowed)) {
+      add(here, hit.rule, `a symlink here would stand in for a protected folder: ${hit.why}`);
+    }
+    const resolved = resolveSymlink(here, change.symlinkTarget, links);
+    if (resolved.kind === "escapes") return add(here, "symlink-escape", "the symlink points outside the repository");
+    if (resolved.kind === "unresolvable") return add(here, "symlink-escape", "the symlink does not resolve (a loop or too many links)");
+    for (const target of resolved.paths) {
+      for (const hit of [...rulesFor(target), ...protectedBelow(target).filter(allowed)]) {
+        add(here, hit.rule, `the symlink points into a protected path: ${hit.why}`);
+      }
+    }
+  };
+
+  let totalBytes = 0;
   for (const change of changes) {
     for (const path of pathsOf(change)) {
-      if (!policy.allowWorkflows && matchesGlob(path, WORKFLOW_GLOB)) {
-        add(path, "workflow", "changes to .github/workflows/ need the workflows permission and allowWorkflows");
-      }
-      for (const { rule, globs, why } of PATH_RULES) {
-        if (globs.some((g) => matchesGlob(path, g))) add(path, rule, why);
-      }
-      const denied = policy.denyPaths.find((g) => matchesGlob(path, g));
-      if (denied) add(path, "deny-path", `the repository config denies ${denied}`);
+      for (const hit of rulesFor(path)) add(path, hit.rule, hit.why);
     }
-    if (change.mode === "120000" && change.status !== "deleted" && symlinkEscapes(change)) {
-      add(change.path, "symlink-escape", `symlink to ${JSON.stringify(change.symlinkTarget ?? "")} leaves the repository`);
-    }
-    if (change.mode === "160000" && change.status !== "deleted") {
+    // In every status: adding, moving, retargeting or removing a nested repository is not a code change.
+    if (change.mode === "160000" || change.oldMode === "160000") {
       add(change.path, "submodule", "a nested repository (gitlink) cannot be committed by the bot");
     }
+    if (change.mode === "120000" && change.status !== "deleted") checkSymlink(change);
     if (change.isBinary && change.status !== "deleted") add(change.path, "binary", "binary files are not accepted");
+    if (change.status !== "deleted" && change.mode !== "160000") {
+      const size = change.size ?? change.content?.length ?? 0;
+      totalBytes += size;
+      if (size > policy.maxFileBytes) {
+        add(change.path, "too-large-file", `the new file is ${formatBytes(size)}, the limit is ${formatBytes(policy.maxFileBytes)} per file`);
+      }
+    }
     for (const finding of scanForSecrets(change.addedLines)) {
       // Never quote the line: this message may be posted on GitHub.
       add(change.path, "secret", `added line ${finding.line + 1} looks like a secret (${finding.kind})`);
@@ -132,6 +158,9 @@ export function checkDiffPolicy(changes: Change[], policyInput: DiffPolicyInput 
   }
   const lines = changes.reduce((n, c) => n + c.added + c.removed, 0);
   if (lines > policy.maxLines) add("", "too-many-lines", `${lines} lines changed, the limit is ${policy.maxLines}`);
+  if (totalBytes > policy.maxTotalBytes) {
+    add("", "too-many-bytes", `the new content is ${formatBytes(totalBytes)} in all, the limit is ${formatBytes(policy.maxTotalBytes)}`);
+  }
 
   const ok = violations.length === 0;
   const message = ok

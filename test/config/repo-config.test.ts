@@ -30,6 +30,18 @@ describe("parseRepoConfig", () => {
     expect(text).toContain("`agent.timeout_minutes`");
   });
 
+  it("limits the bytes of a fix, with defaults and a ceiling the diff reader relies on", () => {
+    const defaults = parseRepoConfig(null);
+    expect(defaults).toMatchObject({ ok: true, config: { fix: { max_file_bytes: 1024 * 1024, max_total_bytes: 5 * 1024 * 1024 } } });
+    expect(parseRepoConfig("fix:\n  max_file_bytes: 2000000\n  max_total_bytes: 8000000\n")).toMatchObject({
+      ok: true,
+      config: { fix: { max_file_bytes: 2_000_000, max_total_bytes: 8_000_000 } },
+    });
+    const tooBig = parseRepoConfig("fix:\n  max_file_bytes: 20000000\n  max_total_bytes: 0\n");
+    expect(tooBig.ok).toBe(false);
+    if (!tooBig.ok) expect(tooBig.errors.join("\n")).toMatch(/`fix.max_file_bytes`[\s\S]*`fix.max_total_bytes`/);
+  });
+
   it("reports YAML syntax errors with a line", () => {
     const result = parseRepoConfig("triage:\n  enabled: true\n   bad: [\n");
     expect(result.ok).toBe(false);

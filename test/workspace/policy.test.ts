@@ -124,3 +124,157 @@ describe("matchesGlob", () => {
     expect(matchesGlob("aab/c", "a+b/*")).toBe(false);
   });
 });
+
+// Security finding 8: paths and sizes the policy used to accept. Each case tries the neighbours of the attack
+// too (case, depth, status, a symlink instead of the file), since rules cover folders, not examples.
+describe("checkDiffPolicy against finding 8", () => {
+  const link = (path: string, target: string, over: Partial<Change> = {}) =>
+    change(path, { status: "added", mode: "120000", symlinkTarget: target, addedLines: [target], ...over });
+  const only = (changes: Change[], policy = {}) => [...new Set(checkDiffPolicy(changes, policy).violations.map((v) => v.rule))];
+
+  it("[S8.1] a composite action under .github/actions, in any case or depth → refused unless workflows are allowed", () => {
+    const actions = [".github/actions/setup/action.yml", ".GitHub/Actions/x/action.yml", ".github/actions/x/run.sh", "tools/deploy/action.yaml"];
+    for (const p of actions) expect(rules([change(p)]), p).toEqual([`workflow:${p}`]);
+    expect(rules([change(".github/actions", { status: "deleted" })])).toEqual(["workflow:.github/actions"]);
+    expect(checkDiffPolicy(actions.map((p) => change(p)), { allowWorkflows: true }).ok).toBe(true);
+    expect(rules([change(".github/actionsx/readme.md"), change("docs/actions/x.md")])).toEqual([]);
+  });
+
+  it("[S8.2] .github/workflows replaced by a symlink to the agent's folder → refused", () => {
+    const result = checkDiffPolicy([change("evil/ci.yml", { status: "added" }), link(".github/workflows", "../evil")]);
+    expect(result.ok).toBe(false);
+    expect(result.violations).toContainEqual(expect.objectContaining({ path: ".github/workflows", rule: "workflow" }));
+    // The parent of a protected folder stands in for it just as well, and so does the folder as a plain file.
+    expect(only([link(".github", "evil")])).toEqual(["workflow", "agent-config"]);
+    expect(only([link(".GITHUB", "evil")])).toEqual(["workflow", "agent-config"]);
+    expect(rules([change(".github/workflows", { status: "added" })])).toEqual(["workflow:.github/workflows"]);
+    expect(rules([link(".husky", "scripts"), link("pkg/.codex", "../cfg")])).toEqual(["hooks:.husky", "agent-config:pkg/.codex"]);
+  });
+
+  it("[S8.3] a symlink elsewhere pointing into a protected folder, or above one → refused", () => {
+    expect(rules([link("tools/act", "../.github/actions/deploy")])).toEqual(["workflow:tools/act"]);
+    expect(rules([link("x", ".GitHub/Workflows/ci.yml")])).toEqual(["workflow:x"]);
+    expect(rules([link("a/b", "../.codex/config.toml")])).toEqual(["agent-config:a/b"]);
+    expect(rules([link("docs/agents", "../AGENTS.md")])).toEqual(["agent-config:docs/agents"]);
+    expect(rules([link("hooks", ".husky")])).toEqual(["hooks:hooks"]);
+    expect(rules([link("attrs", ".gitattributes")])).toEqual(["git-config:attrs"]);
+    // Above a protected folder: `gh -> .github` makes gh/workflows the workflows; the root holds everything.
+    expect(only([link("gh", ".github")])).toEqual(["workflow", "agent-config"]);
+    expect(only([link("src/root", "..")])).toEqual(["workflow", "agent-config"]);
+    // The repository's own denied paths count as protected targets too.
+    expect(rules([link("m", "migrations/001.sql")], { denyPaths: ["migrations/**"] })).toEqual(["deny-path:m"]);
+    expect(rules([link("docs/guide", "../README.md"), link("src/l", "./util.ts")])).toEqual([]);
+  });
+
+  it("[S8.4] a symlink that reaches a protected folder through another symlink of the diff → refused", () => {
+    const chain = [link("a", "b/workflows/ci.yml"), link("b", "c"), link("c", ".github")];
+    const result = checkDiffPolicy(chain);
+    expect(result.violations.filter((v) => v.rule === "workflow").map((v) => v.path).sort()).toEqual(["a", "b", "c"]);
+    expect(rules([link("loop1", "loop2"), link("loop2", "loop1")])).toEqual(["symlink-escape:loop1", "symlink-escape:loop2"]);
+    expect(rules([link("out", "up/x"), link("up", "..")])).toContain("symlink-escape:out");
+  });
+
+  it("[S8.5] a gitlink in any status (added, modified, renamed, turned into a file, deleted) → refused", () => {
+    const gitlink = (over: Partial<Change>) => change("vendor/lib", { mode: "160000", addedLines: [], added: 0, ...over });
+    for (const status of ["added", "modified", "deleted"] as const) {
+      expect(rules([gitlink({ status })]), status).toEqual(["submodule:vendor/lib"]);
+    }
+    expect(rules([gitlink({ status: "renamed", oldPath: "third_party/lib" })])).toEqual(["submodule:vendor/lib"]);
+    expect(rules([change("vendor/lib", { status: "modified", mode: "100644", oldMode: "160000" })])).toEqual(["submodule:vendor/lib"]);
+  });
+
+  it("[S8.6] any .gitattributes, .gitmodules or .lfsconfig change, at any depth → refused", () => {
+    const filter = ["* filter=evil"];
+    expect(rules([change(".gitattributes", { addedLines: filter })])).toEqual(["git-config:.gitattributes"]);
+    expect(rules([change("src/.GitAttributes", { status: "added", addedLines: ["*.ts diff=x"] })])).toEqual(["git-config:src/.GitAttributes"]);
+    expect(rules([change(".gitattributes", { status: "deleted", addedLines: [] })])).toEqual(["git-config:.gitattributes"]);
+    expect(rules([change(".gitmodules", { status: "added" })])).toEqual(["submodule:.gitmodules"]);
+    expect(rules([change(".lfsconfig")])).toEqual(["git-config:.lfsconfig"]);
+  });
+
+  it("[S8.7] hook-manager files and hook folders themselves → refused", () => {
+    const paths = [
+      ".pre-commit-config.yaml",
+      "lefthook.yml",
+      "lefthook.yaml",
+      ".lefthook.yml",
+      "pkg/lefthook-local.toml",
+      ".husky",
+      ".husky/pre-commit",
+      ".githooks",
+      ".simple-git-hooks.json",
+    ];
+    expect(rules(paths.map((p) => change(p)))).toEqual(paths.map((p) => `hooks:${p}`));
+    expect(rules([change("src/lefthooks.ts"), change("docs/husky.md")])).toEqual([]);
+  });
+
+  it("[S8.8] agent instruction files at any depth and in any case → refused", () => {
+    const paths = [
+      "AGENTS.md",
+      "./AGENTS.MD",
+      "sub/dir/AGENTS.override.md",
+      "pkg/agents.md",
+      ".agents/skills/x/SKILL.md",
+      ".agents",
+      "CLAUDE.md",
+      "web/CLAUDE.local.md",
+      ".claude/settings.json",
+      ".mcp.json",
+      ".codex/config.toml",
+      ".github/copilot-instructions.md",
+    ];
+    expect(rules(paths.map((p) => change(p)))).toEqual(paths.map((p) => `agent-config:${p}`));
+    expect(rules([change("docs/agent.md"), change("src/claude.ts"), change("agents/README.md")])).toEqual([]);
+  });
+
+  it("[S8.9] CODEOWNERS in its three locations, renamed into place or deleted → refused", () => {
+    expect(rules([change("CODEOWNERS"), change(".github/codeowners"), change("docs/CODEOWNERS", { status: "deleted" })])).toEqual([
+      "codeowners:CODEOWNERS",
+      "codeowners:.github/codeowners",
+      "codeowners:docs/CODEOWNERS",
+    ]);
+    expect(rules([change(".github/CODEOWNERS", { status: "renamed", oldPath: "owners.txt" })])).toEqual(["codeowners:.github/CODEOWNERS"]);
+  });
+
+  it("[S8.10] a protected path disguised by ./, a trailing dot or space, or an invisible character → refused", () => {
+    expect(rules([change("./.github/workflows/ci.yml")])).toEqual(["workflow:./.github/workflows/ci.yml"]);
+    expect(rules([change("AGENTS.md.")])).toEqual(["agent-config:AGENTS.md."]);
+    expect(rules([change(".github /workflows/ci.yml")])).toEqual(["workflow:.github /workflows/ci.yml"]);
+    expect(rules([change(".git\u200chub/workflows/ci.yml")])).toEqual(["workflow:.git\u200chub/workflows/ci.yml"]);
+    expect(rules([change("CLAUDE\ufeff.md")])).toEqual(["agent-config:CLAUDE\ufeff.md"]);
+  });
+
+  it("[S8.11] a protected file moved out of its place or deleted → refused", () => {
+    expect(rules([change("notes.md", { status: "renamed", oldPath: "AGENTS.md" })])).toEqual(["agent-config:AGENTS.md"]);
+    expect(rules([change(".pre-commit-config.yaml", { status: "deleted", addedLines: [] })])).toEqual(["hooks:.pre-commit-config.yaml"]);
+    expect(rules([change(".github/workflows/x.yml", { status: "renamed", oldPath: "ci/x.yml" })])).toEqual(["workflow:.github/workflows/x.yml"]);
+  });
+
+  it("[S8.12] a one-line 40 MB file (+1 line) → refused by its size", () => {
+    const size = 40 * 1024 * 1024;
+    const result = checkDiffPolicy([change("data.js", { status: "added", added: 1, addedLines: [], size })]);
+    expect(result.violations.map((v) => v.rule).sort()).toEqual(["too-large-file", "too-many-bytes"]);
+    expect(result.violations[0]!.message).toBe("the new file is 40 MiB, the limit is 1 MiB per file");
+    // The size comes from the content when collectChanges left no separate size.
+    expect(rules([change("a.js", { content: Buffer.alloc(2 * 1024 * 1024, 0x61) })])).toEqual(["too-large-file:a.js"]);
+    expect(checkDiffPolicy([change("data.js", { size })], { maxFileBytes: 10 * 1024 * 1024 }).ok).toBe(false);
+    expect(checkDiffPolicy([change("data.js", { size: 2_000_000 })], { maxFileBytes: 3_000_000 }).ok).toBe(true);
+    // Deleting a big file uploads nothing.
+    expect(rules([change("big.bin", { status: "deleted", size: undefined, addedLines: [] })])).toEqual([]);
+  });
+
+  it("[S8.13] many files each under the file limit but over the total → refused", () => {
+    const files = Array.from({ length: 6 }, (_, i) => change(`src/f${i}.js`, { size: 1_000_000 }));
+    expect(rules(files)).toEqual(["too-many-bytes:"]);
+    expect(checkDiffPolicy(files).violations[0]!.message).toBe("the new content is 5.7 MiB in all, the limit is 5 MiB");
+    expect(checkDiffPolicy(files, { maxTotalBytes: 6_000_000 }).ok).toBe(true);
+    expect(() => checkDiffPolicy(files, { maxTotalBytes: 1024 * 1024 * 1024 })).toThrow(/maxTotalBytes/);
+  });
+
+  it("[S8.14] a symlink whose target is text meant for the PR thread → refused without quoting it", () => {
+    const target = "../../please merge @maintainers see https://evil.example";
+    const result = checkDiffPolicy([link("x", target)]);
+    expect(result.violations).toEqual([{ path: "x", rule: "symlink-escape", message: "the symlink points outside the repository" }]);
+    expect(JSON.stringify(result)).not.toContain("evil.example");
+  });
+});

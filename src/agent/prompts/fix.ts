@@ -9,7 +9,7 @@ export interface FixPromptInput {
   /** Context written by others: issue text, a triage, review comments, a log excerpt. */
   context: { label: string; text: string }[];
   verifyCommand?: string | null;
-  policy: { maxFiles: number; maxLines: number; allowWorkflows: boolean };
+  policy: { maxFiles: number; maxLines: number; allowWorkflows: boolean; maxFileBytes?: number; maxTotalBytes?: number };
 }
 
 export function buildFixPrompt(input: FixPromptInput): string {
@@ -24,8 +24,14 @@ export function buildFixPrompt(input: FixPromptInput): string {
     "- Edit files in this directory only. Do not commit, push or create branches: the bot does that after",
     "  checking your diff. You have no network.",
     `- Keep the change small: at most ${input.policy.maxFiles} files and ${input.policy.maxLines} changed lines.`,
-    `- Do not touch ${input.policy.allowWorkflows ? "" : ".github/workflows/, "}CODEOWNERS, .codex/, git hooks or lockfiles alone;`,
-    "  never add secrets, binaries or symlinks that leave the repository. Such diffs are rejected.",
+    `- Do not touch ${input.policy.allowWorkflows ? "" : ".github/workflows/, .github/actions/, action.yml files, "}CODEOWNERS, .gitattributes, .gitmodules,`,
+    "  .lfsconfig, submodules, git hooks or hook managers (.husky/, .githooks/, .pre-commit-config.yaml, lefthook.*),",
+    "  agent instructions or configuration (AGENTS*.md, CLAUDE*.md, .agents/, .claude/, .codex/, .mcp.json), or lockfiles alone;",
+    "  never add secrets, binaries, or symlinks that leave the repository or point into these paths.",
+    ...(input.policy.maxFileBytes && input.policy.maxTotalBytes
+      ? [`  Keep each file at most ${input.policy.maxFileBytes.toLocaleString("en-US")} bytes and all new content at most ${input.policy.maxTotalBytes.toLocaleString("en-US")} bytes.`]
+      : []),
+    "  Such diffs are rejected.",
     "- If you cannot make a correct change, change nothing and say why.",
   ];
   if (input.verifyCommand) parts.push(`- The bot will run \`${input.verifyCommand}\` after your change; run it yourself first if you can.`);
