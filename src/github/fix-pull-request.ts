@@ -18,6 +18,8 @@ const Params = z.object({
   base: z.string().min(1),
   title: z.string().trim().min(1, "the pull request title is empty"),
   body: z.string(),
+  /** On an existing PR, leave the title people may have edited; the body (and its hand-off block) is renewed. */
+  keepTitle: z.boolean().optional(),
 });
 
 const Pull = z.object({
@@ -25,7 +27,7 @@ const Pull = z.object({
   html_url: z.string(),
   title: z.string(),
   body: z.string().nullable().optional(),
-  head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  head: z.object({ ref: z.string(), sha: z.string().optional(), repo: z.object({ full_name: z.string() }).nullable() }),
   base: z.object({ ref: z.string() }),
 });
 type Pull = z.infer<typeof Pull>;
@@ -47,13 +49,22 @@ async function findOpen(gh: GitHubClient, owner: string, repo: string, branch: s
   return same.find((p) => p.base.ref === base) ?? same[0];
 }
 
+/** The open pull request of one of the bot's branches, or null: a later trigger on an issue updates it. */
+export async function findOpenBotPullRequest(
+  gh: GitHubClient,
+  params: { owner: string; repo: string; branch: string },
+): Promise<{ number: number; headSha: string; baseRef: string } | null> {
+  const pr = await findOpen(gh, params.owner, params.repo, validateBotBranch(params.branch), "");
+  return pr?.head.sha ? { number: pr.number, headSha: pr.head.sha, baseRef: pr.base.ref } : null;
+}
+
 /**
  * The open pull request of the bot's branch, its title and body brought up to date, or a new **draft** one.
  * A retry finds the PR the first attempt opened, so there is never a second PR for one branch.
  */
 export async function findOrCreateDraftPullRequest(
   gh: GitHubClient,
-  params: { owner: string; repo: string; head: string; base: string; title: string; body: string },
+  params: { owner: string; repo: string; head: string; base: string; title: string; body: string; keepTitle?: boolean },
 ): Promise<{ number: number; htmlUrl: string; created: boolean }> {
   const p = Params.parse(params);
   const { owner, repo, base } = p;
@@ -62,9 +73,10 @@ export async function findOrCreateDraftPullRequest(
   const body = fitBody(p.body);
 
   const update = async (pr: Pull) => {
-    if (pr.title !== title || (pr.body ?? "") !== body) {
+    const newTitle = p.keepTitle ? pr.title : title;
+    if (pr.title !== newTitle || (pr.body ?? "") !== body) {
       const route = `PATCH /repos/${owner}/${repo}/pulls/${pr.number}`;
-      await callGitHub(route, () => gh.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, title, body }));
+      await callGitHub(route, () => gh.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, title: newTitle, body }));
     }
     return { number: pr.number, htmlUrl: pr.html_url, created: false };
   };

@@ -1,6 +1,7 @@
 import type { GitHubClient } from "../github/client.js";
 import { botBranchName, getBranchHead } from "../github/branches.js";
 import { getIssue } from "../github/issues.js";
+import { findOpenBotPullRequest } from "../github/fix-pull-request.js";
 import { getPullRequest, type PullRequestInfo } from "../github/pulls.js";
 import { listReviewComments } from "../github/reviews.js";
 import type { FixJob } from "../jobs/types.js";
@@ -9,8 +10,10 @@ import type { FixJob } from "../jobs/types.js";
 export interface FixTarget {
   /** The commit the worktree is checked out at and the diff is taken against. */
   baseSha: string;
-  /** The branch the fix PR targets (a new PR), or the bot's branch itself (a follow-up round). */
+  /** The branch the worktree is: the fix PR's base for a new PR, or the bot's branch itself (a follow-up round). */
   baseRef: string;
+  /** The base branch of the pull request the commit lands in (new or existing). */
+  prBase: string;
   /** The bot's branch the commit goes to. */
   branch: string;
   /** A follow-up round pushes onto the bot's existing PR instead of opening one. */
@@ -56,6 +59,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
       target: {
         baseSha: origin.headSha,
         baseRef: origin.headBranch,
+        prBase: origin.headBranch,
         branch: botBranchName("ci", `${where}-${origin.headSha.slice(0, 7)}`),
         existingPr: null,
         expectedHead: undefined,
@@ -93,6 +97,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
       target: {
         baseSha: pr.headSha,
         baseRef: pr.headRef,
+        prBase: pr.baseRef,
         branch: pr.headRef,
         existingPr: pr.number,
         expectedHead: undefined,
@@ -119,6 +124,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
       target: {
         baseSha: pr.headSha,
         baseRef: pr.headRef,
+        prBase: own ? pr.baseRef : pr.headRef,
         // On its own PR the bot adds a commit; on a person's PR it opens a PR against their branch.
         branch: own ? pr.headRef : botBranchName("cmd", `pr-${number}-${origin.commentId}`),
         existingPr: own ? pr.number : null,
@@ -133,22 +139,23 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
   }
 
   if (issue.state !== "open") return { ok: false, reason: "the issue is closed", reportOn: number };
+  const instruction = origin.type === "command" ? origin.instruction.trim() : "";
+  const context = instruction ? [issueContext, { label: "The maintainer's request", text: instruction }] : [issueContext];
+  const task = `Resolve issue #${number}.${instruction ? " The maintainer's request below says how." : ""}`;
+  // One issue, one living fix PR, whatever the trigger (the label, `/codex fix`, `/codex <instruction>`): a
+  // later trigger continues the open PR's branch from its head instead of opening a second one.
+  const branch = botBranchName("issue", String(number));
+  const living = await findOpenBotPullRequest(gh, { owner, repo, branch });
+  if (living) {
+    return {
+      ok: true,
+      target: { baseSha: living.headSha, baseRef: branch, prBase: living.baseRef, branch, existingPr: living.number, expectedHead: undefined, reportOn: number, task, context, closes: number, describe: `#${number}` },
+    };
+  }
   const baseSha = await getBranchHead(gh, { owner, repo, branch: defaultBranch });
   if (!baseSha) return { ok: false, reason: `the default branch ${defaultBranch} was not found`, reportOn: number };
-  const instruction = origin.type === "command" ? origin.instruction.trim() : "";
   return {
     ok: true,
-    target: {
-      baseSha,
-      baseRef: defaultBranch,
-      branch: instruction && origin.type === "command" ? botBranchName("cmd", `issue-${number}-${origin.commentId}`) : botBranchName("issue", String(number)),
-      existingPr: null,
-      expectedHead: undefined,
-      reportOn: number,
-      task: `Resolve issue #${number}.${instruction ? " The maintainer's request below says how." : ""}`,
-      context: instruction ? [issueContext, { label: "The maintainer's request", text: instruction }] : [issueContext],
-      closes: number,
-      describe: `#${number}`,
-    },
+    target: { baseSha, baseRef: defaultBranch, prBase: defaultBranch, branch, existingPr: null, expectedHead: undefined, reportOn: number, task, context, closes: number, describe: `#${number}` },
   };
 }

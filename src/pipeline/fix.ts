@@ -179,20 +179,19 @@ async function publishFix(
     throw err;
   }
 
-  let prNumber = target.existingPr;
-  let prUrl = "";
-  let created = false;
-  if (prNumber === null) {
-    const pr = await findOrCreateDraftPullRequest(gh, { owner, repo, head: target.branch, base: target.baseRef, title, body });
-    prNumber = pr.number;
-    prUrl = pr.htmlUrl;
-    created = pr.created;
+  // Every round renews the PR's body, so its hand-off block always shows this round's files and verdicts; an
+  // existing PR keeps the title people may have edited.
+  const pr = await findOrCreateDraftPullRequest(gh, { owner, repo, head: target.branch, base: target.prBase, title, body, keepTitle: target.existingPr !== null });
+  const prNumber = pr.number;
+  const created = pr.created;
+  const prUrl = created ? pr.htmlUrl : "";
+  if (created) {
     if (fixConfig.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });
-    if ((fixConfig.reviewers.length || fixConfig.team_reviewers.length)) {
+    if (fixConfig.reviewers.length || fixConfig.team_reviewers.length) {
       await requestReviewers(gh, { owner, repo, number: pr.number, reviewers: fixConfig.reviewers, teamReviewers: fixConfig.team_reviewers });
     }
     // The mention asks a reviewing agent to look; once per PR, not on every retry.
-    if (created && fixConfig.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
+    if (fixConfig.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
   }
   const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
   await talk.finish(true, `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`);
