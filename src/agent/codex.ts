@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { execa } from "execa";
 import { z } from "zod";
-import { redactWith } from "../logs/redact.js";
+import { redactWith } from "../text-safety/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
 import { activeIsolation, type AgentIsolation } from "./isolation.js";
 

@@ -12,7 +12,7 @@ import { askFailureText, endConversationOnError } from "./ask-failure.js";
 import { checkoutFiles } from "./checkout-files.js";
 import { startAsk } from "./ask-start.js";
 import type { PipelineDeps } from "./deps.js";
-import { safeText } from "./format.js";
+import { codeLine } from "../text-safety/inline.js";
 import type { PipelineResult } from "./triage.js";
 
 /**
@@ -38,7 +38,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
       ? (await getPullRequest(gh, { owner, repo, number: job.issueNumber })).headSha
       : await getBranchHead(gh, { owner, repo, branch: job.repo.defaultBranch });
     if (!sha) {
-      await talk.finish(false, `Codex did not start: the default branch \`${safeText(job.repo.defaultBranch)}\` was not found.`);
+      await talk.finish(false, `Codex did not start: the default branch ${codeLine(job.repo.defaultBranch)} was not found.`);
       return { outcome: "refused: no default branch" };
     }
 

@@ -1,4 +1,4 @@
-import { fenceUntrusted } from "./fence.js";
+import { fenceUntrusted } from "../../text-safety/fence.js";
 
 export interface TriagePromptInput {
   repoFullName: string;
