@@ -17,7 +17,7 @@ import { toMarkdown } from "mdast-util-to-markdown";
 import { gfm } from "micromark-extension-gfm";
 import { stripHidden } from "./hidden.js";
 import { isOnHost } from "./links.js";
-import { redactSecrets } from "./redact.js";
+import { REPLACEMENT, redactSecrets } from "./redact.js";
 
 export interface SanitizeOptions {
   /** The GitHub host links may point to, e.g. https://github.com or a GHE host; absent: no link is kept. */
@@ -30,6 +30,9 @@ const MENTION = /@(?=[A-Za-z0-9])/g;
 // A zero-width space as an HTML entity: unlike the character, it survives later hidden-character stripping.
 const MENTION_BREAK = "&#8203;";
 const HTML_COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+// The serializer escapes the "[" of "[REDACTED]"; unescaped it reads better and cannot start a link or a
+// definition as long as no "(", "[" or ":" follows.
+const ESCAPED_REPLACEMENT = new RegExp(`\\\\${REPLACEMENT.replace(/[[\]]/g, "\\$&")}(?![([:])`, "g");
 
 function text(value: string): PhrasingContent {
   return { type: "text", value };
@@ -129,7 +132,9 @@ export function sanitizeMarkdown(markdown: string, opts: SanitizeOptions): strin
     strong: "*",
     fences: true,
     rule: "-",
-  }).trimEnd();
+  })
+    .trimEnd()
+    .replace(ESCAPED_REPLACEMENT, REPLACEMENT);
 }
 
 /** Agent markdown for one line of our own markup (a list item, a table cell): sanitized, on one line. */

@@ -47,7 +47,7 @@ const PATTERNS: RegExp[] = [
   /-----BEGIN[ A-Za-z0-9]*PRIVATE KEY-----[\s\S]*?(?:-----END[ A-Za-z0-9]*PRIVATE KEY-----|$)/gi,
   /-----END[ A-Za-z0-9]*PRIVATE KEY-----/gi,
   // A whole PEM, base64-encoded ("-----BEGIN" → "LS0tLS1CRUdJTi"), possibly wrapped over lines.
-  /LS0tLS1CRUdJTi(?:[A-Za-z0-9+/=]|\r?\n(?=[A-Za-z0-9+/=]))*/g,
+  /LS0tLS1CRUdJTi(?:[A-Za-z0-9+/=]|\r?\n(?=[A-Za-z0-9+/=]+(?:\r?\n|$)))*/g,
   /\bgh[pousr]_[A-Za-z0-9]{20,255}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
   /\bv1\.[0-9a-f]{40}\b/g,
