@@ -23,8 +23,8 @@ import type { PipelineDeps } from "./deps.js";
 import { useTrustedAgentsMd } from "./fix-agents-md.js";
 import { renderFixPullRequestBody, type VerifyOutcome } from "./fix-render.js";
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
-import { codeLine, plainLine, sanitizeLine } from "../text-safety/inline.js";
-import { sanitizeMarkdown } from "../text-safety/markdown.js";
+import { codeLine, plainLine } from "../text-safety/inline.js";
+import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
 import type { PipelineResult } from "./triage.js";
 
 const VERIFY_TIMEOUT_MS = 10 * 60_000;
@@ -48,7 +48,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     onError: (err) => log.warn({ err }, "progress update failed"),
   });
   if (!parsed.ok) {
-    await talk.say(`Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${sanitizeLine(e, 500)}`).join("\n")}`);
+    await talk.say(`Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`).join("\n")}`);
     return { outcome: "invalid-config" };
   }
   const config = parsed.config;
@@ -120,8 +120,8 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const changes = await collectChanges(worktree.path, target.baseSha);
   const verdict = checkDiffPolicy(changes, policy);
   if (!verdict.ok) {
-    const details = verdict.violations.slice(0, 10).map((v) => `- ${codeLine(v.path, 300)}: ${sanitizeLine(v.message, 500)}`).join("\n");
-    await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${sanitizeLine(verdict.message, 500)}${details ? `\n\n${details}` : ""}`);
+    const details = verdict.violations.slice(0, 10).map((v) => `- ${codeLine(v.path, 300)}: ${sanitizeMarkdownLine(v.message.slice(0, 500), {})}`).join("\n");
+    await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${sanitizeMarkdownLine(verdict.message.slice(0, 500), {})}${details ? `\n\n${details}` : ""}`);
     return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
   }
   if (verify && verifyCommand) {

@@ -89,7 +89,7 @@ export function renderConfigError(errors: string[], configPath: string): string 
   return [
     `\`${configPath}\` is not valid, so codex-dispatch did nothing on this commit.`,
     "",
-    ...errors.map((e) => `- ${sanitizeLine(e, 500)}`),
+    ...errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`),
     "",
     "Fix the file on the default branch; the next failure will be triaged with it.",
   ].join("\n");
