@@ -8,6 +8,8 @@ import { openDatabase } from "./jobs/db.js";
 import { createQueue } from "./jobs/queue.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
 import { startPipelineWorker } from "./pipeline/start-worker.js";
+import { guardOutgoing } from "./github/outgoing-guard.js";
+import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
   return !!env.APP_ID && !!(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
@@ -50,12 +52,13 @@ export async function start(): Promise<void> {
     // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
     const isolation = await setUpAgentIsolation({ dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: process.env.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log });
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
+    const secrets = knownSecretsFromEnv(process.env);
     const deps: PipelineDeps = {
       env,
       log,
       db,
       queue,
-      github: (installationId) => probot.auth(installationId),
+      github: async (installationId) => guardOutgoing(await probot.auth(installationId), secrets),
       keyProxy,
       agentSlots: pLimit(env.WORKER_CONCURRENCY),
       isolation,

@@ -10,7 +10,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { z } from "zod";
-import { redactWith } from "../logs/redact.js";
+import { redactWith } from "../text-safety/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";
 import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import { redactSecrets } from "../logs/redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 import { launcher } from "./codex.js";
 import { activeIsolation, type AgentIsolation, type AgentLease } from "./isolation.js";
 

@@ -1,7 +1,7 @@
 // Turns a comment body into a `/codex` command. Only the author's own first line counts: text they quote
 // (`> /codex …`) or paste as code was written by someone else or meant as an example, and text hidden from
 // the rendered page (HTML comments, zero-width and bidi characters) must not be able to start work.
-import { stripHidden } from "../agent/prompts/fence.js";
+import { stripHidden } from "../text-safety/hidden.js";
 import { validatePrefix } from "./prefix.js";
 
 export { validatePrefix } from "./prefix.js";

@@ -5,9 +5,9 @@
 // and rendered as inert text.
 import { z } from "zod";
 import type { CodexEvent } from "../agent/events.js";
-import { stripHidden } from "../agent/prompts/fence.js";
-import { redactSecrets } from "../logs/redact.js";
-import { inlineCode, plainText, shorten } from "./markdown.js";
+import { stripHidden } from "../text-safety/hidden.js";
+import { inlineCode, sanitizeLine, shorten } from "../text-safety/inline.js";
+import { redactSecrets } from "../text-safety/redact.js";
 
 export interface ProgressCommentOptions {
   title: string;
@@ -193,7 +193,7 @@ export class ProgressComment {
     const todo = TodoListItem.safeParse(item);
     if (todo.success) {
       const next = todo.data.items.map(({ text, completed: done }) => ({
-        text: shorten(plainText(redactSecrets(stripHidden(text))), TEXT_CHARS),
+        text: sanitizeLine(text, TEXT_CHARS),
         completed: done,
       }));
       if (JSON.stringify(next) === JSON.stringify(this.todos)) return false;

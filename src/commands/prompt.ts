@@ -2,7 +2,7 @@
 // are the only ones the agent may follow; the issue or PR text, the comments and even the maintainer's own
 // request are fenced as data, because anyone can write an issue and the request may quote one.
 import { z } from "zod";
-import { fenceUntrusted } from "../agent/prompts/fence.js";
+import { fenceUntrusted } from "../text-safety/fence.js";
 
 const Input = z.strictObject({
   command: z.enum(["do", "fix", "explain"]),

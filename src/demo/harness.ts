@@ -14,6 +14,8 @@ import { createQueue, DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js"
 import { getJobRecord, type JobRecord } from "../jobs/records.js";
 import type { PipelineDeps } from "../pipeline/deps.js";
 import { startPipelineWorker } from "../pipeline/start-worker.js";
+import { guardOutgoing } from "../github/outgoing-guard.js";
+import { KnownSecrets } from "../text-safety/known-secrets.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
 import { startScriptedModel, type Script, type ScriptedModel } from "./scripted-model.js";
 
@@ -78,9 +80,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   await queue.start();
 
+  const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const secrets = new KnownSecrets([modelKey, WEBHOOK_SECRET]);
+  secrets.addPrivateKey(privateKey);
   const probot = new Probot({
     appId: STANDIN_APP.id,
-    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    privateKey,
     secret: WEBHOOK_SECRET,
     baseUrl: standIn.baseUrl,
     log,
@@ -94,7 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     log,
     db,
     queue,
-    github: (installationId) => probot.auth(installationId),
+    github: async (installationId) => guardOutgoing(await probot.auth(installationId), secrets),
     keyProxy,
     agentSlots: pLimit(env.WORKER_CONCURRENCY),
     isolation,

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { stripHidden } from "../agent/prompts/fence.js";
+import { stripHidden } from "../text-safety/hidden.js";
 import { actorIgnoreReason } from "../commands/authorize.js";
 import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";

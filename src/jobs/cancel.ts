@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { redactSecrets } from "../logs/redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 import { cancelBossJob } from "./boss-job-state.js";
 import { DEFAULT_CANCEL_REASON } from "./cancelled-error.js";
 import type { Database } from "./db.js";

@@ -1,6 +1,6 @@
 import type PgBoss from "pg-boss";
 import { z } from "zod";
-import { redactSecrets } from "../logs/redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 import type { Database } from "./db.js";
 import { cancelBossJob, deferBossJob } from "./boss-job-state.js";
 import { watchForCancels } from "./cancel-watch.js";

@@ -1,6 +1,6 @@
 import type { LineRecord, StepInfo } from "./line-record.js";
 import { latin1ToUtf8 } from "./line-text.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 
 // Markers start and end with "…" and carry a count and a step name, a shape that a real log line does not
 // take by accident, so they are never mistaken for log content.

@@ -1,8 +1,10 @@
 import type { ExplainReport } from "../agent/explain-report.js";
 import { fitBody } from "../github/limits.js";
-import { defuseMentionsForProgress, mapProseLines } from "./ask-markdown.js";
 import type { CheckoutFiles } from "./checkout-files.js";
-import { blobUrl, formatDuration, formatTokens, safeText } from "./format.js";
+import { codeLine } from "../text-safety/inline.js";
+import { blobUrl } from "../text-safety/links.js";
+import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
+import { formatDuration, formatTokens } from "./format.js";
 
 export interface ExplainFacts {
   webBaseUrl: string;
@@ -26,14 +28,12 @@ function link(facts: ExplainFacts, p: string, line: number | null): string | nul
   return blobUrl(facts.webBaseUrl, facts.repoFullName, facts.sha, p, at);
 }
 
-/** Inline `` `path:123` `` in the answer becomes a link when the file exists; fenced code is left alone. */
-function linkInline(text: string, facts: ExplainFacts): string {
-  return mapProseLines(text, (line) =>
-    line.replace(/(^|[^[`])`([^`\s]+?):(\d+)`/g, (whole, before: string, p: string, n: string) => {
-      const url = link(facts, p, Number(n));
-      return url ? `${before}[\`${p}:${n}\`](${url})` : whole;
-    }),
-  );
+/** Inline `` `path:123` `` in the answer becomes a link when the file exists (the sanitizer finds the spans). */
+function linkCode(facts: ExplainFacts): (code: string) => string | null {
+  return (code) => {
+    const m = /^([^`\s]+?):(\d+)$/.exec(code);
+    return m ? link(facts, m[1] as string, Number(m[2])) : null;
+  };
 }
 
 function referenceLines(report: ExplainReport, facts: ExplainFacts): string[] {
@@ -47,9 +47,9 @@ function referenceLines(report: ExplainReport, facts: ExplainFacts): string[] {
       unknown += 1;
       continue;
     }
-    const label = safeText(`${ref.path}${ref.line ? `:${ref.line}` : ""}`).replace(/`/g, "'");
-    const note = safeText(ref.note.replace(/\s+/g, " ").trim());
-    const row = `- [\`${label}\`](${url})${note ? ` ${note}` : ""}`;
+    const label = codeLine(`${ref.path}${ref.line ? `:${ref.line}` : ""}`, 300);
+    const note = sanitizeMarkdownLine(ref.note, { webBaseUrl: facts.webBaseUrl });
+    const row = `- [${label}](${url})${note ? ` ${note}` : ""}`;
     if (used + row.length > REFERENCES_BUDGET) {
       left += 1;
       continue;
@@ -64,7 +64,7 @@ function referenceLines(report: ExplainReport, facts: ExplainFacts): string[] {
 
 /** The answer as the final state of the sticky comment: answer, linked references, footer. */
 export function renderExplainAnswer(report: ExplainReport, facts: ExplainFacts): string {
-  const answer = linkInline(safeText(report.answer.trim()), facts);
+  const answer = sanitizeMarkdown(report.answer.trim(), { webBaseUrl: facts.webBaseUrl, linkCode: linkCode(facts) });
   const refs = referenceLines(report, facts);
   const tail = [
     "",
@@ -72,5 +72,5 @@ export function renderExplainAnswer(report: ExplainReport, facts: ExplainFacts):
     "",
     `<sub>Codex read ${facts.sha.slice(0, 7)} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)}</sub>`,
   ].join("\n");
-  return defuseMentionsForProgress(fitBody(answer, tail, EXPLAIN_SUMMARY_LIMIT));
+  return fitBody(answer, tail, EXPLAIN_SUMMARY_LIMIT);
 }

@@ -2,8 +2,7 @@ import type { AgentRun } from "../agent/codex.js";
 import type { JobContext } from "../jobs/worker.js";
 import type { Conversation } from "./conversation.js";
 import { describeAgentFailure } from "./agent-session.js";
-import { defuseMentionsForProgress } from "./ask-markdown.js";
-import { safeText } from "./format.js";
+import { sanitizeMarkdown } from "../text-safety/markdown.js";
 
 export const STOPPED_TEXT = "Stopped: the job was cancelled, and its workspace removed.";
 
@@ -11,7 +10,8 @@ export const STOPPED_TEXT = "Stopped: the job was cancelled, and its workspace r
 export function askFailureText(ctx: JobContext, run: AgentRun, schemaError: string | null, timeoutMs: number, what: string): string {
   if (ctx.cancelled()) return STOPPED_TEXT;
   const why = schemaError ?? describeAgentFailure(run, timeoutMs);
-  return defuseMentionsForProgress(`Codex could not ${what}: ${safeText(why)}`);
+  // No host is given: a failure reason has no business linking anywhere.
+  return `Codex could not ${what}: ${sanitizeMarkdown(why, {})}`;
 }
 
 /**
@@ -23,8 +23,8 @@ export async function endConversationOnError<T>(ctx: JobContext, talk: Conversat
     return await work();
   } catch (err) {
     if (ctx.isLastAttempt || ctx.cancelled()) {
-      const reason = ctx.cancelled() ? STOPPED_TEXT : `Codex stopped on an error: ${safeText(err instanceof Error ? err.message : String(err)).slice(0, 500)}`;
-      await talk.finish(false, defuseMentionsForProgress(reason)).catch(() => undefined);
+      const reason = ctx.cancelled() ? STOPPED_TEXT : `Codex stopped on an error: ${sanitizeMarkdown((err instanceof Error ? err.message : String(err)).slice(0, 500), {})}`;
+      await talk.finish(false, reason).catch(() => undefined);
     }
     throw err;
   }

@@ -1,7 +1,9 @@
 import type { ReviewReport, ReviewVerdict } from "../agent/review-report.js";
 import type { DiffLines } from "./ask-diff-lines.js";
 import type { CheckoutFiles } from "./checkout-files.js";
-import { formatDuration, formatTokens, safeText } from "./format.js";
+import { codeLine } from "../text-safety/inline.js";
+import { sanitizeMarkdown } from "../text-safety/markdown.js";
+import { formatDuration, formatTokens } from "./format.js";
 
 export interface ReviewComment {
   path: string;
@@ -26,14 +28,14 @@ export const VERDICT_TEXT: Record<ReviewVerdict, string> = {
 };
 
 /** Sorts the agent's comments by where GitHub will accept them; every text is made safe to post. */
-export function planReviewComments(report: ReviewReport, files: CheckoutFiles, diff: DiffLines): ReviewPlan {
+export function planReviewComments(report: ReviewReport, files: CheckoutFiles, diff: DiffLines, webBaseUrl: string): ReviewPlan {
   const plan: ReviewPlan = { inline: [], outsideDiff: [], dropped: 0 };
   for (const c of report.comments) {
     if (!files.exists(c.path)) {
       plan.dropped += 1;
       continue;
     }
-    const comment = { path: c.path, line: c.line, body: safeText(c.body.trim()) };
+    const comment = { path: c.path, line: c.line, body: sanitizeMarkdown(c.body.trim(), { webBaseUrl }) };
     if (diff.get(c.path)?.has(c.line)) plan.inline.push(comment);
     else plan.outsideDiff.push(comment);
   }
@@ -45,19 +47,20 @@ export interface ReviewFacts {
   baseRef: string;
   tokens: number;
   durationMs: number;
+  webBaseUrl: string;
 }
 
 /** The review's body: summary, advice, the comments that could not sit on lines, footer. */
 export function renderReviewBody(report: ReviewReport, plan: ReviewPlan, facts: ReviewFacts): string {
-  const lines = ["### Codex review", "", safeText(report.summary.trim()), "", `**${VERDICT_TEXT[report.verdict]}**`];
+  const lines = ["### Codex review", "", sanitizeMarkdown(report.summary.trim(), { webBaseUrl: facts.webBaseUrl }), "", `**${VERDICT_TEXT[report.verdict]}**`];
   if (plan.outsideDiff.length) {
     lines.push("", "**Comments on lines outside the diff**", "");
-    for (const c of plan.outsideDiff) lines.push(`- \`${safeText(c.path).replace(/`/g, "'")}:${c.line}\`: ${c.body.replace(/\n/g, "\n  ")}`);
+    for (const c of plan.outsideDiff) lines.push(`- ${codeLine(`${c.path}:${c.line}`, 300)}: ${c.body.replace(/\n/g, "\n  ")}`);
   }
   if (plan.dropped) lines.push("", `<sub>${plan.dropped} comment${plan.dropped === 1 ? "" : "s"} on files not in the pull request's checkout left out.</sub>`);
   lines.push(
     "",
-    `<sub>Codex review of ${facts.headSha.slice(0, 7)} against \`${safeText(facts.baseRef).replace(/`/g, "'")}\` · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)} · advice only, a person decides</sub>`,
+    `<sub>Codex review of ${facts.headSha.slice(0, 7)} against ${codeLine(facts.baseRef)} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)} · advice only, a person decides</sub>`,
   );
   return lines.join("\n");
 }

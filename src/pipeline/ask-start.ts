@@ -6,7 +6,7 @@ import type { JobContext } from "../jobs/worker.js";
 import { loadRepoConfig } from "./load-config.js";
 import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "./deps.js";
-import { safeText } from "./format.js";
+import { sanitizeMarkdownLine } from "../text-safety/markdown.js";
 
 export interface AskStart {
   gh: GitHubClient;
@@ -37,7 +37,7 @@ export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext)
   await ctx.setPhase("config");
   const parsed = await loadRepoConfig(gh, job.repo);
   if (!parsed.ok) {
-    const errors = parsed.errors.map((e) => `- ${safeText(e)}`).join("\n");
+    const errors = parsed.errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`).join("\n");
     await talk.finish(false, `Codex did not start: \`${CONFIG_PATH}\` on the default branch is not valid.\n\n${errors}`);
     return { gh, log, talk, config: null };
   }

@@ -1,6 +1,6 @@
 import { lstatSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { isSafeRepoPath } from "./format.js";
+import { isSafeRepoPath } from "../text-safety/links.js";
 
 export interface CheckoutFiles {
   /** A regular file inside the checkout (no symlink, no `..`): the model may invent paths. */

@@ -13,7 +13,7 @@ import { checkoutFiles } from "./checkout-files.js";
 import { startAsk } from "./ask-start.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
-import { safeText } from "./format.js";
+import { codeLine } from "../text-safety/inline.js";
 import type { PipelineResult } from "./triage.js";
 
 /**
@@ -43,7 +43,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
     }
     const sha = pr ? pr.headSha : await getBranchHead(gh, { owner, repo, branch: job.repo.defaultBranch });
     if (!sha) {
-      await talk.finish(false, `Codex did not start: the default branch \`${safeText(job.repo.defaultBranch)}\` was not found.`);
+      await talk.finish(false, `Codex did not start: the default branch ${codeLine(job.repo.defaultBranch)} was not found.`);
       return { outcome: "refused: no default branch" };
     }
 

@@ -1,6 +1,8 @@
 import type { FixReport } from "../agent/fix-report.js";
 import type { Change } from "../workspace/diff.js";
-import { codeBlock, formatDuration, formatTokens, safeText } from "./format.js";
+import { cleanText, codeBlock, codeLine } from "../text-safety/inline.js";
+import { sanitizeMarkdown } from "../text-safety/markdown.js";
+import { formatDuration, formatTokens } from "./format.js";
 
 export interface VerifyOutcome {
   command: string;
@@ -18,6 +20,8 @@ export interface FixFacts {
   durationMs: number;
   origin: object;
   baseSha: string;
+  /** The GitHub host: the only one the agent's text may link to. */
+  webBaseUrl: string;
 }
 
 function verdict(r: { exitCode: number | null; timedOut: boolean } | null): string {
@@ -42,27 +46,28 @@ export function handoffBlock(report: FixReport, facts: FixFacts): string {
     tokens: facts.tokens,
     duration_ms: facts.durationMs,
   };
-  return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(safeText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
+  return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(cleanText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
 }
 
 export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): string {
+  const safe = { webBaseUrl: facts.webBaseUrl };
   const lines: string[] = [];
-  lines.push(safeText(report.summary), "");
+  lines.push(sanitizeMarkdown(report.summary, safe), "");
   if (facts.closes !== null) lines.push(`Fixes #${facts.closes}`, "");
   else lines.push(`Drafted by Codex for ${facts.describe}.`, "");
-  lines.push("### Root cause", "", safeText(report.root_cause) || "—", "");
-  lines.push("### Changes", "", safeText(report.changes) || "—", "");
+  lines.push("### Root cause", "", sanitizeMarkdown(report.root_cause, safe) || "—", "");
+  lines.push("### Changes", "", sanitizeMarkdown(report.changes, safe) || "—", "");
   lines.push("| file | change | + | − |", "| --- | --- | --- | --- |");
-  for (const c of facts.changes) lines.push(`| \`${safeText(c.path)}\` | ${c.status} | ${c.added} | ${c.removed} |`);
+  for (const c of facts.changes) lines.push(`| ${codeLine(c.path, 300).replace(/\|/g, "\\|")} | ${c.status} | ${c.added} | ${c.removed} |`);
   lines.push("");
   lines.push("### Checks", "");
   if (facts.verify) {
-    lines.push(`- \`${safeText(facts.verify.command)}\`: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`);
+    lines.push(`- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`);
   }
-  for (const t of report.tests.slice(0, 10)) lines.push(`- Codex ran \`${safeText(t.command)}\`: ${t.outcome}${t.note ? ` (${safeText(t.note)})` : ""}`);
+  for (const t of report.tests.slice(0, 10)) lines.push(`- Codex ran ${codeLine(t.command)}: ${t.outcome}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`);
   if (!facts.verify && report.tests.length === 0) lines.push("- No checks were run: review the change carefully.");
   lines.push("");
-  if (report.follow_up.trim()) lines.push("### For the reviewer", "", safeText(report.follow_up), "");
+  if (report.follow_up.trim()) lines.push("### For the reviewer", "", sanitizeMarkdown(report.follow_up, safe), "");
   lines.push(handoffBlock(report, facts), "");
   lines.push(`<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${formatTokens(facts.tokens.input + facts.tokens.output)} tokens · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`);
   return lines.join("\n");

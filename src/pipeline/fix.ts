@@ -22,7 +22,8 @@ import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-sess
 import type { PipelineDeps } from "./deps.js";
 import { renderFixPullRequestBody, type VerifyOutcome } from "./fix-render.js";
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
-import { safeText } from "./format.js";
+import { codeLine, plainLine } from "../text-safety/inline.js";
+import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
 import type { PipelineResult } from "./triage.js";
 
 const VERIFY_TIMEOUT_MS = 10 * 60_000;
@@ -47,7 +48,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     onError: (err) => log.warn({ err }, "progress update failed"),
   });
   if (!parsed.ok) {
-    await talk.say(`Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${safeText(e)}`).join("\n")}`);
+    await talk.say(`Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`).join("\n")}`);
     return { outcome: "invalid-config" };
   }
   const config = parsed.config;
@@ -109,7 +110,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
   if (!parsedReport?.ok) {
     const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
-    await talk.finish(false, run.outcome === "cancelled" ? "Stopped: the job was cancelled, and its workspace removed." : `Codex could not draft a fix for ${target.describe}: ${safeText(why)}`);
+    await talk.finish(false, run.outcome === "cancelled" ? "Stopped: the job was cancelled, and its workspace removed." : `Codex could not draft a fix for ${target.describe}: ${sanitizeMarkdown(why, { webBaseUrl: deps.webBaseUrl })}`);
     return { outcome: `agent-failed: ${run.outcome}`, tokens };
   }
 
@@ -118,8 +119,8 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const changes = await collectChanges(worktree.path, target.baseSha);
   const verdict = refuseDiscardedConfig(checkDiffPolicy(changes, policy), run.checkoutConfigWritten);
   if (!verdict.ok) {
-    const details = verdict.violations.slice(0, 10).map((v) => `- \`${safeText(v.path)}\`: ${safeText(v.message)}`).join("\n");
-    await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${safeText(verdict.message)}${details ? `\n\n${details}` : ""}`);
+    const details = verdict.violations.slice(0, 10).map((v) => `- ${codeLine(v.path, 300)}: ${sanitizeMarkdownLine(v.message.slice(0, 500), {})}`).join("\n");
+    await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${sanitizeMarkdownLine(verdict.message.slice(0, 500), {})}${details ? `\n\n${details}` : ""}`);
     return { outcome: verdict.empty ? "empty-diff" : `rejected: ${verdict.violations.map((v) => v.rule).join(",")}`, tokens };
   }
   if (verify && verifyCommand) {
@@ -138,9 +139,10 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     durationMs: Date.now() - started,
     origin: { type: job.origin.type, requested_by: job.requestedBy },
     baseSha: target.baseSha,
+    webBaseUrl: deps.webBaseUrl,
   };
   const body = renderFixPullRequestBody(parsedReport.report, facts);
-  return await publishFix(deps, gh, job, target, talk, changes, parsedReport.report.summary, body, tokens, config.fix);
+  return await publishFix(deps, gh, job, target, talk, changes, plainLine(parsedReport.report.summary, 200), body, tokens, config.fix);
   });
 }
 
@@ -173,7 +175,7 @@ async function publishFix(
   } catch (err) {
     if (err instanceof BranchMovedError || err instanceof RefusedBranchError) {
       const why = err instanceof BranchMovedError ? `someone else pushed to \`${target.branch}\`, and the bot never overwrites a person's commits` : err.message;
-      await talk.finish(false, `Codex stopped without pushing: ${safeText(why)}.`);
+      await talk.finish(false, `Codex stopped without pushing: ${sanitizeMarkdown(why, { webBaseUrl: deps.webBaseUrl })}.`);
       return { outcome: err instanceof BranchMovedError ? "branch-moved" : "branch-refused", tokens };
     }
     throw err;

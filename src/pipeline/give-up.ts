@@ -2,7 +2,7 @@ import { postSticky } from "./sticky.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { TriageJobSchema } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
-import { safeText } from "./format.js";
+import { sanitizeMarkdown } from "../text-safety/markdown.js";
 import { pullRequestsToComment } from "./pull-requests.js";
 
 /**
@@ -19,7 +19,7 @@ export async function reportGiveUp(deps: PipelineDeps, kind: string, data: unkno
   const body = [
     "### Codex triage did not finish",
     "",
-    `codex-dispatch tried to explain this failure several times and gave up: ${safeText(error.slice(0, 500))}`,
+    `codex-dispatch tried to explain this failure several times and gave up: ${sanitizeMarkdown(error.slice(0, 500), { webBaseUrl: deps.webBaseUrl })}`,
     "",
     "Nothing was changed. Re-run the failed job to try again.",
     "",

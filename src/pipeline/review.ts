@@ -6,18 +6,17 @@ import { postPullRequestReview } from "../github/pull-review.js";
 import { getPullRequest } from "../github/pulls.js";
 import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
-import { shorten } from "../commands/markdown.js";
+import { codeLine, shorten } from "../text-safety/inline.js";
+import { sanitizeMarkdown } from "../text-safety/markdown.js";
 import { agentTokens, runAgentSession } from "./agent-session.js";
 import { withCheckout } from "./checkout.js";
 import { diffLines } from "./ask-diff-lines.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
-import { defuseMentionsForProgress } from "./ask-markdown.js";
 import { checkoutFiles } from "./checkout-files.js";
 import { planReviewComments, renderReviewBody, VERDICT_TEXT } from "./ask-review-render.js";
 import { startAsk } from "./ask-start.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
-import { safeText } from "./format.js";
 import type { PipelineResult } from "./triage.js";
 
 /**
@@ -46,7 +45,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
     // The base branch as it is now: `git diff base...head` then shows what GitHub's "Files changed" shows.
     const baseSha = await getBranchHead(gh, { owner, repo, branch: pr.baseRef });
     if (!baseSha) {
-      await talk.finish(false, `Codex did not start: the base branch \`${safeText(pr.baseRef)}\` was not found.`);
+      await talk.finish(false, `Codex did not start: the base branch ${codeLine(pr.baseRef)} was not found.`);
       return { outcome: "refused: no base branch" };
     }
     const headSha = pr.headSha;
@@ -77,8 +76,8 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
         return { outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
       }
       const report = parsed.report;
-      const plan = planReviewComments(report, checkoutFiles(worktree.path), await diffLines(worktree.path, baseSha, headSha));
-      const body = renderReviewBody(report, plan, { headSha, baseRef: pr.baseRef, tokens: tokens.input + tokens.output, durationMs: Date.now() - started });
+      const plan = planReviewComments(report, checkoutFiles(worktree.path), await diffLines(worktree.path, baseSha, headSha), deps.webBaseUrl);
+      const body = renderReviewBody(report, plan, { headSha, baseRef: pr.baseRef, tokens: tokens.input + tokens.output, durationMs: Date.now() - started, webBaseUrl: deps.webBaseUrl });
       const posted = await postPullRequestReview(gh, { owner, repo, number: job.issueNumber, commitId: headSha, body, comments: plan.inline });
       const placed = posted.inline === 1 ? "1 comment on a line" : `${posted.inline} comments on lines`;
       await talk.finish(
@@ -86,7 +85,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
         [
           `Codex reviewed ${headSha.slice(0, 7)}: [the review](${posted.htmlUrl}), ${placed}. ${VERDICT_TEXT[report.verdict]}`,
           "",
-          defuseMentionsForProgress(shorten(safeText(report.summary.trim()), 1_500)),
+          shorten(sanitizeMarkdown(report.summary.trim(), { webBaseUrl: deps.webBaseUrl }), 1_500),
         ].join("\n"),
       );
       return { outcome: `reviewed: ${report.verdict}`, tokens, links: { review: posted.htmlUrl } };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { downloadJobLog, findLastGreenJobLog, listRunAttemptJobs, DEFAULT_LOG_MAX_BYTES, type LogFileInfo } from "../github/actions.js";
 import { listCheckRunAnnotations } from "../github/checks.js";
 import type { GitHubClient } from "../github/client.js";
-import { redactSecrets } from "../logs/redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 import { openLogFile, reduceLog } from "../logs/reduce.js";
 import type { TriageJob } from "../jobs/types.js";
 

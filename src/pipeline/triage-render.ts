@@ -1,5 +1,8 @@
 import type { TriageReport } from "../agent/report.js";
-import { blobUrl, codeBlock, formatDuration, formatTokens, safeText } from "./format.js";
+import { cleanText, codeBlock, codeLine, sanitizeLine } from "../text-safety/inline.js";
+import { blobUrl } from "../text-safety/links.js";
+import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
+import { formatDuration, formatTokens } from "./format.js";
 
 export interface TriageFacts {
   repoFullName: string;
@@ -27,11 +30,12 @@ function where(facts: TriageFacts): string {
   const jobs = facts.failedJobs
     .slice(0, 5)
     .map((j) => {
-      const job = j.htmlUrl ? `[${safeText(j.name)}](${j.htmlUrl})` : safeText(j.name);
-      return j.failedSteps.length ? `${job} › ${j.failedSteps.map(safeText).join(", ")}` : job;
+      // Job and step names are the repository's own text: shown inert; the URL is GitHub's.
+      const job = j.htmlUrl ? `[${sanitizeLine(j.name)}](${j.htmlUrl})` : sanitizeLine(j.name);
+      return j.failedSteps.length ? `${job} › ${j.failedSteps.map((s) => sanitizeLine(s)).join(", ")}` : job;
     })
     .join("; ");
-  const ci = facts.ciUrl ? `[${safeText(facts.ciName)}](${facts.ciUrl})` : safeText(facts.ciName);
+  const ci = facts.ciUrl ? `[${sanitizeLine(facts.ciName)}](${facts.ciUrl})` : sanitizeLine(facts.ciName);
   return jobs ? `${ci} › ${jobs}` : ci;
 }
 
@@ -44,16 +48,17 @@ export function footer(facts: TriageFacts): string {
 export type ExistingPath = (path: string) => boolean;
 
 export function renderTriageMarkdown(report: TriageReport, facts: TriageFacts, exists: ExistingPath): string {
+  const safe = { webBaseUrl: facts.webBaseUrl };
   const lines: string[] = [];
   lines.push(`### Codex triage: ${where(facts)}`, "");
-  lines.push(`**${safeText(report.summary)}**`, "");
+  lines.push(`**${sanitizeMarkdownLine(report.summary, safe)}**`, "");
   lines.push(`**Root cause** · ${CLASS_LABEL[report.classification]} · confidence ${report.confidence}`, "");
-  lines.push(safeText(report.root_cause), "");
+  lines.push(sanitizeMarkdown(report.root_cause, safe), "");
   if (report.evidence.length) {
     lines.push("**Evidence**", "");
-    lines.push(codeBlock(report.evidence.map((e) => safeText(e.log_line)).join("\n")));
+    lines.push(codeBlock(report.evidence.map((e) => cleanText(e.log_line)).join("\n")));
     const notes = report.evidence.filter((e) => e.explanation.trim());
-    for (const e of notes.slice(0, 5)) lines.push(`- ${safeText(e.explanation)}`);
+    for (const e of notes.slice(0, 5)) lines.push(`- ${sanitizeMarkdownLine(e.explanation, safe)}`);
     lines.push("");
   }
   const located = report.locations.filter((l) => exists(l.path));
@@ -61,11 +66,11 @@ export function renderTriageMarkdown(report: TriageReport, facts: TriageFacts, e
     lines.push("**Where**", "");
     for (const l of located) {
       const label = `${l.path}${l.line ? `:${l.line}` : ""}`;
-      lines.push(`- [\`${safeText(label)}\`](${blobUrl(facts.webBaseUrl, facts.repoFullName, facts.headSha, l.path, l.line)}) ${safeText(l.message)}`);
+      lines.push(`- [${codeLine(label)}](${blobUrl(facts.webBaseUrl, facts.repoFullName, facts.headSha, l.path, l.line)}) ${sanitizeMarkdownLine(l.message, safe)}`);
     }
     lines.push("");
   }
-  if (report.suggested_fix.trim()) lines.push("**Suggested fix**", "", safeText(report.suggested_fix), "");
+  if (report.suggested_fix.trim()) lines.push("**Suggested fix**", "", sanitizeMarkdown(report.suggested_fix, safe), "");
   return lines.join("\n");
 }
 
@@ -73,7 +78,7 @@ export function renderTriageFailure(reason: string, facts: TriageFacts): string 
   return [
     `### Codex triage: ${where(facts)}`,
     "",
-    `Codex could not explain this failure: ${safeText(reason)}`,
+    `Codex could not explain this failure: ${sanitizeMarkdown(reason, { webBaseUrl: facts.webBaseUrl })}`,
     "",
     "The logs are unchanged; re-run the job or look at them directly.",
     "",
@@ -84,7 +89,7 @@ export function renderConfigError(errors: string[], configPath: string): string 
   return [
     `\`${configPath}\` is not valid, so codex-dispatch did nothing on this commit.`,
     "",
-    ...errors.map((e) => `- ${safeText(e)}`),
+    ...errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`),
     "",
     "Fix the file on the default branch; the next failure will be triaged with it.",
   ].join("\n");

@@ -14,7 +14,7 @@ import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-sess
 import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
 import { withCheckout } from "./checkout.js";
 import { checkoutFiles } from "./checkout-files.js";
-import { safeText } from "./format.js";
+import { cleanText, plainLine } from "../text-safety/inline.js";
 import { pullRequestsToComment } from "./pull-requests.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
 import { postSticky } from "./sticky.js";
@@ -141,7 +141,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       name: TRIAGE_CHECK_NAME,
       externalId: job.key,
       conclusion: "neutral",
-      title: report?.ok ? report.report.summary.slice(0, 200) : "Codex could not explain this failure",
+      title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
       summary: fitBody(body, `\n${footer(facts)}`, 65_535),
       annotations: report?.ok ? toAnnotations(report.report, exists) : [],
     });
@@ -188,7 +188,7 @@ function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
       startLine: l.line ?? 1,
       endLine: l.line ?? 1,
       level: "failure" as const,
-      message: safeText(l.message || report.summary),
+      message: cleanText(l.message || report.summary),
       title: "Codex triage",
     }));
 }

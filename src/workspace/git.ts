@@ -1,5 +1,5 @@
 import { execa, type ExecaError } from "execa";
-import { redactSecrets, redactWith } from "../logs/redact.js";
+import { redactSecrets, redactWith } from "../text-safety/redact.js";
 
 export interface RunGitOptions {
   cwd: string;

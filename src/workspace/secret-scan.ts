@@ -1,4 +1,4 @@
-import { redactSecrets } from "../logs/redact.js";
+import { redactSecrets } from "../text-safety/redact.js";
 
 export interface SecretFinding {
   /** Index into the scanned lines. */

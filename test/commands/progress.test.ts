@@ -135,7 +135,7 @@ describe("ProgressComment rendering", () => {
     progress.onEvent(todoList([{ text: "ping @octocat ![x](http://e/x.png) <img src=x>\n- [x] injected", completed: false }]));
     const row = progress.render().split("\n").find((l) => l.includes("ping")) ?? "";
     expect(row).toContain("`@octocat`");
-    expect(row).toContain("\\!\\[x\\]\\(http://e/x.png\\)");
+    expect(row).toContain("\\!\\[x\\]\\(`http://e/x.png`\\)");
     expect(row).toContain("\\<img src=x\\>");
     expect(progress.render().split("\n").filter((l) => l.startsWith("- [x]"))).toEqual([]);
   });

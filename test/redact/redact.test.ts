@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactSecrets, redactWith } from "../../src/logs/redact.js";
+import { redactSecrets, redactWith } from "../../src/text-safety/redact.js";
 
 describe("redactSecrets", () => {
   const cases: [string, string][] = [

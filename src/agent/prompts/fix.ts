@@ -1,5 +1,5 @@
-import { fenceFacts } from "./ci-facts.js";
-import { fenceUntrusted } from "./fence.js";
+import { fenceFacts } from "../../text-safety/ci-facts.js";
+import { fenceUntrusted } from "../../text-safety/fence.js";
 
 export interface FixPromptInput {
   repoFullName: string;

@@ -3,7 +3,7 @@
 // data (a PR author may be hostile, and the review must not be steered by them).
 import { z } from "zod";
 import { MAX_REVIEW_COMMENTS } from "../review-report.js";
-import { fenceUntrusted } from "./fence.js";
+import { fenceUntrusted } from "../../text-safety/fence.js";
 
 const Sha = z.string().regex(/^[0-9a-f]{40}$/, "must be a full commit id");
 

@@ -1,14 +1,14 @@
 // Branch, workflow, check, job and step names are written by whoever writes the repository's CI files or
 // pushes a branch (for a fork PR: a stranger). In a prompt they are data like log text: never part of our
 // sentences, always inside a fence, on one line each, without hidden characters, and capped.
-import { fenceUntrusted, stripHidden } from "./fence.js";
+import { fenceUntrusted } from "./fence.js";
+import { stripHidden } from "./hidden.js";
 
 const MAX_CHARS = 200;
 
 /** One line of untrusted text: hidden characters removed, whitespace collapsed, at most `max` characters. */
 export function oneLine(value: string, max = MAX_CHARS): string {
-  // \p{Cf} also holds the Unicode tag characters (U+E0000–E007F) that spell invisible text.
-  const flat = stripHidden(value).replace(/\p{Cf}/gu, "").replace(/\s+/g, " ").trim();
+  const flat = stripHidden(value).replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inlineCode, plainText, shorten } from "../../src/commands/markdown.js";
+import { inlineCode, plainText, shorten } from "../../src/text-safety/inline.js";
 
 describe("inlineCode", () => {
   it("wraps text in a backtick run longer than any inside", () => {
@@ -19,8 +19,9 @@ describe("inlineCode", () => {
 });
 
 describe("plainText", () => {
-  it("escapes markdown punctuation and turns mentions into code", () => {
-    expect(plainText("[x](http://e) **b** <i>")).toBe("\\[x\\]\\(http://e\\) \\*\\*b\\*\\* \\<i\\>");
+  it("escapes markdown punctuation and turns mentions and URLs into code (GitHub autolinks bare URLs)", () => {
+    expect(plainText("[x](http://e) **b** <i>")).toBe("\\[x\\]\\(`http://e`\\) \\*\\*b\\*\\* \\<i\\>");
+    expect(plainText("see www.evil.example/a.")).toBe("see `www.evil.example/a`.");
     expect(plainText("ask @octocat and @org/team")).toBe("ask `@octocat` and `@org/team`");
     expect(plainText("line\n# heading")).toBe("line \\# heading");
   });

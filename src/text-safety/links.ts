@@ -1,0 +1,24 @@
+// Links the bot builds itself point into the repository on this GitHub host, at a fixed commit. The path comes
+// from the agent, so it is linkable only when it stays inside the tree, and it is percent-encoded.
+
+/** A repository path is linkable only when it is relative and stays inside the tree. */
+export function isSafeRepoPath(p: string): boolean {
+  if (!p || p.startsWith("/") || p.startsWith("\\") || /^[A-Za-z]:/.test(p)) return false;
+  return !p.split(/[\\/]/).some((part) => part === ".." || part === "");
+}
+
+export function blobUrl(webBaseUrl: string, repoFullName: string, sha: string, path: string, line: number | null): string {
+  const encoded = path.split("/").map(encodeURIComponent).join("/");
+  return `${webBaseUrl}/${repoFullName}/blob/${sha}/${encoded}${line ? `#L${line}` : ""}`;
+}
+
+/** Whether `url` (absolute, or relative to the host) points at the GitHub host `webBaseUrl` over http(s). */
+export function isOnHost(url: string, webBaseUrl: string): boolean {
+  try {
+    const base = new URL(webBaseUrl);
+    const target = new URL(url, base);
+    return (target.protocol === "https:" || target.protocol === "http:") && target.origin === base.origin;
+  } catch {
+    return false;
+  }
+}
