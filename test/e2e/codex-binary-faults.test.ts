@@ -12,6 +12,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "fake-codex-"));
+  // Reachable by the agents' uids, so isolation stays on (without it, the PR's code would get no agent at all).
+  await chmod(dir, 0o711);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

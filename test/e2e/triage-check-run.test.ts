@@ -1,3 +1,4 @@
+import { triageCommentMarker } from "../../src/jobs/keys.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../src/demo/harness.js";
 import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../src/demo/scenarios/ci-failure.js";
@@ -46,7 +47,7 @@ describe("a failed check run from another CI", () => {
     expect(prompt).toContain("test/sum.test.js:6: expected 5, got -1");
     const comments = h.standIn.snapshot().comments as AnyJson[];
     expect(comments).toHaveLength(1);
-    expect(comments[0].body).toContain("<!-- codex-dispatch:triage:check-ci%2Fcircleci%3A%20test -->");
+    expect(comments[0].body).toContain(triageCommentMarker({ type: "check_run", name: "ci/circleci: test" }));
     const triage = (h.standIn.snapshot().checkRuns as AnyJson[]).filter((c) => c.name === "Codex triage");
     expect(triage).toHaveLength(1);
   });

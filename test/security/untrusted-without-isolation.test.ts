@@ -32,7 +32,7 @@ describe("without agent isolation", () => {
   });
 
   it("[S2.4] `/codex explain` on a PR opened by someone without write access, isolation off → refused with the reason, no agent run", async () => {
-    const ci = await setupCiFailure(h, { repoName: "noiso-author" });
+    const ci = await setupCiFailure(h, { repoName: "noiso-author", prAuthor: "drive-by-dana" });
     h.standIn.setPermission(ci.repoFullName, DEMO_MAINTAINER, "write");
     const before = h.model.requests.length;
     const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex explain what changed?" });

@@ -1,5 +1,6 @@
 import { workflowRunTriageKey } from "../../jobs/keys.js";
 import { createBareRemote, type BareRemote } from "../../workspace/bare-remote.js";
+import { userOf } from "../github-standin/state.js";
 import type { ScriptStep } from "../scripted-model.js";
 import type { Harness } from "../harness.js";
 import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoTriageAnswer } from "./ci-failure-fixture.js";
@@ -39,6 +40,8 @@ export interface CiFailureOptions {
   baseFiles?: Record<string, string>;
   /** More files in the PR's head commit (what its author wrote). */
   headFiles?: Record<string, string>;
+  /** Who opened the PR (a person's login); the App itself when omitted. */
+  prAuthor?: string;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): P
   const pr =
     opts.withPullRequest === false
       ? null
-      : h.standIn.addPullRequest(repoFullName, { title: "Use subtraction helper", head: branch, headSha, base: "main", headRepoFullName });
+      : h.standIn.addPullRequest(repoFullName, { title: "Use subtraction helper", head: branch, headSha, base: "main", headRepoFullName, ...(opts.prAuthor ? { user: userOf(opts.prAuthor) } : {}) });
   const run = h.standIn.addWorkflowRun(repoFullName, {
     name: "CI",
     path: ".github/workflows/ci.yml",
