@@ -6,7 +6,7 @@ import { formatDuration, formatTokens } from "./format.js";
 
 export interface VerifyOutcome {
   command: string;
-  before: { exitCode: number | null; timedOut: boolean } | null;
+  before: { exitCode: number | null; timedOut: boolean; output: string } | null;
   after: { exitCode: number | null; timedOut: boolean; output: string } | null;
 }
 
@@ -24,7 +24,8 @@ export interface FixFacts {
   webBaseUrl: string;
 }
 
-function verdict(r: { exitCode: number | null; timedOut: boolean } | null): string {
+/** What a verify run did, in words; `passed` only for exit 0 within the time limit. */
+export function verdict(r: { exitCode: number | null; timedOut: boolean } | null): string {
   if (!r) return "not run";
   if (r.timedOut) return "timed out";
   return r.exitCode === 0 ? "passed" : `failed (exit ${r.exitCode ?? "?"})`;
@@ -38,7 +39,9 @@ export function handoffBlock(report: FixReport, facts: FixFacts): string {
     base_sha: facts.baseSha,
     root_cause: report.root_cause,
     files: facts.changes.map((c) => ({ path: c.path, status: c.status, added: c.added, removed: c.removed })),
+    // Seen by the bot in codex's events, with their real exit codes; the agent's own account is kept apart.
     commands_run: facts.commands.slice(0, 30),
+    agent_claims: report.tests.slice(0, 10).map((t) => ({ command: t.command, outcome: t.outcome })),
     verify: facts.verify
       ? { command: facts.verify.command, before: verdict(facts.verify.before), after: verdict(facts.verify.after) }
       : null,
@@ -62,10 +65,19 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
   lines.push("");
   lines.push("### Checks", "");
   if (facts.verify) {
+    const after = facts.verify.after;
+    if (after && (after.timedOut || after.exitCode !== 0)) lines.push(`**${codeLine(facts.verify.command)} still fails after this change: this is not a ready fix.**`, "");
     lines.push(`- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`);
   }
-  for (const t of report.tests.slice(0, 10)) lines.push(`- Codex ran ${codeLine(t.command)}: ${t.outcome}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`);
-  if (!facts.verify && report.tests.length === 0) lines.push("- No checks were run: review the change carefully.");
+  // What was run comes from what the bot saw (codex's command events and its own verify runs), never from the
+  // agent's report: a PR once said "Codex ran node --test: passed" when the agent had only run `cat`.
+  for (const c of facts.commands.slice(0, 10)) lines.push(`- Codex ran ${codeLine(c.command)}: ${c.exitCode === null ? "no exit code" : `exit ${c.exitCode}`}`);
+  if (facts.commands.length > 10) lines.push(`- … ${facts.commands.length - 10} more commands (in the hand-off block)`);
+  if (!facts.verify && facts.commands.length === 0) lines.push("- No checks were run: review the change carefully.");
+  if (report.tests.length) {
+    lines.push("", "<sub>Codex's own account of its checks (its claim, not checked by the bot):</sub>", "");
+    for (const t of report.tests.slice(0, 10)) lines.push(`- ${codeLine(t.command)}: ${codeLine(t.outcome, 40)}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`);
+  }
   lines.push("");
   if (report.follow_up.trim()) lines.push("### For the reviewer", "", sanitizeMarkdown(report.follow_up, safe), "");
   lines.push(handoffBlock(report, facts), "");

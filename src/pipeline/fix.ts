@@ -20,9 +20,9 @@ import { withCheckout } from "./checkout.js";
 import { Conversation } from "./conversation.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
-import { renderFixPullRequestBody, type VerifyOutcome } from "./fix-render.js";
+import { renderFixPullRequestBody, verdict as verifyVerdict, type VerifyOutcome } from "./fix-render.js";
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
-import { codeLine, plainLine } from "../text-safety/inline.js";
+import { codeBlock, codeLine, plainLine } from "../text-safety/inline.js";
 import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
 import type { PipelineResult } from "./triage.js";
 
@@ -85,6 +85,11 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       const before = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
       verify = { command: verifyCommand, before, after: null };
       await resetWorktree(worktree.path);
+      // A CI fix is a fail → pass change: when the command already passes here, the failure is not reproduced.
+      if (job.origin.type === "triage" && before.exitCode === 0 && !before.timedOut) {
+        await talk.say(`Codex did not draft a fix for ${target.describe}: ${codeLine(verifyCommand)} passes on this commit, so the bot could not reproduce the failure with it.`);
+        return { outcome: "not-reproduced" };
+      }
     }
 
     await ctx.setPhase("agent");
@@ -95,7 +100,10 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     const policy = { allowWorkflows, maxFiles: config.fix.max_files, maxLines: config.fix.max_lines, denyPaths: config.fix.deny_paths, maxFileBytes: config.fix.max_file_bytes, maxTotalBytes: config.fix.max_total_bytes };
     const run = await runAgentSession(deps, {
       cwd: worktree.path,
-      prompt: buildFixPrompt({ repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy }),
+      prompt: buildFixPrompt({
+        repoFullName: job.repo.fullName, baseRef: target.baseRef, task: target.task, context: target.context, verifyCommand, policy,
+        verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
+      }),
       sandbox: "workspace-write",
       instructions,
       outputSchema: fixReportJsonSchema(),
@@ -126,6 +134,15 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   if (verify && verifyCommand) {
     const after = await runSandboxedCommand({ command: verifyCommand, cwd: worktree.path, jobDir: jobDir.dir, timeoutMs: VERIFY_TIMEOUT_MS, codexBin: deps.env.CODEX_BIN, signal: ctx.signal });
     verify.after = after;
+    // The policy: a change that leaves the repository's own check failing (or hanging) is not pushed, with one
+    // exception: a maintainer's explicit `/codex <instruction>` on code whose check already failed before (the
+    // request may be about something else); that PR says in its checks that it is not a ready fix.
+    const stillFails = after.timedOut || after.exitCode !== 0;
+    const passedBefore = verify.before?.exitCode === 0 && !verify.before.timedOut;
+    if (stillFails && (job.origin.type !== "command" || passedBefore)) {
+      await talk.finish(false, `Codex's change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`);
+      return { outcome: "verify-failed", tokens };
+    }
   }
 
   await ctx.setPhase("publish");

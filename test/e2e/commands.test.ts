@@ -199,6 +199,8 @@ describe("on pull requests", () => {
       expect(otherFix.outcome).toMatch(/^pr-opened #\d+$/);
       const opened = prs().find((p) => p.number === Number(/#(\d+)/.exec(otherFix.outcome ?? "")![1]))!;
       expect(opened.base.ref).toBe("feature/human");
+      // Their branch fails `node --test` before and after (the request was about something else): pushed, flagged.
+      expect(opened.body).toContain("still fails after this change: this is not a ready fix");
       expect(opened.head.ref).toMatch(/^codex\/cmd\//);
     } finally {
       h.model.setScript(script);

@@ -9,6 +9,8 @@ export interface FixPromptInput {
   /** Context written by others: issue text, a triage, review comments, a log excerpt. */
   context: { label: string; text: string }[];
   verifyCommand?: string | null;
+  /** What the verify command did before the change, as the bot ran it (its output is the repository's: fenced). */
+  verifyBefore?: { verdict: string; output: string } | null;
   policy: { maxFiles: number; maxLines: number; allowWorkflows: boolean; maxFileBytes?: number; maxTotalBytes?: number };
 }
 
@@ -34,8 +36,16 @@ export function buildFixPrompt(input: FixPromptInput): string {
     "  Such diffs are rejected.",
     "- If you cannot make a correct change, change nothing and say why.",
   ];
-  if (input.verifyCommand) parts.push(`- The bot will run \`${input.verifyCommand}\` after your change; run it yourself first if you can.`);
+  if (input.verifyCommand) {
+    parts.push(
+      `- The bot will run \`${input.verifyCommand}\` after your change and commits nothing unless it passes; run it yourself`,
+      "  first if you can.",
+    );
+  }
   for (const c of input.context) parts.push("", fenceUntrusted(c.label, c.text));
+  if (input.verifyCommand && input.verifyBefore) {
+    parts.push("", `Before you started, the bot ran the verify command: ${input.verifyBefore.verdict}.`, fenceUntrusted("The end of its output", input.verifyBefore.output || "(no output)"));
+  }
   parts.push(
     "",
     "Answer with JSON that fits the given schema: a PR title (summary), the root cause, the changes file by file,",
