@@ -1,7 +1,10 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { stripHidden } from "../text-safety/hidden.js";
-import { actorIgnoreReason } from "../commands/authorize.js";
+import { actorIgnoreReason, permissionAtLeast } from "../commands/authorize.js";
+import type { GitHubClient } from "../github/client.js";
+import { getCollaboratorPermission } from "../github/permissions.js";
+import { parseCommand } from "../commands/parse.js";
 import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { CommandJob } from "../jobs/types.js";
@@ -27,11 +30,33 @@ const ReviewCommentSchema = z.object({
   pull_request: z.object({ number: z.number().int() }),
 });
 
-async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<CommandJob, "kind" | "key" | "deliveryId">): Promise<void> {
+async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<CommandJob, "kind" | "key" | "deliveryId" | "acknowledged">): Promise<void> {
   const key = `command:${job.repo.fullName.toLowerCase()}#${job.issueNumber}:${job.commentKind}-${job.commentId}`;
   await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
+  // 👀 within a second of the delivery, even when every worker is busy: a comment in the default `/codex …`
+  // form is acknowledged from here (a repository with another prefix gets it when its job runs and knows it).
+  const acknowledged = parseCommand(job.body) !== null;
   // Not serialized: `/codex stop` and `/codex status` must answer while the issue's work runs.
-  await submitJob(deps.db, deps.queue, { kind: "command", key, deliveryId: context.id, ...job }, { meta: { issue: job.issueNumber }, retryLimit: 2 });
+  const { enqueued } = await submitJob(deps.db, deps.queue, { kind: "command", key, deliveryId: context.id, acknowledged, ...job }, { meta: { issue: job.issueNumber }, retryLimit: 2 });
+  if (enqueued && acknowledged) acknowledgeNow(context, job);
+}
+
+/**
+ * Fire and forget: the webhook's answer does not wait for it, and a failed courtesy fails nothing. Only people
+ * with write access (the default `commands.permission`) get it here; a refused person never sees 👀.
+ */
+function acknowledgeNow(context: Context, job: Pick<CommandJob, "repo" | "commentId" | "commentKind" | "sender">): void {
+  const { owner, name: repo } = job.repo;
+  const react = async () => {
+    const permission = await getCollaboratorPermission(context.octokit as unknown as GitHubClient, { owner, repo, username: job.sender.login });
+    if (!permissionAtLeast(permission, "write")) return;
+    if (job.commentKind === "review") {
+      await context.octokit.request("POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions", { owner, repo, comment_id: job.commentId, content: "eyes" });
+    } else {
+      await context.octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner, repo, comment_id: job.commentId, content: "eyes" });
+    }
+  };
+  void react().catch((err: unknown) => context.log.warn({ err: (err as Error).message, comment: job.commentId }, "👀 reaction failed"));
 }
 
 function ignored(deps: HandlerDeps, body: string | null, sender: { login: string; type: string }, author: { login: string; type: string }): boolean {

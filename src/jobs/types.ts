@@ -136,6 +136,8 @@ export const CommandJobSchema = z.object({
   /** Where the comment was made: review comments get their reactions through another endpoint. */
   commentKind: z.enum(["issue", "review"]),
   body: z.string(),
+  /** The webhook handler already reacted 👀 (a `/codex` comment with the default prefix): the job does not again. */
+  acknowledged: z.boolean().default(false),
 });
 export type CommandJob = z.infer<typeof CommandJobSchema>;
 

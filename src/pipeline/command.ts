@@ -11,6 +11,7 @@ import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } 
 import type { JobContext } from "../jobs/worker.js";
 import { loadRepoConfig } from "./load-config.js";
 import { authorizeRequester } from "./authorize.js";
+import { permissionAtLeast } from "../commands/authorize.js";
 import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "./deps.js";
 import type { PipelineResult } from "./triage.js";
@@ -51,7 +52,9 @@ export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobCo
   if (!(await authorizeRequester(gh, job.repo, job.sender.login, config.commands.permission, job.issueNumber))) {
     return { outcome: `refused: ${job.sender.login}` };
   }
-  await talk.acknowledge();
+  // The webhook handler reacted already for a default-prefix comment by someone with write access; a repository
+  // that lets triagers or readers command gets their 👀 here.
+  if (!job.acknowledged || !permissionAtLeast(config.commands.permission, "write")) await talk.acknowledge();
 
   await ctx.setPhase("dispatch");
   const result = await dispatch(deps, job, command, config, gh);

@@ -58,7 +58,8 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, resolved.ok ? resolved.target.reportOn : resolved.reportOn))) {
     return { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` };
   }
-  if (job.requestedBy) await talk.acknowledge();
+  // A command's 👀 came with the command itself; a label or a review gets it here.
+  if (job.requestedBy && job.origin.type !== "command") await talk.acknowledge();
   if (!resolved.ok) {
     await talk.finish(false, `Codex did not draft a fix: ${resolved.reason}.`);
     return { outcome: `refused: ${resolved.reason}` };
