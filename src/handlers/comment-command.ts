@@ -5,6 +5,7 @@ import { actorIgnoreReason, permissionAtLeast } from "../commands/authorize.js";
 import type { GitHubClient } from "../github/client.js";
 import { getCollaboratorPermission } from "../github/permissions.js";
 import { parseCommand } from "../commands/parse.js";
+import { commandKey } from "../jobs/keys.js";
 import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import type { CommandJob } from "../jobs/types.js";
@@ -31,7 +32,7 @@ const ReviewCommentSchema = z.object({
 });
 
 async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<CommandJob, "kind" | "key" | "deliveryId" | "acknowledged">): Promise<void> {
-  const key = `command:${job.repo.fullName.toLowerCase()}#${job.issueNumber}:${job.commentKind}-${job.commentId}`;
+  const key = commandKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
   await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
   // 👀 within a second of the delivery, even when every worker is busy: a comment in the default `/codex …`
   // form is acknowledged from here (a repository with another prefix gets it when its job runs and knows it).

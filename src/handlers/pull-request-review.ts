@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { z } from "zod";
+import { reviewFixKey } from "../jobs/keys.js";
 import { submitJob } from "../jobs/submit.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { countRecentJobs } from "../jobs/records.js";
@@ -37,7 +38,7 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
 
     await recordDelivery(deps.db, { guid: context.id, event: "pull_request_review", action: "submitted", repo: repository.full_name });
     const previous = await countRecentJobs(deps.db, { repo: repository.full_name, branch: pr.head.ref, kind: "fix", sinceMs: 0 });
-    const key = `fix:${repository.full_name.toLowerCase()}#${pr.number}:review:${review.id}`;
+    const key = reviewFixKey(repository.full_name, pr.number, review.id);
     const job: FixJob = {
       kind: "fix",
       key,

@@ -11,6 +11,41 @@ export function checkRunTriageKey(repoFullName: string, headSha: string, checkRu
   return `triage:${repoFullName.toLowerCase()}:${headSha}:check-${checkRunId}`;
 }
 
+/** The serial key of an issue or PR: its jobs run one at a time, in arrival order. */
+export function targetKey(repoFullName: string, number: number): string {
+  return `${repoFullName.toLowerCase()}#${number}`;
+}
+
+/** A comment that may be a `/codex` command (issue comment or line comment of a PR's diff). */
+export function commandKey(repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
+  return `command:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;
+}
+
+/** `/codex explain` or `/codex review`, one per command comment. */
+export function askKey(kind: "explain" | "review", repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
+  return `${kind}:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;
+}
+
+/** The fix a `/codex fix` or `/codex <instruction>` comment asked for. */
+export function commandFixKey(repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
+  return `fix:${targetKey(repoFullName, issueNumber)}:cmd-${commentKind}-${commentId}`;
+}
+
+/** A follow-up round for one review of one of the bot's PRs. */
+export function reviewFixKey(repoFullName: string, prNumber: number, reviewId: number): string {
+  return `fix:${targetKey(repoFullName, prNumber)}:review:${reviewId}`;
+}
+
+/** The draft fix after a triage: one per triage key, so a retried triage never drafts twice. */
+export function autofixKey(triageKey: string): string {
+  return `fix:${triageKey}`;
+}
+
+/** `/codex triage` asks again even for a run triaged before: the comment makes it a new key. */
+export function commandTriageKey(runTriageKey: string, commentId: number): string {
+  return `${runTriageKey}:cmd-${commentId}`;
+}
+
 /**
  * A labelled issue's fix. Keyed on what happened (the issue, the label, the moment it was added: labelling
  * bumps the issue's updated_at), never on the X-GitHub-Delivery header, which the signature does not cover: a

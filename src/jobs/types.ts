@@ -141,10 +141,7 @@ export const CommandJobSchema = z.object({
 });
 export type CommandJob = z.infer<typeof CommandJobSchema>;
 
-/** The serial key of an issue or PR: its jobs run one at a time, in arrival order. */
-export function targetKey(repoFullName: string, number: number): string {
-  return `${repoFullName.toLowerCase()}#${number}`;
-}
+export { targetKey } from "./keys.js";
 
 export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema, explain: AskJobSchema, review: AskJobSchema, command: CommandJobSchema } as const;
 export type JobKind = keyof typeof JOB_KINDS;

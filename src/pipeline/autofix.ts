@@ -1,5 +1,6 @@
 import type { TriageReport } from "../agent/report.js";
 import type { RepoConfig } from "../config/repo-config.js";
+import { autofixKey } from "../jobs/keys.js";
 import { submitJob } from "../jobs/submit.js";
 import type { FixJob, TriageJob } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
@@ -18,7 +19,7 @@ export async function maybeEnqueueAutofix(
 ): Promise<boolean> {
   if (config.triage.autofix !== "draft-pr" || !report.fixable || job.fromFork) return false;
   if (!job.headBranch || prNumbers.some((p) => !p.sameRepo)) return false;
-  const key = `fix:${job.key}`;
+  const key = autofixKey(job.key);
   const fix: FixJob = {
     kind: "fix",
     key,

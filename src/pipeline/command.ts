@@ -6,7 +6,7 @@ import { getPullRequest } from "../github/pulls.js";
 import { cancelJob } from "../jobs/cancel.js";
 import { submitJob } from "../jobs/submit.js";
 import { findActiveJobs } from "../jobs/find-active-jobs.js";
-import { workflowRunTriageKey } from "../jobs/keys.js";
+import { askKey, commandFixKey, commandTriageKey, workflowRunTriageKey } from "../jobs/keys.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { loadRepoConfig } from "./load-config.js";
@@ -14,7 +14,7 @@ import { authorizeRequester } from "./authorize.js";
 import { permissionAtLeast } from "../commands/authorize.js";
 import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "./deps.js";
-import type { PipelineResult } from "./triage.js";
+import type { JobResult } from "../jobs/worker.js";
 
 /** An answer to post now, or none: queued work answers in its own progress comment when it starts. */
 type Dispatch = { ok: boolean; summary?: string; outcome: string };
@@ -24,7 +24,7 @@ type Dispatch = { ok: boolean; summary?: string; outcome: string };
  * permission, acknowledge with 👀, then answer at once (help, status, stop) or queue the work behind
  * whatever already runs on the same issue or PR.
  */
-export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobContext): Promise<PipelineResult> {
+export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobContext): Promise<JobResult> {
   const gh = await deps.github(job.installationId);
   await ctx.setPhase("config");
   const parsedConfig = await loadRepoConfig(gh, job.repo);
@@ -88,7 +88,7 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
     case "explain":
     case "review": {
       if (command.name === "review" && !job.isPullRequest) return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
-      const key = `${command.name}:${target}:${job.commentKind}-${job.commentId}`;
+      const key = askKey(command.name, job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
       const ask: AskJob = { kind: command.name, key, installationId: job.installationId, deliveryId: job.deliveryId, repo: job.repo, requestedBy: job.sender.login, issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, commentId: job.commentId, commentKind: job.commentKind, question: command.args };
       await submitJob(deps.db, deps.queue, ask, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: `queued ${command.name}` };
@@ -96,7 +96,7 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
     case "fix":
     case "do": {
       const instruction = command.name === "fix" ? command.args || "Fix what this asks for." : command.args;
-      const key = `fix:${target}:cmd-${job.commentKind}-${job.commentId}`;
+      const key = commandFixKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
       const fix: FixJob = {
         kind: "fix",
         key,
@@ -119,7 +119,7 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
   const run = await findLatestFailedRun(gh, { owner, repo, headSha: pr.headSha });
   if (!run) return { ok: false, summary: `No failed run found for the head of #${pr.number} (${pr.headSha.slice(0, 7)}).`, outcome: "no failed run" };
   // A new key: an explicit request triages again even when this run was triaged before.
-  const key = `${workflowRunTriageKey(job.repo.fullName, run.headSha, run.id, run.runAttempt)}:cmd-${job.commentId}`;
+  const key = commandTriageKey(workflowRunTriageKey(job.repo.fullName, run.headSha, run.id, run.runAttempt), job.commentId);
   const triage: TriageJob = {
     kind: "triage",
     key,

@@ -14,13 +14,13 @@ import { startAsk } from "./ask-start.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
 import { codeLine } from "../text-safety/inline.js";
-import type { PipelineResult } from "./triage.js";
+import type { JobResult } from "../jobs/worker.js";
 
 /**
  * `/codex explain <question>`: Codex reads the code (read-only sandbox) and answers; the answer, with
  * `file:line` links into the commit it read, becomes the final state of the job's one sticky comment.
  */
-export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<PipelineResult> {
+export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
   const { owner, name: repo } = job.repo;
   const { gh, log, talk, config } = await startAsk(deps, job, ctx);

@@ -24,11 +24,11 @@ import { renderFixPullRequestBody, verdict as verifyVerdict, type VerifyOutcome 
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
 import { codeBlock, codeLine, plainLine } from "../text-safety/inline.js";
 import { sanitizeMarkdown, sanitizeMarkdownLine } from "../text-safety/markdown.js";
-import type { PipelineResult } from "./triage.js";
+import type { JobResult } from "../jobs/worker.js";
 
 const VERIFY_TIMEOUT_MS = 10 * 60_000;
 
-export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): Promise<PipelineResult> {
+export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
   const { owner, name: repo } = job.repo;
   const gh = await deps.github(job.installationId);
@@ -175,7 +175,7 @@ async function publishFix(
   body: string,
   tokens: { input: number; output: number },
   fixConfig: RepoConfig["fix"],
-): Promise<PipelineResult> {
+): Promise<JobResult> {
   const { owner, name: repo } = job.repo;
   const commitList = toCommitChanges(changes);
   let commitSha: string;

@@ -17,13 +17,13 @@ import { planReviewComments, renderReviewBody, VERDICT_TEXT } from "./ask-review
 import { startAsk } from "./ask-start.js";
 import { refuseUntrustedCode } from "./untrusted-code.js";
 import type { PipelineDeps } from "./deps.js";
-import type { PipelineResult } from "./triage.js";
+import type { JobResult } from "../jobs/worker.js";
 
 /**
  * `/codex review`: a second opinion on a pull request. Codex reads the diff in a read-only checkout of the
  * head; the bot posts its findings as one PR review (always a plain COMMENT) with comments on lines.
  */
-export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<PipelineResult> {
+export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
   const { owner, name: repo } = job.repo;
   const { gh, log, talk, config } = await startAsk(deps, job, ctx);

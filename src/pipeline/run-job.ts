@@ -1,20 +1,26 @@
-import { CommandJobSchema, FixJobSchema, TriageJobSchema } from "../jobs/types.js";
-import type { JobContext } from "../jobs/worker.js";
+import { JOB_KINDS, type JobKind } from "../jobs/types.js";
+import type { JobContext, JobHandler, JobResult } from "../jobs/worker.js";
 import type { PipelineDeps } from "./deps.js";
 import { runCommand } from "./command.js";
-import { askHandlers } from "./ask-handlers.js";
+import { runExplain } from "./explain.js";
 import { runFix } from "./fix.js";
-import { runTriage, type PipelineResult } from "./triage.js";
+import { runReview } from "./review.js";
+import { runTriage } from "./triage.js";
+
+type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
+type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
+
+// One pipeline per job kind: adding a kind to JOB_KINDS without a pipeline fails the type check here.
+const PIPELINES: { [K in JobKind]: Runner<K> } = {
+  triage: runTriage,
+  fix: runFix,
+  explain: runExplain,
+  review: runReview,
+  command: runCommand,
+};
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
-export function pipelineHandlers(deps: PipelineDeps) {
-  return {
-    triage: async (data: unknown, ctx: JobContext): Promise<PipelineResult> => {
-      const job = TriageJobSchema.parse(data);
-      return runTriage(deps, job, ctx);
-    },
-    fix: async (data: unknown, ctx: JobContext): Promise<PipelineResult> => runFix(deps, FixJobSchema.parse(data), ctx),
-    ...askHandlers(deps),
-    command: async (data: unknown, ctx: JobContext): Promise<PipelineResult> => runCommand(deps, CommandJobSchema.parse(data), ctx),
-  };
+export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler> {
+  const handler = <K extends JobKind>(kind: K): JobHandler => (data, ctx) => PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+  return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;
 }

@@ -2,12 +2,12 @@ import path from "node:path";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../agent/report.js";
 import { buildTriagePrompt } from "../agent/prompts/triage.js";
 import { CONFIG_PATH, type RepoConfig } from "../config/repo-config.js";
-import { publishCheckRun } from "../github/checks.js";
+import { publishCheckRun, type PublishCheckRunParams } from "../github/checks.js";
 import { fitBody } from "../github/limits.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { countRecentJobs } from "../jobs/records.js";
 import type { TriageJob } from "../jobs/types.js";
-import type { JobContext } from "../jobs/worker.js";
+import type { JobContext, JobResult } from "../jobs/worker.js";
 import { loadRepoConfig } from "./load-config.js";
 import { maybeEnqueueAutofix } from "./autofix.js";
 import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
@@ -23,11 +23,6 @@ import { matchesAny } from "./glob.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
 import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./triage-render.js";
 
-export interface PipelineResult {
-  outcome: string;
-  tokens?: { input: number; output: number };
-  links?: Record<string, string>;
-}
 
 const BOT_BRANCH_PREFIX = "codex/";
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -50,22 +45,16 @@ async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig
   return null;
 }
 
-export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobContext): Promise<PipelineResult> {
+export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
   const log = deps.log.child({ job: job.key });
-  const { owner, name: repo } = job.repo;
   const gh = await deps.github(job.installationId);
 
   await ctx.setPhase("config");
   // Read from the default branch: a pull request must not be able to change how the bot treats it.
   const parsed = await loadRepoConfig(gh, job.repo);
   if (!parsed.ok) {
-    const check = await publishCheckRun(gh, {
-      owner,
-      repo,
-      headSha: job.headSha,
-      name: TRIAGE_CHECK_NAME,
-      externalId: job.key,
+    const check = await publishTriageCheck(gh, job, {
       conclusion: "failure",
       title: `Invalid ${CONFIG_PATH}`,
       summary: renderConfigError(parsed.errors, CONFIG_PATH),
@@ -134,12 +123,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
     const { exists } = checkoutFiles(worktree.path);
 
     const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
-    const check = await publishCheckRun(gh, {
-      owner,
-      repo,
-      headSha: job.headSha,
-      name: TRIAGE_CHECK_NAME,
-      externalId: job.key,
+    const check = await publishTriageCheck(gh, job, {
       conclusion: "neutral",
       title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
       summary: fitBody(body, `\n${footer(facts)}`, 65_535),
@@ -160,16 +144,15 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
   });
 }
 
+/** The "Codex triage" check run of this job's commit (one per job key: a retry updates it). */
+function publishTriageCheck(gh: GitHubClient, job: TriageJob, output: Pick<PublishCheckRunParams, "conclusion" | "title" | "summary" | "annotations">) {
+  return publishCheckRun(gh, { owner: job.repo.owner, repo: job.repo.name, headSha: job.headSha, name: TRIAGE_CHECK_NAME, externalId: job.key, ...output });
+}
+
 /** No agent ran: the check run and the PRs say why (the same words on both). */
-async function refuseTriage(deps: PipelineDeps, gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<PipelineResult> {
-  const { owner, name: repo } = job.repo;
+async function refuseTriage(deps: PipelineDeps, gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<JobResult> {
   const body = `### Codex triage did not run\n\n${refusal}\n`;
-  const check = await publishCheckRun(gh, {
-    owner,
-    repo,
-    headSha: job.headSha,
-    name: TRIAGE_CHECK_NAME,
-    externalId: job.key,
+  const check = await publishTriageCheck(gh, job, {
     conclusion: "neutral",
     title: "Codex did not run on untrusted code",
     summary: body,

@@ -1,4 +1,4 @@
-import { redactSecrets } from "../text-safety/redact.js";
+import { looksRandomBase64, redactSecrets } from "../text-safety/redact.js";
 
 export interface SecretFinding {
   /** Index into the scanned lines. */
@@ -19,18 +19,9 @@ function withoutCodeReferences(line: string): string {
 // per character, mixed case and digits). Hashes of lockfiles ("sha512-…") and hex digests (≤ 4 bits) pass.
 const QUOTED_ASSIGNMENT = /[\w$\]"']\s*[:=]\s*["'`]([A-Za-z0-9+/_\-=.]{24,})["'`]/g;
 
-function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / s.length) * Math.log2(n / s.length);
-  return bits;
-}
-
 function looksRandom(value: string): boolean {
-  if (/^sha(?:1|256|384|512)-/.test(value) || /^[0-9a-f]+$/i.test(value)) return false;
-  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/[0-9]/.test(value)) return false;
-  return entropy(value) >= 4.5;
+  // Lockfile integrity hashes are base64 of a digest: random, but not a secret.
+  return !/^sha(?:1|256|384|512)-/.test(value) && looksRandomBase64(value, 4.5);
 }
 
 /** Lines that look like they carry a secret: the patterns of redactSecrets, plus random-looking literals. */

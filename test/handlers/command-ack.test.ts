@@ -1,45 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import nock from "nock";
-import type { Probot } from "probot";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { registerWebhookHandlers } from "../../src/app.js";
-import { openDatabase, type Database } from "../../src/jobs/db.js";
-import { createQueue, type JobQueue } from "../../src/jobs/queue.js";
+import { describe, expect, it } from "vitest";
+import { useHandlerRig } from "../helpers/handler-rig.js";
 import { listJobRecords } from "../../src/jobs/records.js";
 import { examplePayload } from "../helpers/payloads.js";
-import { testProbot } from "../helpers/probot.js";
 
 // README: "the bot reacts 👀 at once". Here no worker runs at all (as when every worker is busy): the 👀 still
 // comes within a second of the delivery, from the webhook handler, and the queued command knows it.
 type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-let dir: string;
-let db: Database;
-let queue: JobQueue;
-let probot: Probot;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "ack-"));
-  db = await openDatabase({ dataDir: dir });
-  queue = createQueue(db, { schedule: false });
-  await queue.start();
-});
-afterAll(async () => {
-  await queue.stop();
-  await db.close();
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  nock.disableNetConnect();
-  await db.query("DELETE FROM codex_dispatch.job_records");
-  probot = testProbot({ appId: 4242 });
-  await probot.load((app) => registerWebhookHandlers(app, { db, queue, appId: 4242, appSlug: "codex-dispatch" }));
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const rig = useHandlerRig("ack");
 
 function comment(body: string): AnyJson {
   const payload = examplePayload("issue_comment", (p) => p.action === "created") as AnyJson;
@@ -62,21 +30,21 @@ describe("👀 at once", () => {
       .post(`/repos/${owner}/${name}/issues/comments/${payload.comment.id}/reactions`, { content: "eyes" })
       .reply(201, { id: 1, content: "eyes" });
     const started = Date.now();
-    await probot.receive({ id: "ack-1", name: "issue_comment", payload } as never);
+    await rig.probot.receive({ id: "ack-1", name: "issue_comment", payload } as never);
     while (!scope.isDone() && Date.now() - started < 1000) await new Promise((r) => setTimeout(r, 20));
     expect(scope.isDone()).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
-    const [job] = await listJobRecords(db, { limit: 5 });
+    const [job] = await listJobRecords(rig.db, { limit: 5 });
     expect(job).toMatchObject({ kind: "command", status: "queued", data: { acknowledged: true } });
   });
 
   it("a comment in another command's form gets no reaction from the handler (its job decides, knowing the prefix)", async () => {
     const payload = comment("/deploy staging");
     const reaction = nock("https://api.github.com").post(/\/reactions$/).reply(201, {});
-    await probot.receive({ id: "ack-2", name: "issue_comment", payload } as never);
+    await rig.probot.receive({ id: "ack-2", name: "issue_comment", payload } as never);
     await new Promise((r) => setTimeout(r, 300));
     expect(reaction.isDone()).toBe(false);
-    const [job] = await listJobRecords(db, { limit: 5 });
+    const [job] = await listJobRecords(rig.db, { limit: 5 });
     expect(job).toMatchObject({ kind: "command", data: { acknowledged: false } });
   });
 });

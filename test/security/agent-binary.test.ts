@@ -57,9 +57,11 @@ describe.runIf(process.getuid?.() === 0)("the agent's codex binary", () => {
   });
 
   it("[S2.2] a reachable install is used as it is, nothing copied", async () => {
-    const binary = defaultCodexBinary();
-    if (await unreachable(binary, "x", "codex")) return expect.fail(`the test checkout itself is unreachable: ${binary}`);
-    expect(await agentReachableBinary(binary, path.join(root, "unused"))).toBe(binary);
+    const hidden = await installPrivately();
+    // The same install, now in a folder every user may traverse.
+    await chmod(path.join(root, "private-app"), 0o755);
+    expect(await unreachable(hidden, "x", "codex")).toBeNull();
+    expect(await agentReachableBinary(hidden, path.join(root, "unused"))).toBe(hidden);
     expect(await stat(path.join(root, "unused")).catch(() => null)).toBeNull();
   });
 });

@@ -1,50 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import nock from "nock";
-import type { Probot } from "probot";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { registerWebhookHandlers } from "../../src/app.js";
-import { openDatabase, type Database } from "../../src/jobs/db.js";
+import { describe, expect, it } from "vitest";
+import { useHandlerRig } from "../helpers/handler-rig.js";
 import { checkRunTriageKey, triageCommentMarker } from "../../src/jobs/keys.js";
-import { createQueue, type JobQueue } from "../../src/jobs/queue.js";
 import { getJobRecord, listJobRecords } from "../../src/jobs/records.js";
 import { upsertStickyComment } from "../../src/github/sticky-comment.js";
 import type { GitHubClient } from "../../src/github/client.js";
 import { examplePayload, failedCheckRunPayload } from "../helpers/payloads.js";
-import { testProbot } from "../helpers/probot.js";
 
 // Findings 11, 12 and 14: what the webhook handlers derive from a payload (keys, markers, fork status) must
 // hold for every value a sender can choose.
 type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-let dir: string;
-let db: Database;
-let queue: JobQueue;
-let probot: Probot;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), "ingress-keys-"));
-  db = await openDatabase({ dataDir: dir });
-  queue = createQueue(db, { schedule: false });
-  await queue.start();
-});
-afterAll(async () => {
-  await queue.stop();
-  await db.close();
-  await rm(dir, { recursive: true, force: true });
-});
-beforeEach(async () => {
-  nock.disableNetConnect();
-  await db.query("DELETE FROM codex_dispatch.job_records");
-  await db.query("DELETE FROM pgboss.job");
-  probot = testProbot({ appId: 4242 });
-  await probot.load((app) => registerWebhookHandlers(app, { db, queue, appId: 4242, appSlug: "codex-dispatch" }));
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const rig = useHandlerRig("ingress-keys");
 
 function labeledPayload(): AnyJson {
   const payload = examplePayload("issues", (p) => p.action === "labeled") as AnyJson;
@@ -58,14 +24,14 @@ function labeledPayload(): AnyJson {
 describe("replayed and forged deliveries", () => {
   it("[S12.1] the same issues.labeled body replayed under a new X-GitHub-Delivery → one fix job", async () => {
     const payload = labeledPayload();
-    await probot.receive({ id: "delivery-a", name: "issues", payload } as never);
-    await probot.receive({ id: "delivery-b-replayed", name: "issues", payload } as never);
-    await probot.receive({ id: "delivery-c-replayed", name: "issues", payload } as never);
-    const fixes = (await listJobRecords(db, { limit: 10 })).filter((r) => r.kind === "fix");
+    await rig.probot.receive({ id: "delivery-a", name: "issues", payload } as never);
+    await rig.probot.receive({ id: "delivery-b-replayed", name: "issues", payload } as never);
+    await rig.probot.receive({ id: "delivery-c-replayed", name: "issues", payload } as never);
+    const fixes = (await listJobRecords(rig.db, { limit: 10 })).filter((r) => r.kind === "fix");
     expect(fixes).toHaveLength(1);
     // Labelling again later (a new updated_at) is a new request.
-    await probot.receive({ id: "delivery-d", name: "issues", payload: { ...payload, issue: { ...payload.issue, updated_at: "2031-01-01T00:00:00Z" } } } as never);
-    expect((await listJobRecords(db, { limit: 10 })).filter((r) => r.kind === "fix")).toHaveLength(2);
+    await rig.probot.receive({ id: "delivery-d", name: "issues", payload: { ...payload, issue: { ...payload.issue, updated_at: "2031-01-01T00:00:00Z" } } } as never);
+    expect((await listJobRecords(rig.db, { limit: 10 })).filter((r) => r.kind === "fix")).toHaveLength(2);
   });
 });
 
@@ -73,16 +39,16 @@ describe("check runs", () => {
   it("[S14.1] a check run whose pull request comes from a fork → the job is marked fromFork (no longer hard-coded false)", async () => {
     const payload = failedCheckRunPayload("other-ci") as AnyJson;
     payload.check_run.pull_requests = [{ number: 7, head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: 999 } }, base: { ref: "main", sha: "b", repo: { id: payload.repository.id } } }];
-    await probot.receive({ id: "fork-1", name: "check_run", payload } as never);
-    const record = await getJobRecord(db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
+    await rig.probot.receive({ id: "fork-1", name: "check_run", payload } as never);
+    const record = await getJobRecord(rig.db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
     expect(record?.data).toMatchObject({ fromFork: true, pullNumbers: [7] });
   });
 
   it("[S14.2] a check run of a same-repository pull request → not a fork", async () => {
     const payload = failedCheckRunPayload("other-ci") as AnyJson;
     payload.check_run.pull_requests = [{ number: 8, head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: payload.repository.id } }, base: { ref: "main", sha: "b", repo: { id: payload.repository.id } } }];
-    await probot.receive({ id: "same-1", name: "check_run", payload } as never);
-    const record = await getJobRecord(db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
+    await rig.probot.receive({ id: "same-1", name: "check_run", payload } as never);
+    const record = await getJobRecord(rig.db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
     expect(record?.data).toMatchObject({ fromFork: false, pullNumbers: [8] });
   });
 

@@ -1,3 +1,4 @@
+import { commandFixKey, commandKey } from "../../jobs/keys.js";
 import type { Harness } from "../harness.js";
 import { DEMO_MAINTAINER, setupIssueFix, type IssueFixSetup } from "./issue-fix.js";
 
@@ -33,13 +34,13 @@ export async function postCommand(
     sender: comment.user,
     installation: (issue.payload as { installation: unknown }).installation,
   };
-  return { issue: issue as IssueFixSetup, commentId: comment.id, payload, key: `command:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:issue-${comment.id}` };
+  return { issue: issue as IssueFixSetup, commentId: comment.id, payload, key: commandKey(issue.repoFullName, issue.issueNumber, "issue", comment.id) };
 }
 
 /** The `command` demo: a maintainer asks `/codex fix` on an issue; the bot acknowledges and drafts a PR. */
 export async function setupCommandDemo(h: Harness): Promise<{ command: CommandSetup; fixKey: string; cleanup(): Promise<void> }> {
   const issue = await setupIssueFix(h);
   const command = await postCommand(h, issue, { body: "/codex fix\nThe test in test/sum.test.js shows the bug." });
-  const fixKey = `fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${command.commentId}`;
+  const fixKey = commandFixKey(issue.repoFullName, issue.issueNumber, "issue", command.commentId);
   return { command, fixKey, cleanup: () => issue.remote.cleanup() };
 }
