@@ -4,6 +4,7 @@ import { createApp } from "./app.js";
 import { setUpAgentIsolation } from "./agent/isolation.js";
 import { startKeyProxy } from "./agent/key-proxy.js";
 import { readEnv } from "./config/env.js";
+import { lookUpAppSlug } from "./github/app-slug.js";
 import { openDatabase } from "./jobs/db.js";
 import { createQueue } from "./jobs/queue.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
@@ -17,18 +18,6 @@ function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
 
 export function webBaseUrl(env: NodeJS.ProcessEnv): string {
   return env.GHE_HOST ? `${env.GHE_PROTOCOL || "https"}://${env.GHE_HOST}` : "https://github.com";
-}
-
-/** The App's slug tells its own events apart; asked once at start when APP_SLUG is not set. */
-async function lookUpAppSlug(probot: ReturnType<typeof createProbot>, log: { warn(o: object, m: string): void }): Promise<string | undefined> {
-  try {
-    const octokit = await probot.auth();
-    const { data } = await octokit.request("GET /app");
-    return data?.slug ?? undefined;
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, "could not look up the App's slug; set APP_SLUG so its own events are ignored");
-    return undefined;
-  }
 }
 
 /** Process entry: ROLE=all (default) serves webhooks and works jobs; web and worker split them. */
@@ -69,7 +58,7 @@ export async function start(): Promise<void> {
     log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
   }
   if (env.ROLE !== "worker") {
-    const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(probot, log));
+    const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
     await run(createApp({ db, queue, appId: env.APP_ID, appSlug }));
   }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { stripHidden } from "../text-safety/hidden.js";
 import { actorIgnoreReason, permissionAtLeast } from "../commands/authorize.js";
 import type { GitHubClient } from "../github/client.js";
+import { addReaction } from "../github/comments.js";
 import { getCollaboratorPermission } from "../github/permissions.js";
 import { parseCommand } from "../commands/parse.js";
 import { commandKey } from "../jobs/keys.js";
@@ -49,13 +50,10 @@ async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<Com
 function acknowledgeNow(context: Context, job: Pick<CommandJob, "repo" | "commentId" | "commentKind" | "sender">): void {
   const { owner, name: repo } = job.repo;
   const react = async () => {
-    const permission = await getCollaboratorPermission(context.octokit as unknown as GitHubClient, { owner, repo, username: job.sender.login });
+    const gh = context.octokit as unknown as GitHubClient;
+    const permission = await getCollaboratorPermission(gh, { owner, repo, username: job.sender.login });
     if (!permissionAtLeast(permission, "write")) return;
-    if (job.commentKind === "review") {
-      await context.octokit.request("POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions", { owner, repo, comment_id: job.commentId, content: "eyes" });
-    } else {
-      await context.octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner, repo, comment_id: job.commentId, content: "eyes" });
-    }
+    await addReaction(gh, job.commentKind === "review" ? { owner, repo, reviewCommentId: job.commentId, content: "eyes" } : { owner, repo, commentId: job.commentId, content: "eyes" });
   };
   void react().catch((err: unknown) => context.log.warn({ err: (err as Error).message, comment: job.commentId }, "👀 reaction failed"));
 }

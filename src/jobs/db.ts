@@ -2,6 +2,7 @@ import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import type { Database } from "./database.js";
 import { runMigrations } from "./migrations.js";
 
 /**
@@ -10,14 +11,7 @@ import { runMigrations } from "./migrations.js";
  * (many worker processes on many machines). Both speak the same SQL, so everything above this file
  * is written once.
  */
-export interface Database {
-  kind: "pglite" | "postgres";
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query<T = any>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  /** Runs one or more statements without parameters. */
-  exec(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
+export type { Database } from "./database.js";
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string;

@@ -1,4 +1,4 @@
-import type { Database } from "./db.js";
+import type { Database } from "./database.js";
 
 /** Our own tables live in their own schema, next to pg-boss's `pgboss` schema, in the same database. */
 export const SCHEMA = "codex_dispatch";

@@ -1,0 +1,55 @@
+// Import rules checked by `npm test` (npm run lint:deps): no cycles, and each boundary has one owner.
+module.exports = {
+  forbidden: [
+    { name: "no-circular", severity: "error", comment: "no folder imports one that imports it back", from: {}, to: { circular: true } },
+    {
+      name: "octokit-only-in-github",
+      severity: "error",
+      comment: "only src/github talks to GitHub's client library",
+      from: { path: "^src/", pathNot: "^src/github/" },
+      to: { path: "node_modules/@octokit/" },
+    },
+    {
+      name: "database-only-in-jobs",
+      severity: "error",
+      comment: "only src/jobs opens the database and the queue",
+      from: { path: "^src/", pathNot: "^src/jobs/" },
+      to: { path: "node_modules/(pg|pg-boss|@electric-sql/pglite)/" },
+    },
+    {
+      name: "processes-only-in-owners",
+      severity: "error",
+      comment: "child processes are started by src/workspace (git), src/agent (codex) and the doctor",
+      // The GitHub stand-in (src/demo) is a test double with a bare repository of its own.
+      from: { path: "^src/", pathNot: "^src/(workspace|agent|demo)/|^src/cli/doctor\\.ts$" },
+      to: { path: "node_modules/execa/|^child_process$|^node:child_process$" },
+    },
+    {
+      name: "handlers-stay-thin",
+      severity: "error",
+      comment: "webhook handlers validate and enqueue: no pipeline, agent or workspace code",
+      from: { path: "^src/handlers/" },
+      to: { path: "^src/(pipeline|agent|workspace)/" },
+    },
+    {
+      name: "text-safety-is-a-leaf",
+      severity: "error",
+      comment: "the one place that cleans text depends on nothing of the app",
+      from: { path: "^src/text-safety/" },
+      to: { path: "^src/", pathNot: "^src/text-safety/" },
+    },
+    {
+      name: "logs-reducer-is-self-contained",
+      severity: "error",
+      comment: "the log reducer reads bytes and uses only text-safety",
+      from: { path: "^src/logs/" },
+      to: { path: "^src/", pathNot: "^src/(logs|text-safety)/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsConfig: { fileName: "tsconfig.json" },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};
