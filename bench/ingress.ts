@@ -24,7 +24,14 @@ function payload(i: number) {
     action: "completed",
     installation: { id: 1 },
     sender: { login: "octocat", type: "User" },
-    repository: { name: "r", full_name: "o/r", owner: { login: "o" }, clone_url: "https://github.com/o/r.git", default_branch: "main", private: false },
+    repository: {
+      name: "r",
+      full_name: "o/r",
+      owner: { login: "o" },
+      clone_url: "https://github.com/o/r.git",
+      default_branch: "main",
+      private: false,
+    },
     workflow_run: {
       id: 1000 + i,
       name: "CI",
@@ -100,7 +107,9 @@ async function main() {
     jobs_enqueued: rows[0].n,
   };
   console.log(`webhook ingress on embedded PGlite: ${TOTAL} signed deliveries, ${CONCURRENCY} at a time`);
-  console.log(`  ${figures.deliveries_per_s} deliveries/s; latency p50 ${figures.p50_ms} ms, p99 ${figures.p99_ms} ms, max ${figures.max_ms} ms`);
+  console.log(
+    `  ${figures.deliveries_per_s} deliveries/s; latency p50 ${figures.p50_ms} ms, p99 ${figures.p99_ms} ms, max ${figures.max_ms} ms`,
+  );
   console.log(`  ${figures.jobs_enqueued} jobs enqueued (a quarter of the deliveries repeated an event)`);
   console.log(JSON.stringify(figures));
   server.close();

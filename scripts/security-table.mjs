@@ -7,10 +7,19 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-const FILES = ["test/security", "test/e2e/agents-md.test.ts", "test/redact", "test/commands/prompt.test.ts", "test/agent/codex-run.test.ts", "test/workspace"];
+const FILES = [
+  "test/security",
+  "test/e2e/agents-md.test.ts",
+  "test/redact",
+  "test/commands/prompt.test.ts",
+  "test/agent/codex-run.test.ts",
+  "test/workspace",
+];
 const dir = mkdtempSync(path.join(tmpdir(), "security-table-"));
 const report = path.join(dir, "report.json");
-const run = spawnSync("npx", ["vitest", "run", ...FILES, "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`], { stdio: ["ignore", "inherit", "inherit"] });
+const run = spawnSync("npx", ["vitest", "run", ...FILES, "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
 
 let results;
 try {
@@ -44,8 +53,12 @@ const cut = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 console.log("\n| case | attack | outcome |\n| --- | --- | --- |");
 for (const r of cases) console.log(`| ${r.id} | ${cut(r.attack, 110)} → ${cut(r.expected, 60)} | ${r.outcome} |`);
 const othersFailed = others.filter((r) => r.outcome !== "safe");
-console.log(`\n${others.length} further checks in the security files (isolation, sandbox, redaction, policy): ${others.length - othersFailed.length} passed.`);
+console.log(
+  `\n${others.length} further checks in the security files (isolation, sandbox, redaction, policy): ${others.length - othersFailed.length} passed.`,
+);
 for (const r of othersFailed) console.log(`- ${r.outcome}: ${r.where}: ${r.attack}`);
 const unsafe = cases.filter((r) => r.outcome !== "safe").length + othersFailed.length;
-console.log(`\n${cases.length} attack cases: ${cases.length - cases.filter((r) => r.outcome !== "safe").length} safe, ${cases.filter((r) => r.outcome !== "safe").length} unsafe.`);
+console.log(
+  `\n${cases.length} attack cases: ${cases.length - cases.filter((r) => r.outcome !== "safe").length} safe, ${cases.filter((r) => r.outcome !== "safe").length} unsafe.`,
+);
 process.exit(unsafe > 0 || run.status !== 0 ? 1 : 0);

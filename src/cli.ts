@@ -48,7 +48,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 async function demoCommand(args: string[], io: Io): Promise<number> {
   let values: { scenario?: string; json?: boolean };
   try {
-    ({ values } = parseArgs({ args, options: { scenario: { type: "string", default: "ci-failure" }, json: { type: "boolean", default: false } } }));
+    ({ values } = parseArgs({
+      args,
+      options: { scenario: { type: "string", default: "ci-failure" }, json: { type: "boolean", default: false } },
+    }));
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;

@@ -39,7 +39,13 @@ export async function start(): Promise<void> {
   const stops: (() => Promise<void>)[] = [];
   if (env.ROLE !== "web") {
     // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
-    const isolation = await setUpAgentIsolation({ dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: process.env.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log });
+    const isolation = await setUpAgentIsolation({
+      dataDir: env.dataDir,
+      workspaceDir: env.workspaceDir,
+      privateKeyPath: process.env.PRIVATE_KEY_PATH,
+      codexBin: env.CODEX_BIN,
+      log,
+    });
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
     const secrets = knownSecretsFromEnv(process.env);
     const deps: PipelineDeps = {
@@ -54,7 +60,10 @@ export async function start(): Promise<void> {
       webBaseUrl: webBaseUrl(process.env),
     };
     const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
-    stops.push(() => worker.stop(), () => keyProxy.close());
+    stops.push(
+      () => worker.stop(),
+      () => keyProxy.close(),
+    );
     log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
   }
   if (env.ROLE !== "worker") {

@@ -11,10 +11,14 @@ import path from "node:path";
 
 /** `-c` overrides for every codex run: no project docs from the checkout, no skill list, no bundled skills. */
 export const NO_CHECKOUT_INSTRUCTIONS = [
-  "-c", "project_doc_max_bytes=0",
-  "-c", "project_doc_fallback_filenames=[]",
-  "-c", "skills.include_instructions=false",
-  "-c", "skills.bundled.enabled=false",
+  "-c",
+  "project_doc_max_bytes=0",
+  "-c",
+  "project_doc_fallback_filenames=[]",
+  "-c",
+  "skills.include_instructions=false",
+  "-c",
+  "skills.bundled.enabled=false",
 ];
 
 // Folders (at the worktree root, the only level Codex scans when its cwd is the root) that hold skills or

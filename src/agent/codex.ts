@@ -83,7 +83,10 @@ const optionsSchema = z.object({
   outputSchema: z.record(z.string(), z.unknown()).optional(),
   jobDir: z.string().min(1, "jobDir is required"),
   addDirs: z.array(z.string().min(1)).optional(),
-  model: z.string().regex(/^[A-Za-z0-9._:/-]+$/, "model must be a plain model name").optional(),
+  model: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]+$/, "model must be a plain model name")
+    .optional(),
   modelBaseUrl: z.url({ protocol: /^https?$/, error: "modelBaseUrl must be an http(s) URL" }),
   modelToken: z.string().min(1, "modelToken is required"),
   timeoutMs: z.number().int().positive(),
@@ -99,8 +102,15 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   if (opts.signal?.aborted) {
     // Cancelled before it started (e.g. the job was cancelled while waiting): nothing to spawn or kill.
     return {
-      outcome: "cancelled", exitCode: null, durationMs: 0, commands: [], fileChanges: [], errors: ["codex was cancelled"],
-      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 }, stderrTail: "", garbageLines: 0,
+      outcome: "cancelled",
+      exitCode: null,
+      durationMs: 0,
+      commands: [],
+      fileChanges: [],
+      errors: ["codex was cancelled"],
+      usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 },
+      stderrTail: "",
+      garbageLines: 0,
       checkoutConfigWritten: [],
     };
   }
@@ -125,11 +135,15 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     args.push("--output-schema", schemaFile);
   }
   args.push(
-    "-c", `model_provider="${PROVIDER}"`,
-    "-c", `model_providers.${PROVIDER}={name="${PROVIDER}",base_url="${opts.modelBaseUrl}",wire_api="responses",env_key="${MODEL_TOKEN_ENV}",stream_max_retries=0,request_max_retries=0}`,
+    "-c",
+    `model_provider="${PROVIDER}"`,
+    "-c",
+    `model_providers.${PROVIDER}={name="${PROVIDER}",base_url="${opts.modelBaseUrl}",wire_api="responses",env_key="${MODEL_TOKEN_ENV}",stream_max_retries=0,request_max_retries=0}`,
     // Commands the agent runs get only the core variables, and never the provider token.
-    "-c", `shell_environment_policy.inherit="core"`,
-    "-c", `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
+    "-c",
+    `shell_environment_policy.inherit="core"`,
+    "-c",
+    `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
     ...NO_CHECKOUT_INSTRUCTIONS,
   );
   const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;

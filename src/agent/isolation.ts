@@ -31,7 +31,8 @@ const SettingsSchema = z
   })
   // A run without a repository uses its uid as its gid: that number must never be some repository's group.
   .refine((s) => s.AGENT_UID_BASE + s.AGENT_UID_COUNT <= s.AGENT_GID_BASE || s.AGENT_GID_BASE + s.AGENT_GID_COUNT <= s.AGENT_UID_BASE, {
-    message: "the agent uid range (AGENT_UID_BASE, AGENT_UID_COUNT) and the repository gid range (AGENT_GID_BASE, AGENT_GID_COUNT) must not overlap",
+    message:
+      "the agent uid range (AGENT_UID_BASE, AGENT_UID_COUNT) and the repository gid range (AGENT_GID_BASE, AGENT_GID_COUNT) must not overlap",
   });
 
 export type IsolationSettings = z.infer<typeof SettingsSchema>;
@@ -40,7 +41,10 @@ export type IsolationSettings = z.infer<typeof SettingsSchema>;
 export function readIsolationSettings(env: Record<string, string | undefined> = process.env): IsolationSettings {
   const picked = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("AGENT_") && v !== undefined && v !== ""));
   const result = SettingsSchema.safeParse(picked);
-  if (!result.success) throw new Error(`Invalid agent isolation settings: ${result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; ")}`);
+  if (!result.success)
+    throw new Error(
+      `Invalid agent isolation settings: ${result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; ")}`,
+    );
   return result.data;
 }
 
@@ -92,14 +96,19 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
   const mode = settings.AGENT_ISOLATION;
   await warnAboutReadableSecrets(opts, mode !== "off" && isRoot);
   const off = (reason: string) => {
-    opts.log.warn({ isolation: "off", reason }, `agent isolation is off (${reason}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`);
+    opts.log.warn(
+      { isolation: "off", reason },
+      `agent isolation is off (${reason}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`,
+    );
     setActiveIsolation(null);
     return null;
   };
   if (mode === "off") return off("AGENT_ISOLATION=off");
   if (!isRoot) {
     if (mode === "auto") return off("the process does not run as root");
-    throw new Error("AGENT_ISOLATION=uid needs the process to run as root (it starts each agent under a user id of its own); run as root or set AGENT_ISOLATION=off");
+    throw new Error(
+      "AGENT_ISOLATION=uid needs the process to run as root (it starts each agent under a user id of its own); run as root or set AGENT_ISOLATION=off",
+    );
   }
 
   const dataDir = path.resolve(opts.dataDir);
@@ -118,7 +127,9 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
   if (!problem && opts.codexBin) {
     const script = /\.[cm]?js$/.test(opts.codexBin);
     // A .js CODEX_BIN runs under this Node, which the agent's uid must reach too.
-    problem = (script ? await unreachable(process.execPath, "x", "node") : null) ?? (await unreachable(path.resolve(opts.codexBin), script ? "r" : "x", "CODEX_BIN"));
+    problem =
+      (script ? await unreachable(process.execPath, "x", "node") : null) ??
+      (await unreachable(path.resolve(opts.codexBin), script ? "r" : "x", "CODEX_BIN"));
   }
   if (!problem && !opts.codexBin) {
     try {
@@ -134,7 +145,11 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
   const isolation = new AgentIsolation(settings, process.getuid?.() ?? 0, process.getgid?.() ?? 0, agentBinary);
   await isolation.probeIds(workspaceDir);
   opts.log.info(
-    { isolation: "uid", uids: `${settings.AGENT_UID_BASE}+${settings.AGENT_UID_COUNT}`, gids: `${settings.AGENT_GID_BASE}+${settings.AGENT_GID_COUNT}` },
+    {
+      isolation: "uid",
+      uids: `${settings.AGENT_UID_BASE}+${settings.AGENT_UID_COUNT}`,
+      gids: `${settings.AGENT_GID_BASE}+${settings.AGENT_GID_COUNT}`,
+    },
     "agents run under their own user ids",
   );
   setActiveIsolation(isolation);
@@ -164,7 +179,10 @@ export class AgentIsolation {
       const s = this.settings;
       await fs.chown(probe, s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1, s.AGENT_GID_BASE + s.AGENT_GID_COUNT - 1);
     } catch (error) {
-      throw new Error(`agent isolation: cannot give files to the agent's user ids (${(error as Error).message}); in a user namespace, choose AGENT_UID_BASE/AGENT_GID_BASE inside its mapped range`, { cause: error });
+      throw new Error(
+        `agent isolation: cannot give files to the agent's user ids (${(error as Error).message}); in a user namespace, choose AGENT_UID_BASE/AGENT_GID_BASE inside its mapped range`,
+        { cause: error },
+      );
     } finally {
       await fs.rm(probe, { force: true });
     }
@@ -223,8 +241,7 @@ export class AgentIsolation {
     return {
       uid,
       gid,
-      release: () =>
-        (released ??= giveBack().finally(() => this.freeUid(uid))),
+      release: () => (released ??= giveBack().finally(() => this.freeUid(uid))),
     };
   }
 

@@ -49,7 +49,13 @@ interface GrantState {
 // fetch decodes compressed bodies, so the length and encoding of the upstream answer no longer apply.
 // Cookies the upstream sets are for the key's owner, not for the agent.
 const DROPPED_RESPONSE_HEADERS = new Set([
-  "connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "trailer", "upgrade",
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+  "trailer",
+  "upgrade",
   "set-cookie",
 ]);
 
@@ -73,7 +79,13 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
     // Only the call codex makes goes upstream: anything else would be done with the real key.
     const route = checkRoute(req.method, url.pathname);
     if (!route.ok) {
-      return sendError(res, route.status, route.status === 404 ? "not_found" : "method_not_allowed", route.message, route.allow ? { allow: route.allow } : {});
+      return sendError(
+        res,
+        route.status,
+        route.status === 404 ? "not_found" : "method_not_allowed",
+        route.message,
+        route.allow ? { allow: route.allow } : {},
+      );
     }
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const grant = token === undefined ? undefined : grants.get(hashToken(token));

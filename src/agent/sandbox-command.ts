@@ -31,7 +31,11 @@ export async function runSandboxedCommand(opts: {
   /** Default: the isolation set up at start; null: run as the bot's user. */
   isolation?: AgentIsolation | null;
 }): Promise<SandboxCommandResult> {
-  const dirs = { home: path.join(opts.jobDir, "home"), codexHome: path.join(opts.jobDir, "sandbox-codex-home"), tmp: path.join(opts.jobDir, "tmp") };
+  const dirs = {
+    home: path.join(opts.jobDir, "home"),
+    codexHome: path.join(opts.jobDir, "sandbox-codex-home"),
+    tmp: path.join(opts.jobDir, "tmp"),
+  };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
   const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
   const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd }) : undefined;
@@ -56,7 +60,14 @@ async function runInSandbox(
   const child = execa(file, [...fileArgs, "sandbox", ...config, "--", "sh", "-c", opts.command], {
     ...(lease && { uid: lease.uid, gid: lease.gid }),
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin", HOME: dirs.home, CODEX_HOME: dirs.codexHome, TMPDIR: dirs.tmp, LANG: "C.UTF-8", CI: "true" },
+    env: {
+      PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
+      HOME: dirs.home,
+      CODEX_HOME: dirs.codexHome,
+      TMPDIR: dirs.tmp,
+      LANG: "C.UTF-8",
+      CI: "true",
+    },
     extendEnv: false,
     stdin: "ignore",
     detached: true,

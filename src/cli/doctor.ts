@@ -29,7 +29,11 @@ export async function doctor(io: Io, processEnv: NodeJS.ProcessEnv = process.env
   } catch (err) {
     line(false, "environment", firstLine(err));
   }
-  const checks: Check[] = [checkCodex(env), checkGit, ...(env ? [checkDatabase(env), checkApp(processEnv), checkSecrets(env, processEnv), checkIsolation(env, processEnv)] : [])];
+  const checks: Check[] = [
+    checkCodex(env),
+    checkGit,
+    ...(env ? [checkDatabase(env), checkApp(processEnv), checkSecrets(env, processEnv), checkIsolation(env, processEnv)] : []),
+  ];
   for (const check of checks) {
     try {
       await check(line);
@@ -40,15 +44,21 @@ export async function doctor(io: Io, processEnv: NodeJS.ProcessEnv = process.env
   return failed ? 1 : 0;
 }
 
-const checkCodex = (env: AppEnv | null): Check => async (line) => {
-  const [file, args] = launcher(env?.CODEX_BIN);
-  try {
-    const { stdout } = await execa(file, [...args, "--version"], { timeout: 30_000, extendEnv: false, env: { PATH: process.env.PATH ?? "" } });
-    line(true, "codex", `${stdout.trim()} (${args[0] ?? file})`);
-  } catch (err) {
-    line(false, "codex", firstLine(err));
-  }
-};
+const checkCodex =
+  (env: AppEnv | null): Check =>
+  async (line) => {
+    const [file, args] = launcher(env?.CODEX_BIN);
+    try {
+      const { stdout } = await execa(file, [...args, "--version"], {
+        timeout: 30_000,
+        extendEnv: false,
+        env: { PATH: process.env.PATH ?? "" },
+      });
+      line(true, "codex", `${stdout.trim()} (${args[0] ?? file})`);
+    } catch (err) {
+      line(false, "codex", firstLine(err));
+    }
+  };
 
 const checkGit: Check = async (line) => {
   try {
@@ -59,58 +69,101 @@ const checkGit: Check = async (line) => {
   }
 };
 
-const checkDatabase = (env: AppEnv): Check => async (line) => {
-  try {
-    const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+const checkDatabase =
+  (env: AppEnv): Check =>
+  async (line) => {
     try {
-      const { rows } = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM codex_dispatch.job_records");
-      line(true, "database", `${env.DATABASE_URL ? "PostgreSQL" : `PGlite in ${env.dataDir}`} answers (${Number(rows[0]?.n ?? 0)} job records)`);
-    } finally {
-      await db.close();
+      const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+      try {
+        const { rows } = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM codex_dispatch.job_records");
+        line(
+          true,
+          "database",
+          `${env.DATABASE_URL ? "PostgreSQL" : `PGlite in ${env.dataDir}`} answers (${Number(rows[0]?.n ?? 0)} job records)`,
+        );
+      } finally {
+        await db.close();
+      }
+    } catch (err) {
+      line(false, "database", firstLine(err));
     }
-  } catch (err) {
-    line(false, "database", firstLine(err));
-  }
-};
+  };
 
-const checkApp = (penv: NodeJS.ProcessEnv): Check => async (line) => {
-  if (!penv.APP_ID || !(penv.PRIVATE_KEY || penv.PRIVATE_KEY_PATH)) {
-    line("warn", "GitHub App", "not registered yet: `npm start` opens Probot's setup page");
-    return;
-  }
-  try {
-    const privateKey = penv.PRIVATE_KEY?.replace(/\\n/g, "\n") ?? (await readFile(penv.PRIVATE_KEY_PATH!, "utf8"));
-    const baseUrl = penv.GHE_HOST ? `${penv.GHE_PROTOCOL || "https"}://${penv.GHE_HOST}/api/v3` : undefined;
-    const octokit = new (ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }))({ auth: { appId: Number(penv.APP_ID), privateKey }, ...(baseUrl ? { baseUrl } : {}) });
-    const { data } = await octokit.request("GET /app");
-    line(true, "GitHub App", `a signed JWT is accepted: ${data?.slug ?? "?"} (id ${data?.id ?? penv.APP_ID})`);
-  } catch (err) {
-    line(false, "GitHub App", `GET /app with the App's key failed: ${firstLine(err)}`);
-  }
-};
+const checkApp =
+  (penv: NodeJS.ProcessEnv): Check =>
+  async (line) => {
+    if (!penv.APP_ID || !(penv.PRIVATE_KEY || penv.PRIVATE_KEY_PATH)) {
+      line("warn", "GitHub App", "not registered yet: `npm start` opens Probot's setup page");
+      return;
+    }
+    try {
+      const privateKey = penv.PRIVATE_KEY?.replace(/\\n/g, "\n") ?? (await readFile(penv.PRIVATE_KEY_PATH!, "utf8"));
+      const baseUrl = penv.GHE_HOST ? `${penv.GHE_PROTOCOL || "https"}://${penv.GHE_HOST}/api/v3` : undefined;
+      const octokit = new (ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }))({
+        auth: { appId: Number(penv.APP_ID), privateKey },
+        ...(baseUrl ? { baseUrl } : {}),
+      });
+      const { data } = await octokit.request("GET /app");
+      line(true, "GitHub App", `a signed JWT is accepted: ${data?.slug ?? "?"} (id ${data?.id ?? penv.APP_ID})`);
+    } catch (err) {
+      line(false, "GitHub App", `GET /app with the App's key failed: ${firstLine(err)}`);
+    }
+  };
 
-const checkSecrets = (env: AppEnv, penv: NodeJS.ProcessEnv): Check => async (line) => {
-  line(penv.WEBHOOK_SECRET ? true : false, "webhook secret", penv.WEBHOOK_SECRET ? "WEBHOOK_SECRET is set" : "WEBHOOK_SECRET is not set: every delivery would be refused");
-  line(env.CODEX_API_KEY ? true : "warn", "model key", env.CODEX_API_KEY ? "CODEX_API_KEY is set" : "CODEX_API_KEY is not set: codex cannot reach the model");
-};
+const checkSecrets =
+  (env: AppEnv, penv: NodeJS.ProcessEnv): Check =>
+  async (line) => {
+    line(
+      penv.WEBHOOK_SECRET ? true : false,
+      "webhook secret",
+      penv.WEBHOOK_SECRET ? "WEBHOOK_SECRET is set" : "WEBHOOK_SECRET is not set: every delivery would be refused",
+    );
+    line(
+      env.CODEX_API_KEY ? true : "warn",
+      "model key",
+      env.CODEX_API_KEY ? "CODEX_API_KEY is set" : "CODEX_API_KEY is not set: codex cannot reach the model",
+    );
+  };
 
-const checkIsolation = (env: AppEnv, penv: NodeJS.ProcessEnv): Check => async (line) => {
-  const warnings: string[] = [];
-  const log = { info: () => undefined, warn: (_: object, msg: string) => void warnings.push(msg) };
-  const isolation = await setUpAgentIsolation({ env: penv, dataDir: env.dataDir, workspaceDir: env.workspaceDir, privateKeyPath: penv.PRIVATE_KEY_PATH, codexBin: env.CODEX_BIN, log }).catch((err: unknown) => {
-    line(false, "isolation", firstLine(err));
-    return undefined;
-  });
-  if (isolation === undefined) return;
-  if (!isolation) {
-    line("warn", "isolation", warnings.find((w) => w.startsWith("agent isolation is off")) ?? "off");
-    return;
-  }
-  // The proof: the agent's binary starts under an agent uid.
-  const s = readIsolationSettings(penv);
-  const uid = s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1;
-  const [file, args] = launcher(env.CODEX_BIN ?? isolation.agentBinary);
-  const run = await execa(file, [...args, "--version"], { uid, gid: uid, reject: false, timeout: 30_000, extendEnv: false, env: { PATH: process.env.PATH ?? "" } });
-  line(run.exitCode === 0, "isolation", run.exitCode === 0 ? `agents run under their own uids (${s.AGENT_UID_BASE}+${s.AGENT_UID_COUNT}); uid ${uid} starts codex` : `uid ${uid} cannot start codex: ${firstLine(run.stderr || run.shortMessage)}`);
-  for (const w of warnings) line("warn", "isolation", w);
-};
+const checkIsolation =
+  (env: AppEnv, penv: NodeJS.ProcessEnv): Check =>
+  async (line) => {
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (_: object, msg: string) => void warnings.push(msg) };
+    const isolation = await setUpAgentIsolation({
+      env: penv,
+      dataDir: env.dataDir,
+      workspaceDir: env.workspaceDir,
+      privateKeyPath: penv.PRIVATE_KEY_PATH,
+      codexBin: env.CODEX_BIN,
+      log,
+    }).catch((err: unknown) => {
+      line(false, "isolation", firstLine(err));
+      return undefined;
+    });
+    if (isolation === undefined) return;
+    if (!isolation) {
+      line("warn", "isolation", warnings.find((w) => w.startsWith("agent isolation is off")) ?? "off");
+      return;
+    }
+    // The proof: the agent's binary starts under an agent uid.
+    const s = readIsolationSettings(penv);
+    const uid = s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1;
+    const [file, args] = launcher(env.CODEX_BIN ?? isolation.agentBinary);
+    const run = await execa(file, [...args, "--version"], {
+      uid,
+      gid: uid,
+      reject: false,
+      timeout: 30_000,
+      extendEnv: false,
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    line(
+      run.exitCode === 0,
+      "isolation",
+      run.exitCode === 0
+        ? `agents run under their own uids (${s.AGENT_UID_BASE}+${s.AGENT_UID_COUNT}); uid ${uid} starts codex`
+        : `uid ${uid} cannot start codex: ${firstLine(run.stderr || run.shortMessage)}`,
+    );
+    for (const w of warnings) line("warn", "isolation", w);
+  };

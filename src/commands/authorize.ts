@@ -30,8 +30,14 @@ export function actorIgnoreReason(actor: { login: string; type?: string | null }
 
 /** One short reply to a refused request. The login is reduced to login characters so it cannot add markup. */
 export function refusalText(login: string, required: string): string {
-  const who = String(login).replace(/[^A-Za-z0-9-]/g, "").slice(0, 60);
-  const level = String(required).toLowerCase().replace(/[^a-z]/g, "").slice(0, 20) || "write";
+  const who = String(login)
+    .replace(/[^A-Za-z0-9-]/g, "")
+    .slice(0, 60);
+  const level =
+    String(required)
+      .toLowerCase()
+      .replace(/[^a-z]/g, "")
+      .slice(0, 20) || "write";
   // Without a usable login, no "@": it would mention whoever owns the leftover name.
   return `${who ? `@${who}, sorry` : "Sorry"}: only people with ${level} permission on this repository can ask Codex to work.`;
 }

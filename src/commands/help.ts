@@ -15,7 +15,10 @@ const COMMANDS: { usage: string; what: string }[] = [
 /** `required` is the configured permission level, shown so people know whether they may use the commands. */
 export function helpText(prefix = "/codex", required = "write"): string {
   const p = validatePrefix(prefix);
-  const level = String(required).toLowerCase().replace(/[^a-z]/g, "") || "write";
+  const level =
+    String(required)
+      .toLowerCase()
+      .replace(/[^a-z]/g, "") || "write";
   return [
     `**${p} commands** (the command goes on the first line of a comment; you need ${level} access):`,
     "",

@@ -33,7 +33,10 @@ export function parseCommand(body: string, prefix = "/codex"): ParsedCommand | n
   // The subcommand word must be on the command line; an instruction or question may go on over the
   // following lines, which belong to it.
   const onLine = raw.slice(wanted.length).trim();
-  const following = lines.slice(index + 1).join("\n").trim();
+  const following = lines
+    .slice(index + 1)
+    .join("\n")
+    .trim();
   const rest = [onLine, following].filter(Boolean).join("\n");
   if (onLine === "") return { name: "help", args: following, raw };
 

@@ -95,7 +95,13 @@ export class ProgressComment {
     const interval = options.minIntervalMs ?? 3000;
     if (!Number.isFinite(interval) || interval < 0) throw new RangeError("minIntervalMs must be a number >= 0");
     // The title is the caller's own text (markdown allowed), kept to one line so it stays a heading.
-    this.title = shorten(defuseMentions(redactSecrets(stripHidden(String(options.title ?? "")))).replace(/\s+/g, " ").trim(), TEXT_CHARS) || "Codex";
+    this.title =
+      shorten(
+        defuseMentions(redactSecrets(stripHidden(String(options.title ?? ""))))
+          .replace(/\s+/g, " ")
+          .trim(),
+        TEXT_CHARS,
+      ) || "Codex";
     this.publishFn = options.publish;
     this.interval = interval;
     this.root = options.root?.replace(/\/+$/, "");
@@ -165,7 +171,14 @@ export class ProgressComment {
     const command = CommandItem.safeParse(item);
     if (command.success) {
       const { id, command: line, exit_code: exit, status } = command.data;
-      const text = inlineCode(shorten(unwrapShell(redactSecrets(stripHidden(line))).replace(/\s+/g, " ").trim(), COMMAND_CHARS));
+      const text = inlineCode(
+        shorten(
+          unwrapShell(redactSecrets(stripHidden(line)))
+            .replace(/\s+/g, " ")
+            .trim(),
+          COMMAND_CHARS,
+        ),
+      );
       let state: string;
       let done = true;
       if (typeof exit === "number") state = `exit ${exit}`;

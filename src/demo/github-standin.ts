@@ -61,9 +61,26 @@ export interface GitHubStandIn {
   addPullRequest(repoFullName: string, pr: PullSpec): Json & { number: number };
   addIssue(repoFullName: string, issue: { title: string; body?: string; labels?: string[]; user?: string }): Json & { number: number };
   /** A comment by a person (or another bot), e.g. a `/codex …` command. */
-  addComment(repoFullName: string, issueNumber: number, comment: { body: string; user: string; userType?: "User" | "Bot" }): Json & { id: number };
+  addComment(
+    repoFullName: string,
+    issueNumber: number,
+    comment: { body: string; user: string; userType?: "User" | "Bot" },
+  ): Json & { id: number };
   /** A check run of another CI (not an Actions job), with annotations. */
-  addCheckRun(repoFullName: string, run: { name: string; headSha: string; conclusion: string; title?: string; summary?: string; text?: string; detailsUrl?: string; annotations?: Json[]; appSlug?: string }): Json & { id: number };
+  addCheckRun(
+    repoFullName: string,
+    run: {
+      name: string;
+      headSha: string;
+      conclusion: string;
+      title?: string;
+      summary?: string;
+      text?: string;
+      detailsUrl?: string;
+      annotations?: Json[];
+      appSlug?: string;
+    },
+  ): Json & { id: number };
   setPermission(repoFullName: string, user: string, permission: "admin" | "maintain" | "write" | "triage" | "read" | "none"): void;
   snapshot(): StandInSnapshot;
   /** Grants an installation more permissions (e.g. `{ workflows: "write" }`) in the tokens it gets. */
@@ -133,7 +150,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
     requests,
 
     addRepo({ owner, name, cloneUrl, defaultBranch = "main", private: isPrivate = false, installationId = 1 }) {
-      if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`stand-in: invalid repository name ${owner}/${name}`);
+      if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name))
+        throw new Error(`stand-in: invalid repository name ${owner}/${name}`);
       const fullName = `${owner}/${name}`;
       if (state.repos.some((r) => r.fullName === fullName)) throw new Error(`stand-in: ${fullName} exists already`);
       const ownerUser = userOf(owner, "Organization");
@@ -175,7 +193,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
         run_attempt: attempt,
         event: spec.event ?? "push",
         status: spec.status ?? "completed",
-        conclusion: spec.conclusion === undefined ? (spec.jobs.some((j) => j.conclusion === "failure") ? "failure" : "success") : spec.conclusion,
+        conclusion:
+          spec.conclusion === undefined ? (spec.jobs.some((j) => j.conclusion === "failure") ? "failure" : "success") : spec.conclusion,
         workflow_id: workflowId,
         url: `${api(record)}/actions/runs/${id}`,
         html_url: `${origin}/${record.fullName}/actions/runs/${id}`,
@@ -224,7 +243,10 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
 
     setJobLog(repoFullName, jobId, log, opts = {}) {
       repo(repoFullName);
-      state.internal.logs[jobId] = { data: Buffer.isBuffer(log) ? log : Buffer.from(log, "utf8"), expireFirstLinks: opts.expireFirstLinks ?? 0 };
+      state.internal.logs[jobId] = {
+        data: Buffer.isBuffer(log) ? log : Buffer.from(log, "utf8"),
+        expireFirstLinks: opts.expireFirstLinks ?? 0,
+      };
     },
 
     addPullRequest(repoFullName, spec) {

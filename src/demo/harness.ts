@@ -71,7 +71,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const db = await openDatabase({ dataDir: env.dataDir });
   // As in production: as root, agents run under their own uids, which must be able to pass through `dir`.
   await chmod(dir, 0o711);
-  const isolation = await setUpAgentIsolation({ env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION }, dataDir: env.dataDir, workspaceDir: env.workspaceDir, codexBin: env.CODEX_BIN, log });
+  const isolation = await setUpAgentIsolation({
+    env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION },
+    dataDir: env.dataDir,
+    workspaceDir: env.workspaceDir,
+    codexBin: env.CODEX_BIN,
+    log,
+  });
   const queue = createQueue(db, {
     schedule: false,
     pollingIntervalSeconds: 0.5,
@@ -150,10 +156,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 /** The dead-letter worker posts the give-up comment; wait until its job is done. */
 async function waitForGiveUp(db: Database, key: string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
-    const { rows } = await db.query(
-      `SELECT state FROM pgboss.job WHERE name = $1 AND data->>'key' = $2`,
-      [DEAD_LETTER_QUEUE, key],
-    );
+    const { rows } = await db.query(`SELECT state FROM pgboss.job WHERE name = $1 AND data->>'key' = $2`, [DEAD_LETTER_QUEUE, key]);
     if (rows.some((r: { state: string }) => r.state === "completed")) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -82,16 +82,40 @@ function describe(header: string, github: StandInSnapshot): string {
   const rule = (title: string) => `── ${title} ${"─".repeat(Math.max(4, 70 - title.length))}`;
   for (const pr of github.pullRequests as AnyJson[]) {
     out.push(rule(`Pull request #${pr.number}${pr.draft ? " (draft)" : ""}: ${pr.title}`));
-    out.push(`${pr.head?.ref} → ${pr.base?.ref} · labels: ${(pr.labels ?? []).map((l: AnyJson) => l.name).join(", ") || "none"} · reviewers: ${(pr.requested_reviewers ?? []).map((r: AnyJson) => r.login).join(", ") || "none"}`, "", String(pr.body ?? ""), "");
+    out.push(
+      `${pr.head?.ref} → ${pr.base?.ref} · labels: ${(pr.labels ?? []).map((l: AnyJson) => l.name).join(", ") || "none"} · reviewers: ${(pr.requested_reviewers ?? []).map((r: AnyJson) => r.login).join(", ") || "none"}`,
+      "",
+      String(pr.body ?? ""),
+      "",
+    );
   }
-  for (const r of github.reactions as AnyJson[]) out.push(`Reaction ${r.content} on ${String(r.subject_url ?? "").split("/repos/").pop()}`);
+  for (const r of github.reactions as AnyJson[])
+    out.push(
+      `Reaction ${r.content} on ${String(r.subject_url ?? "")
+        .split("/repos/")
+        .pop()}`,
+    );
   if ((github.reactions as AnyJson[]).length) out.push("");
   for (const c of github.comments as AnyJson[]) {
-    out.push(rule(`Comment on #${String(c.issue_url ?? "").split("/").pop()} by ${c.user?.login}`), String(c.body ?? ""), "");
+    out.push(
+      rule(
+        `Comment on #${String(c.issue_url ?? "")
+          .split("/")
+          .pop()} by ${c.user?.login}`,
+      ),
+      String(c.body ?? ""),
+      "",
+    );
   }
   for (const r of github.checkRuns as AnyJson[]) {
     out.push(rule(`Check run "${r.name}" (${r.conclusion})`));
-    out.push(`Title: ${r.output?.title ?? ""}`, `Annotations: ${r.output?.annotations_count ?? 0}`, "", String(r.output?.summary ?? ""), "");
+    out.push(
+      `Title: ${r.output?.title ?? ""}`,
+      `Annotations: ${r.output?.annotations_count ?? 0}`,
+      "",
+      String(r.output?.summary ?? ""),
+      "",
+    );
   }
   return out.join("\n");
 }

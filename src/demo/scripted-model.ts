@@ -148,11 +148,23 @@ function outputItem(step: Extract<ScriptStep, { kind: "exec" | "patch" | "messag
   const callId = `call_${index + 1}`;
   switch (step.kind) {
     case "exec":
-      return { type: "function_call", id: `fc_${index + 1}`, call_id: callId, name: "exec_command", arguments: JSON.stringify({ cmd: step.cmd }) };
+      return {
+        type: "function_call",
+        id: `fc_${index + 1}`,
+        call_id: callId,
+        name: "exec_command",
+        arguments: JSON.stringify({ cmd: step.cmd }),
+      };
     case "patch":
       return { type: "custom_tool_call", id: `ctc_${index + 1}`, call_id: callId, name: "apply_patch", input: step.patch };
     case "message":
-      return { type: "message", id: `msg_${index + 1}`, role: "assistant", status: "completed", content: [{ type: "output_text", text: step.text, annotations: [] }] };
+      return {
+        type: "message",
+        id: `msg_${index + 1}`,
+        role: "assistant",
+        status: "completed",
+        content: [{ type: "output_text", text: step.text, annotations: [] }],
+      };
   }
 }
 

@@ -16,7 +16,9 @@ export async function countOpenBotPullRequests(
   const { owner, repo, branchPrefix } = Params.parse(params);
   const fullName = `${owner}/${repo}`.toLowerCase();
   const route = `GET /repos/${owner}/${repo}/pulls?state=open`;
-  const pulls = await callGitHub(route, () => gh.paginate("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", per_page: 100 }));
+  const pulls = await callGitHub(route, () =>
+    gh.paginate("GET /repos/{owner}/{repo}/pulls", { owner, repo, state: "open", per_page: 100 }),
+  );
   return pulls
     .map((p) => Pull.parse(p))
     .filter((p) => p.head.ref.startsWith(branchPrefix) && p.head.repo?.full_name.toLowerCase() === fullName).length;

@@ -78,11 +78,7 @@ export function botBranchName(kind: string, key: string): string {
   const kindSlug = slug(String(kind)).replace(/[.]/g, "-");
   if (!kindSlug) throw new InvalidBranchNameError(`${BOT_BRANCH_PREFIX}${kind}/${key}`, "the kind has no usable characters");
   const original = String(key);
-  let keySlug = original
-    .split("/")
-    .map(slug)
-    .filter(Boolean)
-    .join("/");
+  let keySlug = original.split("/").map(slug).filter(Boolean).join("/");
   const room = BOT_BRANCH_MAX_LENGTH - BOT_BRANCH_PREFIX.length - kindSlug.length - 1;
   if (room < HASH_LENGTH + 2) throw new InvalidBranchNameError(`${BOT_BRANCH_PREFIX}${kindSlug}/…`, "the kind is too long");
   if (keySlug !== original || keySlug.length > room) {

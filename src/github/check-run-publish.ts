@@ -45,10 +45,7 @@ function toRawAnnotation(a: CheckAnnotation) {
  * Creates our check run on the commit, or updates the one a previous attempt created (same name and
  * external_id), so a retried job does not leave two. Returns the check run's id and page.
  */
-export async function publishCheckRun(
-  gh: GitHubClient,
-  params: PublishCheckRunParams,
-): Promise<{ id: number; htmlUrl: string | null }> {
+export async function publishCheckRun(gh: GitHubClient, params: PublishCheckRunParams): Promise<{ id: number; htmlUrl: string | null }> {
   const p = Params.parse(params);
   const { owner, repo } = p;
   const listRoute = `GET /repos/${owner}/${repo}/commits/${p.headSha}/check-runs`;
@@ -94,9 +91,7 @@ export async function publishCheckRun(
     ({ id, html_url: htmlUrl } = CheckRunResponse.parse(response.data));
   } else {
     const route = `POST /repos/${owner}/${repo}/check-runs`;
-    const response = await callGitHub(route, () =>
-      gh.request("POST /repos/{owner}/{repo}/check-runs", { ...common, head_sha: p.headSha }),
-    );
+    const response = await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/check-runs", { ...common, head_sha: p.headSha }));
     ({ id, html_url: htmlUrl } = CheckRunResponse.parse(response.data));
   }
 

@@ -51,7 +51,12 @@ export async function addReaction(
     // A comment on a line of a pull request's diff lives under pulls/comments, not issues/comments.
     const route = `POST /repos/${owner}/${repo}/pulls/comments/${p.reviewCommentId}/reactions`;
     const response = await callGitHub(route, () =>
-      gh.request("POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions", { owner, repo, comment_id: p.reviewCommentId, content }),
+      gh.request("POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions", {
+        owner,
+        repo,
+        comment_id: p.reviewCommentId,
+        content,
+      }),
     );
     return { id: z.object({ id: z.number() }).parse(response.data).id };
   }

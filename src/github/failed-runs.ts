@@ -6,7 +6,10 @@ import { toWorkflowRun, type WorkflowRun } from "./workflow-run.js";
 const List = z.object({ workflow_runs: z.array(z.unknown()) });
 
 /** The newest failed Actions run of a commit (for `/codex triage`), or null. */
-export async function findLatestFailedRun(gh: GitHubClient, params: { owner: string; repo: string; headSha: string }): Promise<WorkflowRun | null> {
+export async function findLatestFailedRun(
+  gh: GitHubClient,
+  params: { owner: string; repo: string; headSha: string },
+): Promise<WorkflowRun | null> {
   const { owner, repo, headSha } = params;
   const route = `GET /repos/${owner}/${repo}/actions/runs?head_sha=${headSha}`;
   const runs: WorkflowRun[] = [];

@@ -76,7 +76,9 @@ export async function findOrCreateDraftPullRequest(
     const newTitle = p.keepTitle ? pr.title : title;
     if (pr.title !== newTitle || (pr.body ?? "") !== body) {
       const route = `PATCH /repos/${owner}/${repo}/pulls/${pr.number}`;
-      await callGitHub(route, () => gh.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, title: newTitle, body }));
+      await callGitHub(route, () =>
+        gh.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: pr.number, title: newTitle, body }),
+      );
     }
     return { number: pr.number, htmlUrl: pr.html_url, created: false };
   };

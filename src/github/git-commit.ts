@@ -16,7 +16,10 @@ const TreePath = z
   .min(1)
   .max(4096)
   .refine((p) => !p.startsWith("/") && !p.endsWith("/"), "a path must be relative and name a file")
-  .refine((p) => !p.split("/").some((s) => s === "" || s === "." || s === ".." || s.toLowerCase() === ".git"), "a path must not contain empty, '.', '..' or '.git' segments")
+  .refine(
+    (p) => !p.split("/").some((s) => s === "" || s === "." || s === ".." || s.toLowerCase() === ".git"),
+    "a path must not contain empty, '.', '..' or '.git' segments",
+  )
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), "a path must not contain control characters");
 
 export const CommitChange = z.object({
@@ -55,7 +58,9 @@ const Repository = z.object({ default_branch: z.string() });
 
 async function readCommit(gh: GitHubClient, owner: string, repo: string, sha: string): Promise<GitCommit> {
   const route = `GET /repos/${owner}/${repo}/git/commits/${sha}`;
-  const response = await callGitHub(route, () => gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: sha }));
+  const response = await callGitHub(route, () =>
+    gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: sha }),
+  );
   return AppCommit.parse(response.data);
 }
 
@@ -74,14 +79,18 @@ async function writeTree(gh: GitHubClient, owner: string, repo: string, baseTree
     if (!sha) {
       const content = change.content.toString("base64");
       const route = `POST /repos/${owner}/${repo}/git/blobs`;
-      const response = await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/git/blobs", { owner, repo, content, encoding: "base64" }));
+      const response = await callGitHub(route, () =>
+        gh.request("POST /repos/{owner}/{repo}/git/blobs", { owner, repo, content, encoding: "base64" }),
+      );
       sha = Created.parse(response.data).sha;
       blobs.set(key, sha);
     }
     entries.push({ path: change.path, mode: change.mode, type: "blob", sha });
   }
   const route = `POST /repos/${owner}/${repo}/git/trees`;
-  const response = await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: baseTree, tree: entries }));
+  const response = await callGitHub(route, () =>
+    gh.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: baseTree, tree: entries }),
+  );
   return Created.parse(response.data).sha;
 }
 
@@ -130,7 +139,9 @@ export async function commitChanges(gh: GitHubClient, params: CommitChangesParam
       ? [headCommit.sha]
       : [headCommit.sha, baseSha];
   const commitRoute = `POST /repos/${owner}/${repo}/git/commits`;
-  const commit = await callGitHub(commitRoute, () => gh.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents }));
+  const commit = await callGitHub(commitRoute, () =>
+    gh.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents }),
+  );
   const commitSha = Created.parse(commit.data).sha;
 
   try {
@@ -141,7 +152,9 @@ export async function commitChanges(gh: GitHubClient, params: CommitChangesParam
       );
     } else {
       const route = `POST /repos/${owner}/${repo}/git/refs`;
-      await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha: commitSha }));
+      await callGitHub(route, () =>
+        gh.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref: `refs/heads/${branch}`, sha: commitSha }),
+      );
     }
   } catch (error) {
     // 422: the ref appeared or moved between our read and our write. Someone else pushed; ours stays unreferenced.

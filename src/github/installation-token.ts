@@ -17,9 +17,7 @@ const Authentication = z.object({
 export async function mintInstallationToken(
   gh: GitHubClient,
 ): Promise<{ token: string; expiresAt: string | null; permissions: Record<string, string> }> {
-  const auth = await callGitHub("POST /app/installations/{installation_id}/access_tokens", () =>
-    gh.auth({ type: "installation" }),
-  );
+  const auth = await callGitHub("POST /app/installations/{installation_id}/access_tokens", () => gh.auth({ type: "installation" }));
   const parsed = Authentication.safeParse(auth);
   // Do not echo the auth object in the error: it holds the token.
   if (!parsed.success) throw new Error("mintInstallationToken: the client is not authenticated as an installation");

@@ -22,5 +22,8 @@ export async function addLabels(
   const response = await callGitHub(route, () =>
     gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: issueNumber, labels: wanted }),
   );
-  return z.array(z.object({ name: z.string() })).parse(response.data).map((l) => l.name);
+  return z
+    .array(z.object({ name: z.string() }))
+    .parse(response.data)
+    .map((l) => l.name);
 }

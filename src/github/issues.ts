@@ -26,7 +26,9 @@ export interface IssueInfo {
 export async function getIssue(gh: GitHubClient, params: { owner: string; repo: string; number: number }): Promise<IssueInfo> {
   const { owner, repo, number } = params;
   const route = `GET /repos/${owner}/${repo}/issues/${number}`;
-  const response = await callGitHub(route, () => gh.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number }));
+  const response = await callGitHub(route, () =>
+    gh.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number }),
+  );
   const issue = Issue.parse(response.data);
   return {
     number: issue.number,

@@ -11,7 +11,12 @@ export type LogFileInfo = TailInfo;
 const Params = z.object({ owner: z.string().min(1), repo: z.string().min(1), jobId: z.number().int().positive() });
 const Options = z.object({
   maxTries: z.number().int().min(1).max(10).default(3),
-  maxBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER - 1).default(DEFAULT_LOG_MAX_BYTES),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER - 1)
+    .default(DEFAULT_LOG_MAX_BYTES),
 });
 
 // The blob host answers these when the signed URL has expired (it lives about a minute) or was already used.

@@ -15,7 +15,14 @@ const Response = z.object({ permission: z.string(), role_name: z.string().option
 // maintain or triage could not be honoured from it: `role_name` carries the real role. An organisation's custom
 // role has a name of its own; it counts as its base (the coarse field). Anything unknown counts as none, so a
 // new value never grants more than it should.
-const ROLES: Record<string, RepoPermission> = { admin: "admin", maintain: "maintain", write: "write", triage: "triage", read: "read", none: "none" };
+const ROLES: Record<string, RepoPermission> = {
+  admin: "admin",
+  maintain: "maintain",
+  write: "write",
+  triage: "triage",
+  read: "read",
+  none: "none",
+};
 
 /** The permission a user has on the repository; "none" when they are not a collaborator (404). */
 export async function getCollaboratorPermission(

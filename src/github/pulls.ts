@@ -70,10 +70,7 @@ export async function findPullRequestsForSha(
 }
 
 /** One pull request, read fresh. */
-export async function getPullRequest(
-  gh: GitHubClient,
-  params: { owner: string; repo: string; number: number },
-): Promise<PullRequestInfo> {
+export async function getPullRequest(gh: GitHubClient, params: { owner: string; repo: string; number: number }): Promise<PullRequestInfo> {
   const { owner, repo, number } = NumberParams.parse(params);
   const route = `GET /repos/${owner}/${repo}/pulls/${number}`;
   const response = await callGitHub(route, () =>

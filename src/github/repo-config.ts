@@ -10,10 +10,7 @@ const Params = z.object({ owner: z.string().min(1), repo: z.string().min(1), ref
 const JsonFile = z.object({ type: z.literal("file"), encoding: z.string(), content: z.string() });
 
 /** The raw text of `.github/codex.yml` at `ref`, or null when the repository has no such file there. */
-export async function fetchRepoConfigText(
-  gh: GitHubClient,
-  params: { owner: string; repo: string; ref: string },
-): Promise<string | null> {
+export async function fetchRepoConfigText(gh: GitHubClient, params: { owner: string; repo: string; ref: string }): Promise<string | null> {
   const { owner, repo, ref } = Params.parse(params);
   const route = `GET /repos/${owner}/${repo}/contents/${REPO_CONFIG_PATH}`;
   try {

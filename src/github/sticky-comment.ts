@@ -37,12 +37,17 @@ export type StickyCommentParams = z.input<typeof Params>;
  * comments count (a bot's when the slug is unknown), so a person or another bot quoting the marker does not
  * capture the report. The body always ends with the marker.
  */
-export async function upsertStickyComment(gh: GitHubClient, params: StickyCommentParams): Promise<{ id: number; htmlUrl: string; created: boolean }> {
+export async function upsertStickyComment(
+  gh: GitHubClient,
+  params: StickyCommentParams,
+): Promise<{ id: number; htmlUrl: string; created: boolean }> {
   const { owner, repo, issueNumber, marker, body, knownId, appSlug, since } = Params.parse(params);
   const text = fitBody(body.split(marker).join("").trimEnd(), `\n\n${marker}`);
   const edit = async (id: number) => {
     const route = `PATCH /repos/${owner}/${repo}/issues/comments/${id}`;
-    const response = await callGitHub(route, () => gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner, repo, comment_id: id, body: text }));
+    const response = await callGitHub(route, () =>
+      gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner, repo, comment_id: id, body: text }),
+    );
     const updated = Comment.parse(response.data);
     return { id: updated.id, htmlUrl: updated.html_url, created: false };
   };
@@ -55,7 +60,8 @@ export async function upsertStickyComment(gh: GitHubClient, params: StickyCommen
       if (!isGitHubStatus(error, 404)) throw error;
     }
   }
-  const ours = (c: Comment) => c.user?.type === "Bot" && (!appSlug || c.user.login === `${appSlug}[bot]`) && (c.body ?? "").includes(marker);
+  const ours = (c: Comment) =>
+    c.user?.type === "Bot" && (!appSlug || c.user.login === `${appSlug}[bot]`) && (c.body ?? "").includes(marker);
   const listRoute = `GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`;
   const matches = await callGitHub(listRoute, () =>
     gh.paginate(
@@ -71,7 +77,9 @@ export async function upsertStickyComment(gh: GitHubClient, params: StickyCommen
   const existing = matches[0];
   if (existing && existing.id !== knownId) return edit(existing.id);
   const route = `POST /repos/${owner}/${repo}/issues/${issueNumber}/comments`;
-  const response = await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: issueNumber, body: text }));
+  const response = await callGitHub(route, () =>
+    gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: issueNumber, body: text }),
+  );
   const created = Comment.parse(response.data);
   return { id: created.id, htmlUrl: created.html_url, created: true };
 }

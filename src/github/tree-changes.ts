@@ -9,7 +9,8 @@ import type { CommitChange } from "./git-commit.js";
 export function toCommitChanges(changes: readonly Change[]): CommitChange[] {
   const out: CommitChange[] = [];
   for (const change of changes) {
-    if (change.mode === "160000") throw new Error(`toCommitChanges: ${change.path} is a gitlink (nested repository) and cannot be committed`);
+    if (change.mode === "160000")
+      throw new Error(`toCommitChanges: ${change.path} is a gitlink (nested repository) and cannot be committed`);
     if (change.status === "renamed" && change.oldPath && change.oldPath !== change.path) {
       out.push({ path: change.oldPath, mode: change.mode, content: null });
     }

@@ -28,9 +28,7 @@ const Job = z.object({
   html_url: z.string().nullable().optional(),
   started_at: z.string().nullable().optional(),
   completed_at: z.string().nullable().optional(),
-  steps: z
-    .array(z.object({ name: z.string(), number: z.number(), conclusion: z.string().nullable() }))
-    .optional(),
+  steps: z.array(z.object({ name: z.string(), number: z.number(), conclusion: z.string().nullable() })).optional(),
 });
 
 /** Turns one job object of the Actions API into plain data. */

@@ -33,7 +33,10 @@ const Run = z.object({
   conclusion: z.string().nullable().optional(),
   html_url: z.string(),
   workflow_id: z.number(),
-  pull_requests: z.array(z.object({ number: z.number() })).nullable().optional(),
+  pull_requests: z
+    .array(z.object({ number: z.number() }))
+    .nullable()
+    .optional(),
 });
 
 /** Turns one workflow run object of the Actions API (or of a webhook payload) into plain data. */
@@ -56,10 +59,7 @@ export function toWorkflowRun(raw: unknown): WorkflowRun {
 }
 
 /** The fields of a workflow run the pipeline uses, read fresh (webhooks may arrive late or out of order). */
-export async function getWorkflowRun(
-  gh: GitHubClient,
-  params: { owner: string; repo: string; runId: number },
-): Promise<WorkflowRun> {
+export async function getWorkflowRun(gh: GitHubClient, params: { owner: string; repo: string; runId: number }): Promise<WorkflowRun> {
   const { owner, repo, runId } = Params.parse(params);
   const route = `GET /repos/${owner}/${repo}/actions/runs/${runId}`;
   const response = await callGitHub(route, () =>

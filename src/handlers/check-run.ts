@@ -31,8 +31,14 @@ const PayloadSchema = z.object({
       .array(
         z.object({
           number: z.number().int(),
-          head: z.object({ repo: z.object({ id: z.number().int() }) }).partial().optional(),
-          base: z.object({ repo: z.object({ id: z.number().int() }) }).partial().optional(),
+          head: z
+            .object({ repo: z.object({ id: z.number().int() }) })
+            .partial()
+            .optional(),
+          base: z
+            .object({ repo: z.object({ id: z.number().int() }) })
+            .partial()
+            .optional(),
         }),
       )
       .default([]),
@@ -83,7 +89,9 @@ export function onCheckRunCompleted(deps: HandlerDeps) {
         output: { title: check.output.title, summary: check.output.summary, text: check.output.text ?? null },
       },
     };
-    const result = await submitJob(deps.db, deps.queue, job, { meta: { branch: job.headBranch, sha: check.head_sha, delivery: context.id } });
+    const result = await submitJob(deps.db, deps.queue, job, {
+      meta: { branch: job.headBranch, sha: check.head_sha, delivery: context.id },
+    });
     context.log.info({ key, enqueued: result.enqueued }, "check run failure");
   };
 }

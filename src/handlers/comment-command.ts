@@ -32,14 +32,23 @@ const ReviewCommentSchema = z.object({
   pull_request: z.object({ number: z.number().int() }),
 });
 
-async function enqueueCommand(deps: HandlerDeps, context: Context, job: Omit<CommandJob, "kind" | "key" | "deliveryId" | "acknowledged">): Promise<void> {
+async function enqueueCommand(
+  deps: HandlerDeps,
+  context: Context,
+  job: Omit<CommandJob, "kind" | "key" | "deliveryId" | "acknowledged">,
+): Promise<void> {
   const key = commandKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
   await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
   // 👀 within a second of the delivery, even when every worker is busy: a comment in the default `/codex …`
   // form is acknowledged from here (a repository with another prefix gets it when its job runs and knows it).
   const acknowledged = parseCommand(job.body) !== null;
   // Not serialized: `/codex stop` and `/codex status` must answer while the issue's work runs.
-  const { enqueued } = await submitJob(deps.db, deps.queue, { kind: "command", key, deliveryId: context.id, acknowledged, ...job }, { meta: { issue: job.issueNumber }, retryLimit: 2 });
+  const { enqueued } = await submitJob(
+    deps.db,
+    deps.queue,
+    { kind: "command", key, deliveryId: context.id, acknowledged, ...job },
+    { meta: { issue: job.issueNumber }, retryLimit: 2 },
+  );
   if (enqueued && acknowledged) acknowledgeNow(context, job);
 }
 
@@ -53,12 +62,22 @@ function acknowledgeNow(context: Context, job: Pick<CommandJob, "repo" | "commen
     const gh = context.octokit as unknown as GitHubClient;
     const permission = await getCollaboratorPermission(gh, { owner, repo, username: job.sender.login });
     if (!permissionAtLeast(permission, "write")) return;
-    await addReaction(gh, job.commentKind === "review" ? { owner, repo, reviewCommentId: job.commentId, content: "eyes" } : { owner, repo, commentId: job.commentId, content: "eyes" });
+    await addReaction(
+      gh,
+      job.commentKind === "review"
+        ? { owner, repo, reviewCommentId: job.commentId, content: "eyes" }
+        : { owner, repo, commentId: job.commentId, content: "eyes" },
+    );
   };
   void react().catch((err: unknown) => context.log.warn({ err: (err as Error).message, comment: job.commentId }, "👀 reaction failed"));
 }
 
-function ignored(deps: HandlerDeps, body: string | null, sender: { login: string; type: string }, author: { login: string; type: string }): boolean {
+function ignored(
+  deps: HandlerDeps,
+  body: string | null,
+  sender: { login: string; type: string },
+  author: { login: string; type: string },
+): boolean {
   // Bots and the App itself never start work: two bots answering each other never stop.
   if (actorIgnoreReason(sender, deps.appSlug) || actorIgnoreReason(author, deps.appSlug)) return true;
   return !MAYBE_COMMAND.test(stripHidden(body ?? ""));

@@ -38,6 +38,9 @@ export function onIssueLabeled(deps: HandlerDeps) {
       requestedBy: sender.login,
       origin: { type: "issue", issueNumber: issue.number, label: label.name },
     };
-    await submitJob(deps.db, deps.queue, job, { meta: { issue: issue.number, label: label.name }, serialKey: targetKey(repository.full_name, issue.number) });
+    await submitJob(deps.db, deps.queue, job, {
+      meta: { issue: issue.number, label: label.name },
+      serialKey: targetKey(repository.full_name, issue.number),
+    });
   };
 }

@@ -42,6 +42,9 @@ export function parsePayload<T>(
 ): T | null {
   const parsed = schema.safeParse(context.payload);
   if (parsed.success) return parsed.data;
-  context.log.warn({ delivery: context.id, event: context.name, problem: describeZodError(parsed.error) }, "payload not understood; ignored");
+  context.log.warn(
+    { delivery: context.id, event: context.name, problem: describeZodError(parsed.error) },
+    "payload not understood; ignored",
+  );
   return null;
 }

@@ -46,8 +46,18 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
       deliveryId: context.id,
       repo: toRepoRef(repository),
       requestedBy: sender.login,
-      origin: { type: "review", prNumber: pr.number, branch: pr.head.ref, round: previous + 1, reviewId: review.id, feedback: review.body ?? "" },
+      origin: {
+        type: "review",
+        prNumber: pr.number,
+        branch: pr.head.ref,
+        round: previous + 1,
+        reviewId: review.id,
+        feedback: review.body ?? "",
+      },
     };
-    await submitJob(deps.db, deps.queue, job, { meta: { branch: pr.head.ref, pr: pr.number }, serialKey: targetKey(repository.full_name, pr.number) });
+    await submitJob(deps.db, deps.queue, job, {
+      meta: { branch: pr.head.ref, pr: pr.number },
+      serialKey: targetKey(repository.full_name, pr.number),
+    });
   };
 }

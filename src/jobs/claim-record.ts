@@ -26,12 +26,7 @@ const UNIQUE_VIOLATION = "23505";
  * workers that race, the second gets a unique violation, which here means "waiting". Arrival order
  * rests on `seq`: a job starts only when no older job of its target is still queued (or retrying).
  */
-export async function claimJobRecord(
-  db: Database,
-  key: string,
-  attempt: number,
-  startedAt: string,
-): Promise<ClaimResult> {
+export async function claimJobRecord(db: Database, key: string, attempt: number, startedAt: string): Promise<ClaimResult> {
   try {
     const { rows } = await db.query(
       `UPDATE ${SCHEMA}.job_records r SET

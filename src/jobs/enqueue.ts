@@ -15,11 +15,7 @@ const JobSchema = z.object({
 
 export type NewJob = z.input<typeof JobSchema>;
 
-const SerialKeySchema = z
-  .string()
-  .min(1, "serialKey is empty")
-  .max(300, "serialKey is longer than 300 characters")
-  .optional();
+const SerialKeySchema = z.string().min(1, "serialKey is empty").max(300, "serialKey is longer than 300 characters").optional();
 
 export type EnqueueOptions = Omit<SendOptions, "id"> & {
   /**

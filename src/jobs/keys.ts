@@ -22,7 +22,13 @@ export function commandKey(repoFullName: string, issueNumber: number, commentKin
 }
 
 /** `/codex explain` or `/codex review`, one per command comment. */
-export function askKey(kind: "explain" | "review", repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
+export function askKey(
+  kind: "explain" | "review",
+  repoFullName: string,
+  issueNumber: number,
+  commentKind: "issue" | "review",
+  commentId: number,
+): string {
   return `${kind}:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;
 }
 
@@ -61,6 +67,7 @@ export function issueLabelFixKey(repoFullName: string, issueNumber: number, labe
  */
 export function triageCommentMarker(source: { type: "workflow_run"; runId: number } | { type: "check_run"; name: string }): string {
   // A check run's name is free text (`build--fast` would end the HTML comment early): only its hash goes in.
-  const id = source.type === "workflow_run" ? `run-${source.runId}` : `check-${createHash("sha256").update(source.name).digest("hex").slice(0, 20)}`;
+  const id =
+    source.type === "workflow_run" ? `run-${source.runId}` : `check-${createHash("sha256").update(source.name).digest("hex").slice(0, 20)}`;
   return `<!-- codex-dispatch:triage:${id} -->`;
 }

@@ -19,16 +19,16 @@ export const MIGRATIONS: Migration[] = [
     version: 1,
     name: "deliveries, job records, cancellation, serial targets",
     statements: [
-  // One row per webhook delivery GUID: GitHub redelivers with the same GUID, and we act once.
-  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.deliveries (
+      // One row per webhook delivery GUID: GitHub redelivers with the same GUID, and we act once.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.deliveries (
      guid text PRIMARY KEY,
      event text NOT NULL,
      action text,
      repo text,
      received_at timestamptz NOT NULL DEFAULT now()
    )`,
-  // One row per idempotency key, ever: the unique key is what makes enqueueOnce "at most once".
-  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.job_records (
+      // One row per idempotency key, ever: the unique key is what makes enqueueOnce "at most once".
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.job_records (
      id text PRIMARY KEY,
      key text NOT NULL UNIQUE,
      kind text NOT NULL,
@@ -50,24 +50,24 @@ export const MIGRATIONS: Migration[] = [
      meta jsonb NOT NULL DEFAULT '{}'::jsonb,
      gave_up_at timestamptz
    )`,
-  `CREATE INDEX IF NOT EXISTS job_records_repo_kind_created ON ${SCHEMA}.job_records (repo, kind, created_at)`,
-  `CREATE INDEX IF NOT EXISTS job_records_created ON ${SCHEMA}.job_records (created_at)`,
-  `CREATE INDEX IF NOT EXISTS job_records_status ON ${SCHEMA}.job_records (status)`,
-  // Cancellation: a running job is cancelled by a request in its record, which the worker running it
-  // polls (that worker may be another process); a queued job is cancelled at once.
-  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz`,
-  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_reason text`,
-  // Serial execution per target (an issue or PR, "owner/repo#12"): jobs with the same target run one at
-  // a time in arrival order. seq is the arrival order: created_at is the transaction's start time and
-  // can tie, and a sequence of our own (rather than bigserial) keeps ADD COLUMN IF NOT EXISTS idempotent.
-  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS target text`,
-  `CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.job_records_seq`,
-  `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS seq bigint DEFAULT nextval('${SCHEMA}.job_records_seq')`,
-  // The guarantee behind "one at a time": two workers (in two processes) that both try to start a job
-  // of one target cannot both commit status = 'running'; the second gets a unique violation.
-  `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_target ON ${SCHEMA}.job_records (target)
+      `CREATE INDEX IF NOT EXISTS job_records_repo_kind_created ON ${SCHEMA}.job_records (repo, kind, created_at)`,
+      `CREATE INDEX IF NOT EXISTS job_records_created ON ${SCHEMA}.job_records (created_at)`,
+      `CREATE INDEX IF NOT EXISTS job_records_status ON ${SCHEMA}.job_records (status)`,
+      // Cancellation: a running job is cancelled by a request in its record, which the worker running it
+      // polls (that worker may be another process); a queued job is cancelled at once.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz`,
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cancel_reason text`,
+      // Serial execution per target (an issue or PR, "owner/repo#12"): jobs with the same target run one at
+      // a time in arrival order. seq is the arrival order: created_at is the transaction's start time and
+      // can tie, and a sequence of our own (rather than bigserial) keeps ADD COLUMN IF NOT EXISTS idempotent.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS target text`,
+      `CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.job_records_seq`,
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS seq bigint DEFAULT nextval('${SCHEMA}.job_records_seq')`,
+      // The guarantee behind "one at a time": two workers (in two processes) that both try to start a job
+      // of one target cannot both commit status = 'running'; the second gets a unique violation.
+      `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_target ON ${SCHEMA}.job_records (target)
      WHERE status = 'running' AND target IS NOT NULL`,
-  `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
+      `CREATE INDEX IF NOT EXISTS job_records_target_active ON ${SCHEMA}.job_records (target, seq)
      WHERE status IN ('queued', 'running') AND target IS NOT NULL`,
     ],
   },
@@ -75,8 +75,8 @@ export const MIGRATIONS: Migration[] = [
     version: 2,
     name: "sticky comment ids",
     statements: [
-  // Sticky comments by (repository, issue or PR, marker): an edit needs no search (see sticky-comments.ts).
-  `CREATE TABLE IF NOT EXISTS ${SCHEMA}.sticky_comments (
+      // Sticky comments by (repository, issue or PR, marker): an edit needs no search (see sticky-comments.ts).
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.sticky_comments (
      repo text NOT NULL,
      issue_number integer NOT NULL,
      marker text NOT NULL,
@@ -112,6 +112,8 @@ END $migration$`,
   const { rows } = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${SCHEMA}.schema_migrations`);
   const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
   if (Number(rows[0]?.v ?? 0) > latest) {
-    throw new Error(`the database's schema is at version ${rows[0]?.v}, newer than this release knows (${latest}): run the newer release, or restore a backup`);
+    throw new Error(
+      `the database's schema is at version ${rows[0]?.v}, newer than this release knows (${latest}): run the newer release, or restore a backup`,
+    );
   }
 }

@@ -132,10 +132,7 @@ const ListSchema = z.object({
 });
 
 /** Newest first. */
-export async function listJobRecords(
-  db: Database,
-  opts: { limit: number; repo?: string; status?: JobStatus },
-): Promise<JobRecord[]> {
+export async function listJobRecords(db: Database, opts: { limit: number; repo?: string; status?: JobStatus }): Promise<JobRecord[]> {
   const o = ListSchema.parse(opts);
   const { rows } = await db.query(
     `${SELECT_JOB_RECORDS} WHERE ($1::text IS NULL OR repo = $1) AND ($2::text IS NULL OR status = $2)
@@ -183,10 +180,7 @@ export async function updateJobRecord(
     params.push(opts.onlyAttempt);
     where += ` AND attempts = $${params.length}`;
   }
-  const { rows } = await db.query(
-    `UPDATE ${SCHEMA}.job_records SET ${sets.join(", ")} WHERE ${where} RETURNING id`,
-    params,
-  );
+  const { rows } = await db.query(`UPDATE ${SCHEMA}.job_records SET ${sets.join(", ")} WHERE ${where} RETURNING id`, params);
   return rows.length === 1;
 }
 

@@ -13,7 +13,13 @@ export async function findStickyCommentId(db: Database, repo: string, issueNumbe
   return rows[0] ? Number(rows[0].comment_id) : undefined;
 }
 
-export async function saveStickyCommentId(db: Database, repo: string, issueNumber: number, marker: string, commentId: number): Promise<void> {
+export async function saveStickyCommentId(
+  db: Database,
+  repo: string,
+  issueNumber: number,
+  marker: string,
+  commentId: number,
+): Promise<void> {
   await db.query(
     `INSERT INTO ${SCHEMA}.sticky_comments (repo, issue_number, marker, comment_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (repo, issue_number, marker) DO UPDATE SET comment_id = EXCLUDED.comment_id`,

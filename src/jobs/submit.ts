@@ -25,6 +25,10 @@ export function submitJob(
     db,
     queue,
     { key: job.key, kind: job.kind, repo: job.repo.fullName, data: job, meta: opts.meta },
-    { expireInSeconds: JOB_ATTEMPT_SECONDS, serialKey: opts.serialKey, ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}) },
+    {
+      expireInSeconds: JOB_ATTEMPT_SECONDS,
+      serialKey: opts.serialKey,
+      ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
+    },
   );
 }

@@ -143,5 +143,11 @@ export type CommandJob = z.infer<typeof CommandJobSchema>;
 
 export { targetKey } from "./keys.js";
 
-export const JOB_KINDS = { triage: TriageJobSchema, fix: FixJobSchema, explain: AskJobSchema, review: AskJobSchema, command: CommandJobSchema } as const;
+export const JOB_KINDS = {
+  triage: TriageJobSchema,
+  fix: FixJobSchema,
+  explain: AskJobSchema,
+  review: AskJobSchema,
+  command: CommandJobSchema,
+} as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -86,11 +86,7 @@ function deadLetterError(output: unknown): string {
   return redactSecrets(message ?? "the job failed").slice(0, MAX_ERROR);
 }
 
-export async function startWorker(
-  db: Database,
-  queue: JobQueue,
-  opts: WorkerOptions,
-): Promise<{ stop(): Promise<void> }> {
+export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOptions): Promise<{ stop(): Promise<void> }> {
   const log = opts.log ?? silentLog;
   const concurrency = opts.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("startWorker: concurrency must be an integer >= 1");
@@ -241,10 +237,9 @@ export async function startWorker(
     const envelope = JobEnvelopeSchema.parse(job.data);
     const error = deadLetterError(job.output);
     // A job cancelled while its worker died is dead-lettered like any other; it was still a cancel.
-    const cancelled = await db.query(
-      `SELECT 1 FROM ${SCHEMA}.job_records WHERE key = $1 AND cancel_requested_at IS NOT NULL`,
-      [envelope.key],
-    );
+    const cancelled = await db.query(`SELECT 1 FROM ${SCHEMA}.job_records WHERE key = $1 AND cancel_requested_at IS NOT NULL`, [
+      envelope.key,
+    ]);
     if (cancelled.rows.length > 0) {
       await markRecordCancelled(envelope.key);
       log.info({ key: envelope.key }, "cancelled job not given up");
@@ -284,9 +279,7 @@ export async function startWorker(
   for (const [kind, handler] of Object.entries(opts.handlers)) {
     await queue.ensureQueue(kind);
     for (let i = 0; i < concurrency; i++) {
-      workerIds.push(
-        await boss.work<unknown>(kind, workOptions, ([job]) => track(runAttempt(kind, handler, job))),
-      );
+      workerIds.push(await boss.work<unknown>(kind, workOptions, ([job]) => track(runAttempt(kind, handler, job))));
     }
   }
   await queue.ensureQueue(DEAD_LETTER_QUEUE);

@@ -228,10 +228,7 @@ export class Collector {
     if (len >= 9 && src.startsWith("##[group]", from)) {
       const title = src.slice(from + 9, Math.min(end, from + 209));
       if (title.startsWith("Run ") || this.steps.length === 1) name = title;
-    } else if (
-      (len >= POST_JOB.length && src.startsWith(POST_JOB, from)) ||
-      (len >= ORPHANS.length && src.startsWith(ORPHANS, from))
-    ) {
+    } else if ((len >= POST_JOB.length && src.startsWith(POST_JOB, from)) || (len >= ORPHANS.length && src.startsWith(ORPHANS, from))) {
       name = src.slice(from, end);
     } else if (len >= 2 && src.charCodeAt(from) === 36 && src.charCodeAt(from + 1) === 32) {
       name = src.slice(from + 2, Math.min(end, from + 200)); // commandName()

@@ -249,7 +249,9 @@ export function isContinuation(text: string): boolean {
     // After the tag, only indentation continues a block: "[info] - next test" starts a new one.
     return text.charCodeAt(tag) === 32 || text.charCodeAt(tag) === 9;
   }
-  return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= |\*\* |Reason: |Last \d+ lines of output:)/.test(text);
+  return /^(?:\S+:\d+: in \S|\S+\.\w+:\d+: \w+|at |\.\.\. \d+ more|Caused by|File "|\s*\^|[+-] |[|>] |E |from |\[\d+\]|#\d+ |\d+: |note:|help:|-->|= |\*\* |Reason: |Last \d+ lines of output:)/.test(
+    text,
+  );
 }
 
 /** Command lines that start a new unit of work in plain logs (Travis echoes `$ cmd`). */

@@ -31,12 +31,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   const maxLines = parseMaxLines(opts.maxLines);
   const passing = opts.passing ? await readPassingSet(opts.passing) : null;
   const collector = new Collector(maxLines);
-  const splitter = new LineSplitter(
-    collector,
-    createPieceGate(),
-    CANDIDATE_LINE,
-    flaggedAtLineStart,
-  );
+  const splitter = new LineSplitter(collector, createPieceGate(), CANDIDATE_LINE, flaggedAtLineStart);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
   const collected = collector.finish();
@@ -45,10 +40,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
   return { lines, text: lines.join("\n"), totalLines: collected.rawLines, ...(failedStep ? { failedStep } : {}) };
 }
 
-export async function reduceLogText(
-  text: string,
-  opts: { maxLines?: number; passingText?: string } = {},
-): Promise<ReducedLog> {
+export async function reduceLogText(text: string, opts: { maxLines?: number; passingText?: string } = {}): Promise<ReducedLog> {
   return reduceLog(once(Buffer.from(text, "utf8")), {
     maxLines: opts.maxLines,
     passing: opts.passingText === undefined ? null : once(Buffer.from(opts.passingText, "utf8")),

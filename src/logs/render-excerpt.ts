@@ -5,12 +5,7 @@ import { redactSecrets } from "../text-safety/redact.js";
 // Markers start and end with "…" and carry a count and a step name, a shape that a real log line does not
 // take by accident, so they are never mistaken for log content.
 
-export function renderExcerpt(
-  indices: number[],
-  retained: Map<number, LineRecord>,
-  steps: StepInfo[],
-  total: number,
-): string[] {
+export function renderExcerpt(indices: number[], retained: Map<number, LineRecord>, steps: StepInfo[], total: number): string[] {
   const out: string[] = [];
   let next = 0; // first line index not yet shown or accounted for
   for (let j = 0; j < indices.length; j++) {

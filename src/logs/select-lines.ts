@@ -123,7 +123,15 @@ function windowFor(
     if (CLEANUP_STEP.test(step.name)) priority *= 0.3;
   }
   priority += K_POS * (i / Math.max(1, total));
-  return { priority, hit: i, from: Math.max(0, from), to, forward: rec.kind !== Kind.StepFailed, step: rec.step, ...(tail ? { tail } : {}) };
+  return {
+    priority,
+    hit: i,
+    from: Math.max(0, from),
+    to,
+    forward: rec.kind !== Kind.StepFailed,
+    step: rec.step,
+    ...(tail ? { tail } : {}),
+  };
 }
 
 class Picker {

@@ -90,7 +90,7 @@ async function unwrapRing(ring: string, file: string, size: number, start: numbe
     };
     // Without a whole line after the first break, keep the last size - 1 (= maxBytes) bytes as they are.
     let from = 1;
-    for (let n = 0; n < size; ) {
+    for (let n = 0; n < size;) {
       const piece = await readAt(n, size - n);
       const nl = piece.indexOf(NEWLINE);
       if (nl >= 0) {
@@ -101,7 +101,7 @@ async function unwrapRing(ring: string, file: string, size: number, start: numbe
     }
     const dst = await open(file, "w");
     try {
-      for (let n = from; n < size; ) {
+      for (let n = from; n < size;) {
         const piece = await readAt(n, size - n);
         await writeFully(dst, piece, 0, piece.length, n - from);
         n += piece.length;

@@ -10,12 +10,18 @@ type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "cod
  * Runs Codex with a one-job grant on the key proxy: codex only ever holds that grant's token, which is
  * worthless once revoked, never the real model key.
  */
-export async function runAgentSession(deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots">, opts: SessionOptions): Promise<AgentRun & { proxyTokens: number }> {
+export async function runAgentSession(
+  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots">,
+  opts: SessionOptions,
+): Promise<AgentRun & { proxyTokens: number }> {
   // A job waits here for a free agent slot: WORKER_CONCURRENCY bounds agents per process, not jobs per kind.
   return deps.agentSlots(() => runWithGrant(deps, opts));
 }
 
-async function runWithGrant(deps: Pick<PipelineDeps, "env" | "keyProxy">, opts: SessionOptions): Promise<AgentRun & { proxyTokens: number }> {
+async function runWithGrant(
+  deps: Pick<PipelineDeps, "env" | "keyProxy">,
+  opts: SessionOptions,
+): Promise<AgentRun & { proxyTokens: number }> {
   const grant = deps.keyProxy.issue();
   try {
     const run = await runCodex({

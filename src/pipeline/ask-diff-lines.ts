@@ -46,9 +46,8 @@ export function parseDiffLines(diff: string): DiffLines {
 
 /** The commentable lines of `git diff base...head` (three dots: against the merge base, as GitHub shows it). */
 export async function diffLines(worktreePath: string, baseSha: string, headSha: string): Promise<DiffLines> {
-  const diff = await runGit(
-    ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "-U3", `${baseSha}...${headSha}`, "--"],
-    { cwd: worktreePath },
-  );
+  const diff = await runGit(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "-U3", `${baseSha}...${headSha}`, "--"], {
+    cwd: worktreePath,
+  });
   return parseDiffLines(diff);
 }

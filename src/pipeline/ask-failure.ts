@@ -23,7 +23,9 @@ export async function endConversationOnError<T>(ctx: JobContext, talk: Conversat
     return await work();
   } catch (err) {
     if (ctx.isLastAttempt || ctx.cancelled()) {
-      const reason = ctx.cancelled() ? STOPPED_TEXT : `Codex stopped on an error: ${sanitizeMarkdown((err instanceof Error ? err.message : String(err)).slice(0, 500), {})}`;
+      const reason = ctx.cancelled()
+        ? STOPPED_TEXT
+        : `Codex stopped on an error: ${sanitizeMarkdown((err instanceof Error ? err.message : String(err)).slice(0, 500), {})}`;
       await talk.finish(false, reason).catch(() => undefined);
     }
     throw err;

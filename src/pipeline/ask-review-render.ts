@@ -52,12 +52,22 @@ export interface ReviewFacts {
 
 /** The review's body: summary, advice, the comments that could not sit on lines, footer. */
 export function renderReviewBody(report: ReviewReport, plan: ReviewPlan, facts: ReviewFacts): string {
-  const lines = ["### Codex review", "", sanitizeMarkdown(report.summary.trim(), { webBaseUrl: facts.webBaseUrl }), "", `**${VERDICT_TEXT[report.verdict]}**`];
+  const lines = [
+    "### Codex review",
+    "",
+    sanitizeMarkdown(report.summary.trim(), { webBaseUrl: facts.webBaseUrl }),
+    "",
+    `**${VERDICT_TEXT[report.verdict]}**`,
+  ];
   if (plan.outsideDiff.length) {
     lines.push("", "**Comments on lines outside the diff**", "");
     for (const c of plan.outsideDiff) lines.push(`- ${codeLine(`${c.path}:${c.line}`, 300)}: ${c.body.replace(/\n/g, "\n  ")}`);
   }
-  if (plan.dropped) lines.push("", `<sub>${plan.dropped} comment${plan.dropped === 1 ? "" : "s"} on files not in the pull request's checkout left out.</sub>`);
+  if (plan.dropped)
+    lines.push(
+      "",
+      `<sub>${plan.dropped} comment${plan.dropped === 1 ? "" : "s"} on files not in the pull request's checkout left out.</sub>`,
+    );
   lines.push(
     "",
     `<sub>Codex review of ${facts.headSha.slice(0, 7)} against ${codeLine(facts.baseRef)} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)} · advice only, a person decides</sub>`,

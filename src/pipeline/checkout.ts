@@ -38,7 +38,13 @@ export async function withCheckout<T>(
   try {
     await ctx.setPhase("workspace");
     const { token } = await mintInstallationToken(gh);
-    const mirror = await ensureMirror({ root: deps.env.workspaceDir, repoFullName: opts.repo.fullName, cloneUrl: opts.repo.cloneUrl, token, want: [opts.sha, ...opts.want] });
+    const mirror = await ensureMirror({
+      root: deps.env.workspaceDir,
+      repoFullName: opts.repo.fullName,
+      cloneUrl: opts.repo.cloneUrl,
+      token,
+      want: [opts.sha, ...opts.want],
+    });
     worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo });
     // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
     const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);

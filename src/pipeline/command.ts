@@ -41,7 +41,10 @@ export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobCo
   if (!parsedConfig.ok) {
     // Without a valid config the prefix is unknown: answer only what is certainly meant for us.
     if (!parseCommand(job.body)) return { outcome: "skipped: not a command" };
-    await talk.finish(false, `Codex cannot act: \`.github/codex.yml\` is not valid.\n\n${parsedConfig.errors.map((e) => `- ${e}`).join("\n")}`);
+    await talk.finish(
+      false,
+      `Codex cannot act: \`.github/codex.yml\` is not valid.\n\n${parsedConfig.errors.map((e) => `- ${e}`).join("\n")}`,
+    );
     return { outcome: "invalid-config" };
   }
   const config = parsedConfig.config;
@@ -62,14 +65,24 @@ export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobCo
   return { outcome: result.outcome };
 }
 
-async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedCommand, config: RepoConfig, gh: Awaited<ReturnType<PipelineDeps["github"]>>): Promise<Dispatch> {
+async function dispatch(
+  deps: PipelineDeps,
+  job: CommandJob,
+  command: ParsedCommand,
+  config: RepoConfig,
+  gh: Awaited<ReturnType<PipelineDeps["github"]>>,
+): Promise<Dispatch> {
   const target = targetKey(job.repo.fullName, job.issueNumber);
   const prefix = config.commands.prefix;
   switch (command.name) {
     case "help":
       return { ok: true, summary: helpText(prefix, config.commands.permission), outcome: "help" };
     case "unknown":
-      return { ok: false, summary: `That is not a command I know.\n\n${helpText(prefix, config.commands.permission)}`, outcome: "unknown-command" };
+      return {
+        ok: false,
+        summary: `That is not a command I know.\n\n${helpText(prefix, config.commands.permission)}`,
+        outcome: "unknown-command",
+      };
     case "status": {
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
       if (active.length === 0) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
@@ -80,16 +93,33 @@ async function dispatch(deps: PipelineDeps, job: CommandJob, command: ParsedComm
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
       for (const j of active) await cancelJob(deps.db, j.key, `stopped by @${job.sender.login}`);
       return active.length
-        ? { ok: true, summary: `Stopping ${active.length} job(s): the agent is killed and its workspace removed.`, outcome: `stopped ${active.length}` }
+        ? {
+            ok: true,
+            summary: `Stopping ${active.length} job(s): the agent is killed and its workspace removed.`,
+            outcome: `stopped ${active.length}`,
+          }
         : { ok: true, summary: "Nothing to stop here.", outcome: "stopped 0" };
     }
     case "triage":
       return queueTriage(deps, job, gh);
     case "explain":
     case "review": {
-      if (command.name === "review" && !job.isPullRequest) return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
+      if (command.name === "review" && !job.isPullRequest)
+        return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
       const key = askKey(command.name, job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
-      const ask: AskJob = { kind: command.name, key, installationId: job.installationId, deliveryId: job.deliveryId, repo: job.repo, requestedBy: job.sender.login, issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, commentId: job.commentId, commentKind: job.commentKind, question: command.args };
+      const ask: AskJob = {
+        kind: command.name,
+        key,
+        installationId: job.installationId,
+        deliveryId: job.deliveryId,
+        repo: job.repo,
+        requestedBy: job.sender.login,
+        issueNumber: job.issueNumber,
+        isPullRequest: job.isPullRequest,
+        commentId: job.commentId,
+        commentKind: job.commentKind,
+        question: command.args,
+      };
       await submitJob(deps.db, deps.queue, ask, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: `queued ${command.name}` };
     }
@@ -117,7 +147,12 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
   const { owner, name: repo } = job.repo;
   const pr = await getPullRequest(gh, { owner, repo, number: job.issueNumber });
   const run = await findLatestFailedRun(gh, { owner, repo, headSha: pr.headSha });
-  if (!run) return { ok: false, summary: `No failed run found for the head of #${pr.number} (${pr.headSha.slice(0, 7)}).`, outcome: "no failed run" };
+  if (!run)
+    return {
+      ok: false,
+      summary: `No failed run found for the head of #${pr.number} (${pr.headSha.slice(0, 7)}).`,
+      outcome: "no failed run",
+    };
   // A new key: an explicit request triages again even when this run was triaged before.
   const key = commandTriageKey(workflowRunTriageKey(job.repo.fullName, run.headSha, run.id, run.runAttempt), job.commentId);
   const triage: TriageJob = {
@@ -130,8 +165,19 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
     headBranch: run.headBranch,
     pullNumbers: [pr.number],
     fromFork: (pr.headRepoFullName ?? "").toLowerCase() !== job.repo.fullName.toLowerCase(),
-    source: { type: "workflow_run", runId: run.id, runAttempt: run.runAttempt, workflowId: run.workflowId, workflowName: run.name ?? "workflow", htmlUrl: run.htmlUrl, conclusion: run.conclusion ?? "failure" },
+    source: {
+      type: "workflow_run",
+      runId: run.id,
+      runAttempt: run.runAttempt,
+      workflowId: run.workflowId,
+      workflowName: run.name ?? "workflow",
+      htmlUrl: run.htmlUrl,
+      conclusion: run.conclusion ?? "failure",
+    },
   };
-  await submitJob(deps.db, deps.queue, triage, { meta: { branch: run.headBranch, sha: run.headSha }, serialKey: targetKey(job.repo.fullName, pr.number) });
+  await submitJob(deps.db, deps.queue, triage, {
+    meta: { branch: run.headBranch, sha: run.headSha },
+    serialKey: targetKey(job.repo.fullName, pr.number),
+  });
   return { ok: true, outcome: "queued triage" };
 }

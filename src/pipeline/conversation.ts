@@ -41,7 +41,14 @@ export class Conversation {
 
   private async post(body: string): Promise<void> {
     if (this.o.issueNumber === null) return;
-    const posted = await postSticky(this.o.deps, this.o.gh, { repo: this.o.repo, issueNumber: this.o.issueNumber, marker: this.marker, body, jobKey: this.o.jobKey, knownId: this.commentId });
+    const posted = await postSticky(this.o.deps, this.o.gh, {
+      repo: this.o.repo,
+      issueNumber: this.o.issueNumber,
+      marker: this.marker,
+      body,
+      jobKey: this.o.jobKey,
+      knownId: this.commentId,
+    });
     this.commentId = posted.id;
   }
 
@@ -50,8 +57,10 @@ export class Conversation {
     try {
       if (this.o.commentId !== undefined && this.o.commentKind === "review") {
         await addReaction(gh, { owner: repo.owner, repo: repo.name, reviewCommentId: this.o.commentId, content });
-      } else if (this.o.commentId !== undefined) await addReaction(gh, { owner: repo.owner, repo: repo.name, commentId: this.o.commentId, content });
-      else if (this.o.reactOnIssue && this.o.issueNumber !== null) await addReaction(gh, { owner: repo.owner, repo: repo.name, issueNumber: this.o.issueNumber, content });
+      } else if (this.o.commentId !== undefined)
+        await addReaction(gh, { owner: repo.owner, repo: repo.name, commentId: this.o.commentId, content });
+      else if (this.o.reactOnIssue && this.o.issueNumber !== null)
+        await addReaction(gh, { owner: repo.owner, repo: repo.name, issueNumber: this.o.issueNumber, content });
     } catch (err) {
       // A reaction is a courtesy: never fail the job over it.
       this.o.onError?.(err);

@@ -60,7 +60,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
           target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
         }),
         sandbox: "read-only",
-      instructions,
+        instructions,
         outputSchema: explainReportJsonSchema(),
         jobDir: jobDir.dir,
         model: config.agent.model ?? deps.env.CODEX_MODEL,

@@ -66,21 +66,30 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
   lines.push("### Checks", "");
   if (facts.verify) {
     const after = facts.verify.after;
-    if (after && (after.timedOut || after.exitCode !== 0)) lines.push(`**${codeLine(facts.verify.command)} still fails after this change: this is not a ready fix.**`, "");
-    lines.push(`- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`);
+    if (after && (after.timedOut || after.exitCode !== 0))
+      lines.push(`**${codeLine(facts.verify.command)} still fails after this change: this is not a ready fix.**`, "");
+    lines.push(
+      `- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`,
+    );
   }
   // What was run comes from what the bot saw (codex's command events and its own verify runs), never from the
   // agent's report: a PR once said "Codex ran node --test: passed" when the agent had only run `cat`.
-  for (const c of facts.commands.slice(0, 10)) lines.push(`- Codex ran ${codeLine(c.command)}: ${c.exitCode === null ? "no exit code" : `exit ${c.exitCode}`}`);
+  for (const c of facts.commands.slice(0, 10))
+    lines.push(`- Codex ran ${codeLine(c.command)}: ${c.exitCode === null ? "no exit code" : `exit ${c.exitCode}`}`);
   if (facts.commands.length > 10) lines.push(`- … ${facts.commands.length - 10} more commands (in the hand-off block)`);
   if (!facts.verify && facts.commands.length === 0) lines.push("- No checks were run: review the change carefully.");
   if (report.tests.length) {
     lines.push("", "<sub>Codex's own account of its checks (its claim, not checked by the bot):</sub>", "");
-    for (const t of report.tests.slice(0, 10)) lines.push(`- ${codeLine(t.command)}: ${codeLine(t.outcome, 40)}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`);
+    for (const t of report.tests.slice(0, 10))
+      lines.push(
+        `- ${codeLine(t.command)}: ${codeLine(t.outcome, 40)}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`,
+      );
   }
   lines.push("");
   if (report.follow_up.trim()) lines.push("### For the reviewer", "", sanitizeMarkdown(report.follow_up, safe), "");
   lines.push(handoffBlock(report, facts), "");
-  lines.push(`<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${formatTokens(facts.tokens.input + facts.tokens.output)} tokens · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`);
+  lines.push(
+    `<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${formatTokens(facts.tokens.input + facts.tokens.output)} tokens · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`,
+  );
   return lines.join("\n");
 }

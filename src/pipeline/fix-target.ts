@@ -46,12 +46,19 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
   const origin = job.origin;
 
   if (origin.type === "triage") {
-    if (origin.headBranch.startsWith(BOT_PREFIX)) return { ok: false, reason: "the failure is on the bot's own branch; it does not fix its own fixes", reportOn: origin.prNumber };
+    if (origin.headBranch.startsWith(BOT_PREFIX))
+      return { ok: false, reason: "the failure is on the bot's own branch; it does not fix its own fixes", reportOn: origin.prNumber };
     if (origin.prNumber !== null) {
       const pr = await getPullRequest(gh, { owner, repo, number: origin.prNumber });
-      if (!isSameRepo(pr, fullName)) return { ok: false, reason: "the pull request comes from a fork: fork heads get triage only", reportOn: pr.number };
+      if (!isSameRepo(pr, fullName))
+        return { ok: false, reason: "the pull request comes from a fork: fork heads get triage only", reportOn: pr.number };
       if (pr.state !== "open") return { ok: false, reason: "the pull request is closed", reportOn: null };
-      if (pr.headSha !== origin.headSha) return { ok: false, reason: "the pull request has new commits since this run; the next failure will be triaged afresh", reportOn: pr.number };
+      if (pr.headSha !== origin.headSha)
+        return {
+          ok: false,
+          reason: "the pull request has new commits since this run; the next failure will be triaged afresh",
+          reportOn: pr.number,
+        };
     }
     const where = origin.prNumber !== null ? `pr-${origin.prNumber}` : origin.headBranch;
     return {
@@ -103,7 +110,14 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
         expectedHead: undefined,
         reportOn: pr.number,
         task: `Address the review feedback on this pull request (round ${origin.round}).`,
-        context: [{ label: "Review feedback", text: [origin.feedback, ...comments.map((c) => `${c.path}${c.line ? `:${c.line}` : ""}: ${c.body}`)].filter(Boolean).join("\n\n") }],
+        context: [
+          {
+            label: "Review feedback",
+            text: [origin.feedback, ...comments.map((c) => `${c.path}${c.line ? `:${c.line}` : ""}: ${c.body}`)]
+              .filter(Boolean)
+              .join("\n\n"),
+          },
+        ],
         closes: null,
         describe: `review round ${origin.round} on #${pr.number}`,
       },
@@ -112,12 +126,16 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
 
   const number = origin.type === "issue" ? origin.issueNumber : origin.issueNumber;
   const issue = await getIssue(gh, { owner, repo, number });
-  const issueContext = { label: `${issue.isPullRequest ? "Pull request" : "Issue"} #${issue.number}: title and description`, text: `${issue.title}\n\n${issue.body}` };
+  const issueContext = {
+    label: `${issue.isPullRequest ? "Pull request" : "Issue"} #${issue.number}: title and description`,
+    text: `${issue.title}\n\n${issue.body}`,
+  };
 
   if (origin.type === "command" && origin.isPullRequest) {
     const pr = await getPullRequest(gh, { owner, repo, number });
     if (pr.state !== "open") return { ok: false, reason: "the pull request is closed", reportOn: number };
-    if (!isSameRepo(pr, fullName)) return { ok: false, reason: "the pull request comes from a fork: the bot never pushes to forks", reportOn: number };
+    if (!isSameRepo(pr, fullName))
+      return { ok: false, reason: "the pull request comes from a fork: the bot never pushes to forks", reportOn: number };
     const own = pr.headRef.startsWith(BOT_PREFIX);
     return {
       ok: true,
@@ -149,13 +167,37 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
   if (living) {
     return {
       ok: true,
-      target: { baseSha: living.headSha, baseRef: branch, prBase: living.baseRef, branch, existingPr: living.number, expectedHead: undefined, reportOn: number, task, context, closes: number, describe: `#${number}` },
+      target: {
+        baseSha: living.headSha,
+        baseRef: branch,
+        prBase: living.baseRef,
+        branch,
+        existingPr: living.number,
+        expectedHead: undefined,
+        reportOn: number,
+        task,
+        context,
+        closes: number,
+        describe: `#${number}`,
+      },
     };
   }
   const baseSha = await getBranchHead(gh, { owner, repo, branch: defaultBranch });
   if (!baseSha) return { ok: false, reason: `the default branch ${defaultBranch} was not found`, reportOn: number };
   return {
     ok: true,
-    target: { baseSha, baseRef: defaultBranch, prBase: defaultBranch, branch, existingPr: null, expectedHead: undefined, reportOn: number, task, context, closes: number, describe: `#${number}` },
+    target: {
+      baseSha,
+      baseRef: defaultBranch,
+      prBase: defaultBranch,
+      branch,
+      existingPr: null,
+      expectedHead: undefined,
+      reportOn: number,
+      task,
+      context,
+      closes: number,
+      describe: `#${number}`,
+    },
   };
 }

@@ -50,45 +50,81 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
     }
     const headSha = pr.headSha;
 
-    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: headSha, want: [baseSha] }, async (worktree, jobDir, _mirror, instructions) => {
-      await ctx.setPhase("agent");
-      await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
-      const timeoutMs = config.agent.timeout_minutes * 60_000;
-      const run = await runAgentSession(deps, {
-        cwd: worktree.path,
-        prompt: buildReviewPrompt({ repoFullName: job.repo.fullName, number: job.issueNumber, title: issue.title, body: issue.body, baseSha, headSha, focus: job.question }),
-        sandbox: "read-only",
-      instructions,
-        outputSchema: reviewReportJsonSchema(),
-        jobDir: jobDir.dir,
-        model: config.agent.model ?? deps.env.CODEX_MODEL,
-        timeoutMs,
-        signal: ctx.signal,
-        onEvent: talk.onEvent,
-      });
-      const tokens = agentTokens(run);
-      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+    return withCheckout(
+      deps,
+      ctx,
+      gh,
+      log,
+      { repo: job.repo, sha: headSha, want: [baseSha] },
+      async (worktree, jobDir, _mirror, instructions) => {
+        await ctx.setPhase("agent");
+        await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
+        const timeoutMs = config.agent.timeout_minutes * 60_000;
+        const run = await runAgentSession(deps, {
+          cwd: worktree.path,
+          prompt: buildReviewPrompt({
+            repoFullName: job.repo.fullName,
+            number: job.issueNumber,
+            title: issue.title,
+            body: issue.body,
+            baseSha,
+            headSha,
+            focus: job.question,
+          }),
+          sandbox: "read-only",
+          instructions,
+          outputSchema: reviewReportJsonSchema(),
+          jobDir: jobDir.dir,
+          model: config.agent.model ?? deps.env.CODEX_MODEL,
+          timeoutMs,
+          signal: ctx.signal,
+          onEvent: talk.onEvent,
+        });
+        const tokens = agentTokens(run);
+        log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
 
-      await ctx.setPhase("publish");
-      const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseReviewReport(run.finalMessage) : null;
-      if (!parsed?.ok) {
-        await talk.finish(false, askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, `review #${job.issueNumber}`));
-        return { outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
-      }
-      const report = parsed.report;
-      const plan = planReviewComments(report, checkoutFiles(worktree.path), await diffLines(worktree.path, baseSha, headSha), deps.webBaseUrl);
-      const body = renderReviewBody(report, plan, { headSha, baseRef: pr.baseRef, tokens: tokens.input + tokens.output, durationMs: Date.now() - started, webBaseUrl: deps.webBaseUrl });
-      const posted = await postPullRequestReview(gh, { owner, repo, number: job.issueNumber, commitId: headSha, body, comments: plan.inline });
-      const placed = posted.inline === 1 ? "1 comment on a line" : `${posted.inline} comments on lines`;
-      await talk.finish(
-        true,
-        [
-          `Codex reviewed ${headSha.slice(0, 7)}: [the review](${posted.htmlUrl}), ${placed}. ${VERDICT_TEXT[report.verdict]}`,
-          "",
-          shorten(sanitizeMarkdown(report.summary.trim(), { webBaseUrl: deps.webBaseUrl }), 1_500),
-        ].join("\n"),
-      );
-      return { outcome: `reviewed: ${report.verdict}`, tokens, links: { review: posted.htmlUrl } };
-    });
+        await ctx.setPhase("publish");
+        const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseReviewReport(run.finalMessage) : null;
+        if (!parsed?.ok) {
+          await talk.finish(
+            false,
+            askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, `review #${job.issueNumber}`),
+          );
+          return { outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
+        }
+        const report = parsed.report;
+        const plan = planReviewComments(
+          report,
+          checkoutFiles(worktree.path),
+          await diffLines(worktree.path, baseSha, headSha),
+          deps.webBaseUrl,
+        );
+        const body = renderReviewBody(report, plan, {
+          headSha,
+          baseRef: pr.baseRef,
+          tokens: tokens.input + tokens.output,
+          durationMs: Date.now() - started,
+          webBaseUrl: deps.webBaseUrl,
+        });
+        const posted = await postPullRequestReview(gh, {
+          owner,
+          repo,
+          number: job.issueNumber,
+          commitId: headSha,
+          body,
+          comments: plan.inline,
+        });
+        const placed = posted.inline === 1 ? "1 comment on a line" : `${posted.inline} comments on lines`;
+        await talk.finish(
+          true,
+          [
+            `Codex reviewed ${headSha.slice(0, 7)}: [the review](${posted.htmlUrl}), ${placed}. ${VERDICT_TEXT[report.verdict]}`,
+            "",
+            shorten(sanitizeMarkdown(report.summary.trim(), { webBaseUrl: deps.webBaseUrl }), 1_500),
+          ].join("\n"),
+        );
+        return { outcome: `reviewed: ${report.verdict}`, tokens, links: { review: posted.htmlUrl } };
+      },
+    );
   });
 }

@@ -21,6 +21,9 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
 export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler> {
-  const handler = <K extends JobKind>(kind: K): JobHandler => (data, ctx) => PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+  const handler =
+    <K extends JobKind>(kind: K): JobHandler =>
+    (data, ctx) =>
+      PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
   return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;
 }

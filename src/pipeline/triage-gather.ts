@@ -56,7 +56,12 @@ function cutNote(info: LogFileInfo, maxBytes: number): string | undefined {
 }
 
 function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "job";
+  return (
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "job"
+  );
 }
 
 /**

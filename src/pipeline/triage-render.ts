@@ -66,7 +66,9 @@ export function renderTriageMarkdown(report: TriageReport, facts: TriageFacts, e
     lines.push("**Where**", "");
     for (const l of located) {
       const label = `${l.path}${l.line ? `:${l.line}` : ""}`;
-      lines.push(`- [${codeLine(label)}](${blobUrl(facts.webBaseUrl, facts.repoFullName, facts.headSha, l.path, l.line)}) ${sanitizeMarkdownLine(l.message, safe)}`);
+      lines.push(
+        `- [${codeLine(label)}](${blobUrl(facts.webBaseUrl, facts.repoFullName, facts.headSha, l.path, l.line)}) ${sanitizeMarkdownLine(l.message, safe)}`,
+      );
     }
     lines.push("");
   }

@@ -23,7 +23,6 @@ import { matchesAny } from "./glob.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./triage-gather.js";
 import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./triage-render.js";
 
-
 const BOT_BRANCH_PREFIX = "codex/";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,7 +38,12 @@ async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig
   if (!matchesAny(t.branches, [job.headBranch])) return "branch not in config";
   if (job.headBranch?.startsWith(BOT_BRANCH_PREFIX)) {
     // The job's own record is already counted, hence `>`.
-    const recent = await countRecentJobs(deps.db, { repo: job.repo.fullName, branch: job.headBranch, kind: "triage", sinceMs: Date.now() - DAY_MS });
+    const recent = await countRecentJobs(deps.db, {
+      repo: job.repo.fullName,
+      branch: job.headBranch,
+      kind: "triage",
+      sinceMs: Date.now() - DAY_MS,
+    });
     if (recent > t.bot_branch_budget) return `bot branch budget spent (${t.bot_branch_budget} a day)`;
   }
   return null;
@@ -73,84 +77,117 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
   const refusal = await refuseUntrustedCode(deps, gh, job.repo, prs, job.fromFork);
   if (refusal) return refuseTriage(deps, gh, job, prs, refusal);
 
-  return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: job.headSha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
-    await ctx.setPhase("gather");
-    const gathered: GatheredFailure =
-      job.source.type === "workflow_run"
-        ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
-        : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
+  return withCheckout(
+    deps,
+    ctx,
+    gh,
+    log,
+    { repo: job.repo, sha: job.headSha, want: [] },
+    async (worktree, jobDir, _mirror, instructions) => {
+      await ctx.setPhase("gather");
+      const gathered: GatheredFailure =
+        job.source.type === "workflow_run"
+          ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
+          : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
 
-    await ctx.setPhase("agent");
-    const timeoutMs = config.agent.timeout_minutes * 60_000;
-    const run = await runAgentSession(deps, {
-      cwd: worktree.path,
-      prompt: buildTriagePrompt({
+      await ctx.setPhase("agent");
+      const timeoutMs = config.agent.timeout_minutes * 60_000;
+      const run = await runAgentSession(deps, {
+        cwd: worktree.path,
+        prompt: buildTriagePrompt({
+          repoFullName: job.repo.fullName,
+          headSha: job.headSha,
+          headBranch: job.headBranch,
+          ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+          failedJobs: gathered.failedJobs,
+          annotations: gathered.annotations,
+          checkOutput: gathered.checkOutput,
+          logsDir: jobDir.logs,
+        }),
+        sandbox: "read-only",
+        instructions,
+        outputSchema: triageReportJsonSchema(),
+        jobDir: jobDir.dir,
+        addDirs: [jobDir.logs],
+        model: config.agent.model ?? deps.env.CODEX_MODEL,
+        timeoutMs,
+        signal: ctx.signal,
+      });
+      const tokens = agentTokens(run);
+      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+
+      await ctx.setPhase("publish");
+      const facts: TriageFacts = {
         repoFullName: job.repo.fullName,
         headSha: job.headSha,
-        headBranch: job.headBranch,
+        webBaseUrl: deps.webBaseUrl,
         ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+        ciUrl: job.source.htmlUrl,
+        attempt: job.source.type === "workflow_run" ? job.source.runAttempt : undefined,
         failedJobs: gathered.failedJobs,
-        annotations: gathered.annotations,
-        checkOutput: gathered.checkOutput,
-        logsDir: jobDir.logs,
-      }),
-      sandbox: "read-only",
-      instructions,
-      outputSchema: triageReportJsonSchema(),
-      jobDir: jobDir.dir,
-      addDirs: [jobDir.logs],
-      model: config.agent.model ?? deps.env.CODEX_MODEL,
-      timeoutMs,
-      signal: ctx.signal,
-    });
-    const tokens = agentTokens(run);
-    log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+        tokens: tokens.input + tokens.output,
+        durationMs: Date.now() - started,
+      };
+      const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
+      const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
+      const { exists } = checkoutFiles(worktree.path);
 
-    await ctx.setPhase("publish");
-    const facts: TriageFacts = {
-      repoFullName: job.repo.fullName,
-      headSha: job.headSha,
-      webBaseUrl: deps.webBaseUrl,
-      ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
-      ciUrl: job.source.htmlUrl,
-      attempt: job.source.type === "workflow_run" ? job.source.runAttempt : undefined,
-      failedJobs: gathered.failedJobs,
-      tokens: tokens.input + tokens.output,
-      durationMs: Date.now() - started,
-    };
-    const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
-    const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
-    const { exists } = checkoutFiles(worktree.path);
-
-    const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
-    const check = await publishTriageCheck(gh, job, {
-      conclusion: "neutral",
-      title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
-      summary: fitBody(body, `\n${footer(facts)}`, 65_535),
-      annotations: report?.ok ? toAnnotations(report.report, exists) : [],
-    });
-    const links: Record<string, string> = check.htmlUrl ? { checkRun: check.htmlUrl } : {};
-    const marker = triageCommentMarker(job.source);
-    for (const pr of prs) {
-      const comment = await postSticky(deps, gh, { repo: job.repo, issueNumber: pr.number, marker, body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2), jobKey: job.key });
-      links[`pr${pr.number}`] = comment.htmlUrl;
-    }
-    if (report?.ok) {
-      const prRefs = prs.map((pr) => ({ number: pr.number, sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase() }));
-      if (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs)) links.fix = "queued";
-    }
-    const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
-    return { outcome, tokens, links };
-  });
+      const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
+      const check = await publishTriageCheck(gh, job, {
+        conclusion: "neutral",
+        title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
+        summary: fitBody(body, `\n${footer(facts)}`, 65_535),
+        annotations: report?.ok ? toAnnotations(report.report, exists) : [],
+      });
+      const links: Record<string, string> = check.htmlUrl ? { checkRun: check.htmlUrl } : {};
+      const marker = triageCommentMarker(job.source);
+      for (const pr of prs) {
+        const comment = await postSticky(deps, gh, {
+          repo: job.repo,
+          issueNumber: pr.number,
+          marker,
+          body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2),
+          jobKey: job.key,
+        });
+        links[`pr${pr.number}`] = comment.htmlUrl;
+      }
+      if (report?.ok) {
+        const prRefs = prs.map((pr) => ({
+          number: pr.number,
+          sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase(),
+        }));
+        if (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs)) links.fix = "queued";
+      }
+      const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
+      return { outcome, tokens, links };
+    },
+  );
 }
 
 /** The "Codex triage" check run of this job's commit (one per job key: a retry updates it). */
-function publishTriageCheck(gh: GitHubClient, job: TriageJob, output: Pick<PublishCheckRunParams, "conclusion" | "title" | "summary" | "annotations">) {
-  return publishCheckRun(gh, { owner: job.repo.owner, repo: job.repo.name, headSha: job.headSha, name: TRIAGE_CHECK_NAME, externalId: job.key, ...output });
+function publishTriageCheck(
+  gh: GitHubClient,
+  job: TriageJob,
+  output: Pick<PublishCheckRunParams, "conclusion" | "title" | "summary" | "annotations">,
+) {
+  return publishCheckRun(gh, {
+    owner: job.repo.owner,
+    repo: job.repo.name,
+    headSha: job.headSha,
+    name: TRIAGE_CHECK_NAME,
+    externalId: job.key,
+    ...output,
+  });
 }
 
 /** No agent ran: the check run and the PRs say why (the same words on both). */
-async function refuseTriage(deps: PipelineDeps, gh: GitHubClient, job: TriageJob, prs: { number: number }[], refusal: string): Promise<JobResult> {
+async function refuseTriage(
+  deps: PipelineDeps,
+  gh: GitHubClient,
+  job: TriageJob,
+  prs: { number: number }[],
+  refusal: string,
+): Promise<JobResult> {
   const body = `### Codex triage did not run\n\n${refusal}\n`;
   const check = await publishTriageCheck(gh, job, {
     conclusion: "neutral",

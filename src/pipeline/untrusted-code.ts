@@ -13,13 +13,21 @@ export const ISOLATION_OFF_NOTE =
   "agent isolation is off on this installation, so the agent would run as the bot's own user and could read its secrets. An operator can turn it on (see the Security model in codex-dispatch's README).";
 
 /** Why the code under these pull requests is untrusted, or null. */
-async function whyUntrusted(gh: GitHubClient, repo: RepoRef, prs: PullRequestInfo[], fromFork: boolean, appSlug?: string): Promise<string | null> {
+async function whyUntrusted(
+  gh: GitHubClient,
+  repo: RepoRef,
+  prs: PullRequestInfo[],
+  fromFork: boolean,
+  appSlug?: string,
+): Promise<string | null> {
   const same = (pr: PullRequestInfo) => (pr.headRepoFullName ?? "").toLowerCase() === repo.fullName.toLowerCase();
   if (fromFork || prs.some((pr) => !same(pr))) return "the pull request's code comes from a fork";
   for (const pr of prs) {
     // The App's own pull requests hold only what passed its diff policy, on a branch of this repository.
     if (appSlug && pr.authorLogin === `${appSlug}[bot]`) continue;
-    const permission = pr.authorLogin ? await getCollaboratorPermission(gh, { owner: repo.owner, repo: repo.name, username: pr.authorLogin }) : "none";
+    const permission = pr.authorLogin
+      ? await getCollaboratorPermission(gh, { owner: repo.owner, repo: repo.name, username: pr.authorLogin })
+      : "none";
     if (!permissionAtLeast(permission, "write")) return "the pull request was opened by someone without write access";
   }
   return null;

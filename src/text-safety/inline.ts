@@ -16,7 +16,8 @@ export function inlineCode(text: string): string {
 }
 
 // What GitHub turns into a ping or a link by itself: @mentions, URLs with a scheme, www. hosts.
-const LIVE = /(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s<>()]*[^\s<>().,;:!?'"*_~]|\bwww\.[^\s<>()]*[^\s<>().,;:!?'"*_~])/;
+const LIVE =
+  /(@[A-Za-z0-9][A-Za-z0-9-]*(?:\/[A-Za-z0-9_.-]+)?|\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s<>()]*[^\s<>().,;:!?'"*_~]|\bwww\.[^\s<>()]*[^\s<>().,;:!?'"*_~])/;
 
 /** Text on one line with markdown punctuation escaped; mentions and URLs shown as code (code never pings or links). */
 export function plainText(text: string): string {

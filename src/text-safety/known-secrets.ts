@@ -52,7 +52,10 @@ export class KnownSecrets {
 }
 
 /** The registry for the process: the model key, the webhook secret and the App's private key from `env`. */
-export function knownSecretsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): KnownSecrets {
+export function knownSecretsFromEnv(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (p) => readFileSync(p, "utf8"),
+): KnownSecrets {
   const secrets = new KnownSecrets([env.CODEX_API_KEY, env.WEBHOOK_SECRET]);
   secrets.addPrivateKey(env.PRIVATE_KEY);
   if (env.PRIVATE_KEY_PATH) {

@@ -98,7 +98,10 @@ function applyPatterns(text: string): string {
       length += (rest[i + 1] as string).length;
       i += 2;
     }
-    const joined = [prefix, ...rest.slice(0, i)].join("").replace(/[ \t]+/g, "").slice(4);
+    const joined = [prefix, ...rest.slice(0, i)]
+      .join("")
+      .replace(/[ \t]+/g, "")
+      .slice(4);
     // Real tokens are random base62 (mixed case and digits); prose after a "ghs_" word is not.
     return length >= 20 && /[a-z]/.test(joined) && /[A-Z]/.test(joined) && /[0-9]/.test(joined) ? REPLACEMENT + rest.slice(i).join("") : m;
   });

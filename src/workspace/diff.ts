@@ -50,7 +50,7 @@ interface RawEntry {
 function parseRaw(out: string): RawEntry[] {
   const fields = out.split("\0");
   const entries: RawEntry[] = [];
-  for (let i = 0; i < fields.length && fields[i] !== ""; ) {
+  for (let i = 0; i < fields.length && fields[i] !== "";) {
     const [oldMode, newMode, , newSha, status] = (fields[i++] as string).slice(1).split(" ");
     if (!oldMode || !newMode || !newSha || !status) throw new Error(`collectChanges: cannot parse git diff --raw output`);
     if (status.startsWith("R")) {
@@ -67,7 +67,7 @@ function parseRaw(out: string): RawEntry[] {
 function parseNumstat(out: string): { added: number; removed: number; binary: boolean }[] {
   const fields = out.split("\0");
   const rows: { added: number; removed: number; binary: boolean }[] = [];
-  for (let i = 0; i < fields.length && fields[i] !== ""; ) {
+  for (let i = 0; i < fields.length && fields[i] !== "";) {
     const [added, removed, path] = (fields[i++] as string).split("\t");
     if (path === "") i += 2;
     const binary = added === "-";

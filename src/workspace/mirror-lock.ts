@@ -28,7 +28,10 @@ const DEFAULT_ACQUIRE_TIMEOUT_MS = 30 * 60_000;
 const queues = new Map<string, Promise<unknown>>();
 
 export class LockTimeoutError extends Error {
-  constructor(readonly lockPath: string, holder: string) {
+  constructor(
+    readonly lockPath: string,
+    holder: string,
+  ) {
     super(`timed out waiting for ${lockPath} (held by ${holder})`);
     this.name = "LockTimeoutError";
   }
@@ -119,10 +122,13 @@ async function acquire(path: string, staleMs: number, timeoutMs: number): Promis
     delay = Math.min(delay * 2, 250);
   }
   // A heartbeat keeps the lock fresh while a long fetch runs, so age alone marks owners that died elsewhere.
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    fs.utimes(path, now, now).catch(() => undefined);
-  }, Math.max(1_000, Math.floor(staleMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      const now = new Date();
+      fs.utimes(path, now, now).catch(() => undefined);
+    },
+    Math.max(1_000, Math.floor(staleMs / 3)),
+  );
   heartbeat.unref();
   return {
     async release() {

@@ -20,7 +20,10 @@ export interface EnsureMirrorOptions {
 }
 
 export class MissingCommitError extends Error {
-  constructor(readonly repoFullName: string, readonly shas: string[]) {
+  constructor(
+    readonly repoFullName: string,
+    readonly shas: string[],
+  ) {
     super(`${repoFullName}: commit${shas.length > 1 ? "s" : ""} ${shas.join(", ")} not found on the remote (force-pushed away?)`);
     this.name = "MissingCommitError";
   }
@@ -100,11 +103,9 @@ export async function ensureMirror(opts: EnsureMirrorOptions): Promise<string> {
     if (absent.length > 0) {
       // A sha no branch points to any more (force-pushed, or a merge ref): GitHub serves reachable commits by
       // sha. Failure here is reported below as MissingCommitError, with a clearer message than git's.
-      await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", opts.cloneUrl, ...absent]).catch(
-        (error: unknown) => {
-          if (!(error instanceof GitError)) throw error;
-        },
-      );
+      await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--", opts.cloneUrl, ...absent]).catch((error: unknown) => {
+        if (!(error instanceof GitError)) throw error;
+      });
       absent = await missing(path, absent);
       if (absent.length > 0) throw new MissingCommitError(opts.repoFullName, absent);
     }

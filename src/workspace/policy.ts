@@ -141,7 +141,11 @@ export function checkDiffPolicy(changes: Change[], policyInput: DiffPolicyInput 
       const size = change.size ?? change.content?.length ?? 0;
       totalBytes += size;
       if (size > policy.maxFileBytes) {
-        add(change.path, "too-large-file", `the new file is ${formatBytes(size)}, the limit is ${formatBytes(policy.maxFileBytes)} per file`);
+        add(
+          change.path,
+          "too-large-file",
+          `the new file is ${formatBytes(size)}, the limit is ${formatBytes(policy.maxFileBytes)} per file`,
+        );
       }
     }
     for (const finding of scanForSecrets(change.addedLines)) {

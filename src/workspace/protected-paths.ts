@@ -89,7 +89,9 @@ const COMPILED = PROTECTED_RULES.map((r) => ({
 
 // Root-anchored entries, for the question "could something below this path be protected?".
 const ANCHORED = PROTECTED_RULES.flatMap((r) =>
-  [...(r.folders ?? []), ...(r.files ?? [])].filter((p) => p.includes("/")).map((p) => ({ rule: r.rule, why: r.why, path: p.toLowerCase() })),
+  [...(r.folders ?? []), ...(r.files ?? [])]
+    .filter((p) => p.includes("/"))
+    .map((p) => ({ rule: r.rule, why: r.why, path: p.toLowerCase() })),
 );
 
 export interface ProtectedHit {

@@ -60,5 +60,12 @@ async function removeWorktree(mirrorPath: string, dir: string): Promise<void> {
     await fs.rm(dir, { recursive: true, force: true });
     await runGit(["worktree", "prune"], { cwd: mirrorPath }).catch(() => undefined);
   });
-  if (gitError !== undefined && (await fs.access(dir).then(() => true, () => false))) throw gitError;
+  if (
+    gitError !== undefined &&
+    (await fs.access(dir).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw gitError;
 }

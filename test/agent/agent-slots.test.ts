@@ -16,7 +16,10 @@ let model: ScriptedModel;
 let proxy: KeyProxy;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "slots-"));
-  model = await startScriptedModel([{ kind: "exec", cmd: "sleep 1" }, { kind: "message", text: "done" }]);
+  model = await startScriptedModel([
+    { kind: "exec", cmd: "sleep 1" },
+    { kind: "message", text: "done" },
+  ]);
   proxy = await startKeyProxy({ upstreamBaseUrl: model.baseUrl, upstreamApiKey: UPSTREAM_KEY });
 });
 afterAll(async () => {
@@ -35,7 +38,14 @@ describe("agent slots", () => {
       const worktree = path.join(root, `wt-${i}`);
       await initRepo(worktree);
       return runAgentSession(deps, {
-        cwd: worktree, jobDir: path.join(root, `job-${i}`), prompt: "go", sandbox: "read-only", model: TEST_MODEL, timeoutMs: 60_000, instructions: null, isolation: null,
+        cwd: worktree,
+        jobDir: path.join(root, `job-${i}`),
+        prompt: "go",
+        sandbox: "read-only",
+        model: TEST_MODEL,
+        timeoutMs: 60_000,
+        instructions: null,
+        isolation: null,
         onSpawn: () => {
           running += 1;
           peak = Math.max(peak, running);

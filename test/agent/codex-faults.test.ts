@@ -21,10 +21,7 @@ describe("runCodex faults", () => {
   it("kills the whole process group of a run that exceeds its time limit", async () => {
     // A unique marker so that the background process the agent starts can be found afterwards.
     const marker = 900_000 + Math.floor(Math.random() * 99_999);
-    rig = await startCodexRig([
-      { kind: "exec", cmd: `(sleep ${marker} &) ; echo started` },
-      { kind: "hang" },
-    ]);
+    rig = await startCodexRig([{ kind: "exec", cmd: `(sleep ${marker} &) ; echo started` }, { kind: "hang" }]);
     let pgid = 0;
     const run = await rig.run({ timeoutMs: 3000, onSpawn: (pid) => (pgid = pid) });
 

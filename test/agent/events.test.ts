@@ -7,16 +7,63 @@ const line = (o: object) => `${JSON.stringify(o)}\n`;
 const transcript = [
   { type: "thread.started", thread_id: "01a2-thread" },
   { type: "turn.started" },
-  { type: "item.started", item: { id: "item_0", type: "command_execution", command: "/bin/bash -lc 'npm test'", aggregated_output: "", exit_code: null, status: "in_progress" } },
-  { type: "item.completed", item: { id: "item_0", type: "command_execution", command: "/bin/bash -lc 'npm test'", aggregated_output: "1 failing", exit_code: 1, status: "failed" } },
+  {
+    type: "item.started",
+    item: {
+      id: "item_0",
+      type: "command_execution",
+      command: "/bin/bash -lc 'npm test'",
+      aggregated_output: "",
+      exit_code: null,
+      status: "in_progress",
+    },
+  },
+  {
+    type: "item.completed",
+    item: {
+      id: "item_0",
+      type: "command_execution",
+      command: "/bin/bash -lc 'npm test'",
+      aggregated_output: "1 failing",
+      exit_code: 1,
+      status: "failed",
+    },
+  },
   { type: "item.completed", item: { id: "item_1", type: "reasoning", text: "The test fails because…" } },
   { type: "item.started", item: { id: "item_2", type: "todo_list", items: [{ text: "reproduce", completed: false }] } },
-  { type: "item.updated", item: { id: "item_2", type: "todo_list", items: [{ text: "reproduce", completed: true }, { text: "fix", completed: false }] } },
-  { type: "item.completed", item: { id: "item_3", type: "file_change", changes: [{ path: "/w/a.ts", kind: "update" }, { path: "/w/b.ts", kind: "add" }], status: "completed" } },
-  { type: "item.completed", item: { id: "item_4", type: "file_change", changes: [{ path: "/w/a.ts", kind: "update" }], status: "completed" } },
+  {
+    type: "item.updated",
+    item: {
+      id: "item_2",
+      type: "todo_list",
+      items: [
+        { text: "reproduce", completed: true },
+        { text: "fix", completed: false },
+      ],
+    },
+  },
+  {
+    type: "item.completed",
+    item: {
+      id: "item_3",
+      type: "file_change",
+      changes: [
+        { path: "/w/a.ts", kind: "update" },
+        { path: "/w/b.ts", kind: "add" },
+      ],
+      status: "completed",
+    },
+  },
+  {
+    type: "item.completed",
+    item: { id: "item_4", type: "file_change", changes: [{ path: "/w/a.ts", kind: "update" }], status: "completed" },
+  },
   { type: "item.completed", item: { id: "item_5", type: "agent_message", text: "first thought" } },
   { type: "item.completed", item: { id: "item_6", type: "agent_message", text: '{"summary":"fixed"}' } },
-  { type: "turn.completed", usage: { input_tokens: 1200, cached_input_tokens: 200, cache_write_input_tokens: 0, output_tokens: 80, reasoning_output_tokens: 30 } },
+  {
+    type: "turn.completed",
+    usage: { input_tokens: 1200, cached_input_tokens: 200, cache_write_input_tokens: 0, output_tokens: 80, reasoning_output_tokens: 30 },
+  },
 ];
 
 describe("CodexEventParser", () => {
@@ -66,8 +113,8 @@ describe("CodexEventParser", () => {
     expect(() => {
       parser.push("Reading additional input from stdin...\n");
       parser.push("\n   \n"); // blank lines are not garbage
-      parser.push("null\n42\n\"text\"\n[]\n");
-      parser.push("{\"type\":\"thread.started\",\"thread_id\":\"t\"}\n");
+      parser.push('null\n42\n"text"\n[]\n');
+      parser.push('{"type":"thread.started","thread_id":"t"}\n');
       parser.push("\u0000\u001b[31mpanic\u001b[0m\n");
     }).not.toThrow();
     const s = parser.end();
@@ -119,10 +166,16 @@ describe("CodexEventParser", () => {
   it("sums usage over several turns and tracks commands by item id", () => {
     const parser = new CodexEventParser();
     const usage = { input_tokens: 10, cached_input_tokens: 1, output_tokens: 2, reasoning_output_tokens: 0 };
-    parser.push(line({ type: "item.started", item: { id: "a", type: "command_execution", command: "ls", exit_code: null, status: "in_progress" } }));
+    parser.push(
+      line({ type: "item.started", item: { id: "a", type: "command_execution", command: "ls", exit_code: null, status: "in_progress" } }),
+    );
     const mid = parser.result();
-    parser.push(line({ type: "item.completed", item: { id: "a", type: "command_execution", command: "ls", exit_code: 0, status: "completed" } }));
-    parser.push(line({ type: "item.completed", item: { id: "b", type: "command_execution", command: "pwd", exit_code: 0, status: "completed" } }));
+    parser.push(
+      line({ type: "item.completed", item: { id: "a", type: "command_execution", command: "ls", exit_code: 0, status: "completed" } }),
+    );
+    parser.push(
+      line({ type: "item.completed", item: { id: "b", type: "command_execution", command: "pwd", exit_code: 0, status: "completed" } }),
+    );
     parser.push(line({ type: "turn.completed", usage }));
     parser.push(line({ type: "turn.completed", usage }));
     const s = parser.end();

@@ -50,7 +50,10 @@ describe("scripted model", () => {
 
     // Content-part outputs (as custom tools send them) are flattened to text.
     const third = await events(
-      await ask(model, [toolOutput("a.txt"), { type: "custom_tool_call_output", call_id: "d", output: [{ type: "input_text", text: "ok" }] }]),
+      await ask(model, [
+        toolOutput("a.txt"),
+        { type: "custom_tool_call_output", call_id: "d", output: [{ type: "input_text", text: "ok" }] },
+      ]),
     );
     expect(third[2]?.[1].item).toMatchObject({ type: "message", role: "assistant", content: [{ type: "output_text", text: "bye" }] });
     const usage = (third[3]?.[1].response as { usage: Record<string, number> }).usage;
@@ -66,7 +69,10 @@ describe("scripted model", () => {
     const failed = await events(await ask(model));
     expect(failed.at(-1)?.[1]).toMatchObject({ type: "response.failed", response: { error: { message: "overloaded" } } });
     const exhausted = await events(await ask(model, [toolOutput("x")]));
-    expect(exhausted.at(-1)?.[1]).toMatchObject({ type: "response.failed", response: { error: { message: expect.stringMatching(/no step 2/) } } });
+    expect(exhausted.at(-1)?.[1]).toMatchObject({
+      type: "response.failed",
+      response: { error: { message: expect.stringMatching(/no step 2/) } },
+    });
   });
 
   it("answers HTTP errors, follows a script chosen per request, and refuses other routes", async () => {

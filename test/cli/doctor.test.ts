@@ -12,7 +12,10 @@ import { openDatabase } from "../../src/jobs/db.js";
 // that GitHub (here the stand-in, which verifies it) accepts, the webhook secret, codex, git, isolation.
 function keyPair() {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(), pub: publicKey.export({ type: "spki", format: "pem" }).toString() };
+  return {
+    pem: privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    pub: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
 }
 
 let standIn: GitHubStandIn;
@@ -36,7 +39,10 @@ async function runDoctor(env: NodeJS.ProcessEnv): Promise<{ code: number; out: s
   const stdout = new PassThrough();
   let out = "";
   stdout.on("data", (c) => (out += String(c)));
-  const code = await doctor({ stdout, stderr: new PassThrough() }, { PATH: process.env.PATH, DATA_DIR: path.join(dir, "data"), GHE_HOST: standIn.host, GHE_PROTOCOL: "http", ...env });
+  const code = await doctor(
+    { stdout, stderr: new PassThrough() },
+    { PATH: process.env.PATH, DATA_DIR: path.join(dir, "data"), GHE_HOST: standIn.host, GHE_PROTOCOL: "http", ...env },
+  );
   return { code, out };
 }
 

@@ -34,7 +34,12 @@ async function waitForHttp(url: string, ms = 30_000): Promise<Response> {
 }
 
 function start(env: Record<string, string>): ResultPromise {
-  return execa(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? "", NODE_ENV: "development", ...env }, extendEnv: false, reject: false });
+  return execa(process.execPath, [MAIN], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "development", ...env },
+    extendEnv: false,
+    reject: false,
+  });
 }
 
 describe("npm start", () => {
@@ -53,7 +58,9 @@ describe("npm start", () => {
 
   it("with an App, answers /healthz, accepts a signed webhook, refuses a bad signature, stops on SIGTERM", async () => {
     const keyPath = path.join(dir, "key.pem");
-    await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), { mode: 0o600 });
+    await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), {
+      mode: 0o600,
+    });
     const port = 39500 + Math.floor(Math.random() * 500);
     const app = start({
       APP_ID: "4242",
@@ -73,7 +80,12 @@ describe("npm start", () => {
       const send = (signature: string) =>
         fetch(`http://localhost:${port}/api/github/webhooks`, {
           method: "POST",
-          headers: { "content-type": "application/json", "x-github-event": "workflow_run", "x-github-delivery": "d-1", "x-hub-signature-256": signature },
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "workflow_run",
+            "x-github-delivery": "d-1",
+            "x-hub-signature-256": signature,
+          },
           body,
         });
       expect((await send(`sha256=${createHmac("sha256", "s3cret").update(body).digest("hex")}`)).status).toBe(200);

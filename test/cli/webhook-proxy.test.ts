@@ -41,14 +41,26 @@ afterAll(async () => {
 describe("webhooks through a smee channel (WEBHOOK_PROXY_URL)", () => {
   it("a delivery pushed to the channel reaches the local app and is verified and handled", async () => {
     const keyPath = path.join(dir, "key.pem");
-    await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), { mode: 0o600 });
+    await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), {
+      mode: 0o600,
+    });
     const port = 40000 + Math.floor(Math.random() * 500);
     const app = execa(process.execPath, [MAIN], {
       cwd: dir,
       env: {
-        PATH: process.env.PATH ?? "", NODE_ENV: "development", APP_ID: "4242", PRIVATE_KEY_PATH: keyPath, WEBHOOK_SECRET: "s3cret",
-        GHE_HOST: standIn.host, GHE_PROTOCOL: "http", DATA_DIR: path.join(dir, "data"), PORT: String(port), LOG_LEVEL: "info", LOG_FORMAT: "json",
-        ROLE: "web", APP_SLUG: "codex-dispatch",
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "development",
+        APP_ID: "4242",
+        PRIVATE_KEY_PATH: keyPath,
+        WEBHOOK_SECRET: "s3cret",
+        GHE_HOST: standIn.host,
+        GHE_PROTOCOL: "http",
+        DATA_DIR: path.join(dir, "data"),
+        PORT: String(port),
+        LOG_LEVEL: "info",
+        LOG_FORMAT: "json",
+        ROLE: "web",
+        APP_SLUG: "codex-dispatch",
         WEBHOOK_PROXY_URL: `http://127.0.0.1:${(channel.address() as AddressInfo).port}/channel`,
       },
       extendEnv: false,
@@ -58,13 +70,23 @@ describe("webhooks through a smee channel (WEBHOOK_PROXY_URL)", () => {
     app.stdout?.on("data", (c) => (out += String(c)));
     app.stderr?.on("data", (c) => (out += String(c)));
     try {
-      await Promise.race([connectedOnce, new Promise((_, reject) => setTimeout(() => reject(new Error(`the app never connected to the channel:\n${out}`)), 30_000))]);
+      await Promise.race([
+        connectedOnce,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`the app never connected to the channel:\n${out}`)), 30_000)),
+      ]);
       const body = failedWorkflowRunPayload();
       const signature = `sha256=${createHmac("sha256", "s3cret").update(JSON.stringify(body)).digest("hex")}`;
       // The app's server may still be starting when the channel connects: smee does not retry, so push until seen.
       const deadline = Date.now() + 30_000;
       while (!out.includes("workflow run failure") && Date.now() < deadline) {
-        push({ "x-github-event": "workflow_run", "x-github-delivery": "smee-1", "x-hub-signature-256": signature, body, query: {}, timestamp: Date.now() });
+        push({
+          "x-github-event": "workflow_run",
+          "x-github-delivery": "smee-1",
+          "x-hub-signature-256": signature,
+          body,
+          query: {},
+          timestamp: Date.now(),
+        });
         await new Promise((r) => setTimeout(r, 500));
       }
       expect(out).toContain("workflow run failure");

@@ -4,10 +4,22 @@ import { actorIgnoreReason, permissionAtLeast, refusalText } from "../../src/com
 describe("permissionAtLeast", () => {
   // [actual, required, allowed]
   const matrix: [string, string, boolean][] = [
-    ["admin", "write", true], ["write", "write", true], ["read", "write", false], ["none", "write", false],
-    ["admin", "read", true], ["write", "read", true], ["read", "read", true], ["none", "read", false],
-    ["admin", "admin", true], ["write", "admin", false], ["read", "admin", false], ["none", "admin", false],
-    ["maintain", "write", true], ["triage", "write", false], ["triage", "read", true], ["maintain", "admin", false],
+    ["admin", "write", true],
+    ["write", "write", true],
+    ["read", "write", false],
+    ["none", "write", false],
+    ["admin", "read", true],
+    ["write", "read", true],
+    ["read", "read", true],
+    ["none", "read", false],
+    ["admin", "admin", true],
+    ["write", "admin", false],
+    ["read", "admin", false],
+    ["none", "admin", false],
+    ["maintain", "write", true],
+    ["triage", "write", false],
+    ["triage", "read", true],
+    ["maintain", "admin", false],
   ];
   it.each(matrix)("%s against required %s → %s", (actual, required, allowed) => {
     expect(permissionAtLeast(actual, required)).toBe(allowed);

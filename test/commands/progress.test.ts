@@ -82,8 +82,18 @@ describe("ProgressComment rendering", () => {
     progress.onEvent(command("c1", "/bin/bash -lc 'npm test'", null, "in_progress", "started"));
     expect(progress.render()).toContain("- [ ] `npm test` (running)");
     progress.onEvent(command("c1", "/bin/bash -lc 'npm test'", 0, "completed", "completed"));
-    progress.onEvent(fileChange([{ path: "/work/jobs/42/tree/src/a.ts", kind: "update" }, { path: "/work/jobs/42/tree/src/b.ts", kind: "add" }]));
-    progress.onEvent(todoList([{ text: "find the bug", completed: true }, { text: "write a test", completed: false }]));
+    progress.onEvent(
+      fileChange([
+        { path: "/work/jobs/42/tree/src/a.ts", kind: "update" },
+        { path: "/work/jobs/42/tree/src/b.ts", kind: "add" },
+      ]),
+    );
+    progress.onEvent(
+      todoList([
+        { text: "find the bug", completed: true },
+        { text: "write a test", completed: false },
+      ]),
+    );
     const body = progress.render();
     expect(body).toMatch(/^### ⏳ Codex is fixing #12: working…/);
     expect(body).toContain("- [x] `npm test` (exit 0)");
@@ -119,7 +129,9 @@ describe("ProgressComment rendering", () => {
   it("redacts secrets everywhere, including in cut command lines", () => {
     const { progress } = rig();
     const token = `ghp_${"A1b2C3d4".repeat(5)}`;
-    progress.onEvent(command("c1", `curl -H 'Authorization: token ${token}' https://api.github.com/${"y".repeat(80)}`, 0, "completed", "completed"));
+    progress.onEvent(
+      command("c1", `curl -H 'Authorization: token ${token}' https://api.github.com/${"y".repeat(80)}`, 0, "completed", "completed"),
+    );
     progress.onEvent(command("c2", `${"z".repeat(70)} ${token}`, 0, "completed", "completed"));
     progress.onEvent(todoList([{ text: `use key sk-proj-${"k".repeat(30)}`, completed: false }]));
     progress.onEvent(fileChange([{ path: `/tmp/AKIAABCDEFGHIJKLMNOP.txt`, kind: "add" }]));
@@ -133,17 +145,29 @@ describe("ProgressComment rendering", () => {
   it("renders todo text inert: no links, no mentions, no extra rows", () => {
     const { progress } = rig();
     progress.onEvent(todoList([{ text: "ping @octocat ![x](http://e/x.png) <img src=x>\n- [x] injected", completed: false }]));
-    const row = progress.render().split("\n").find((l) => l.includes("ping")) ?? "";
+    const row =
+      progress
+        .render()
+        .split("\n")
+        .find((l) => l.includes("ping")) ?? "";
     expect(row).toContain("`@octocat`");
     expect(row).toContain("\\!\\[x\\]\\(`http://e/x.png`\\)");
     expect(row).toContain("\\<img src=x\\>");
-    expect(progress.render().split("\n").filter((l) => l.startsWith("- [x]"))).toEqual([]);
+    expect(
+      progress
+        .render()
+        .split("\n")
+        .filter((l) => l.startsWith("- [x]")),
+    ).toEqual([]);
   });
 
   it("keeps at most 40 steps and summarises older ones", () => {
     const { progress } = rig();
     for (let i = 0; i < 100; i++) progress.onEvent(command(`c${i}`, `step-${i}`, 0, "completed", "completed"));
-    const rows = progress.render().split("\n").filter((l) => l.startsWith("- "));
+    const rows = progress
+      .render()
+      .split("\n")
+      .filter((l) => l.startsWith("- "));
     expect(rows[0]).toBe("- … 60 earlier steps");
     expect(rows.length).toBe(41);
     expect(rows.at(-1)).toBe("- [x] `step-99` (exit 0)");

@@ -15,8 +15,13 @@ describe("parseRepoConfig", () => {
   });
 
   it("keeps the values a repository sets", () => {
-    const result = parseRepoConfig("triage:\n  workflows: [CI]\n  branches: ['release/*']\nagent:\n  model: gpt-5.5\n  timeout_minutes: 5\n");
-    expect(result).toMatchObject({ ok: true, config: { triage: { workflows: ["CI"], branches: ["release/*"] }, agent: { model: "gpt-5.5", timeout_minutes: 5 } } });
+    const result = parseRepoConfig(
+      "triage:\n  workflows: [CI]\n  branches: ['release/*']\nagent:\n  model: gpt-5.5\n  timeout_minutes: 5\n",
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      config: { triage: { workflows: ["CI"], branches: ["release/*"] }, agent: { model: "gpt-5.5", timeout_minutes: 5 } },
+    });
   });
 
   it("names the wrong key and what was expected", () => {

@@ -37,7 +37,7 @@ async function triageWith(binScript: string) {
 
 describe("a broken codex binary", () => {
   it("that crashes: the job ends with a readable comment", async () => {
-    const { record, comments } = await triageWith("#!/bin/sh\necho '{\"type\":\"thread.started\",\"thread_id\":\"t1\"}'\nkill -SEGV $$\n");
+    const { record, comments } = await triageWith('#!/bin/sh\necho \'{"type":"thread.started","thread_id":"t1"}\'\nkill -SEGV $$\n');
     expect(record).toMatchObject({ status: "succeeded", outcome: "agent-failed: crashed" });
     expect(comments).toHaveLength(1);
     expect(comments[0].body).toContain("Codex stopped unexpectedly (signal SIGSEGV)");

@@ -13,7 +13,8 @@ let h: Harness;
 const cleanups: (() => Promise<void>)[] = [];
 let counter = 0;
 // A request whose prompt mentions HANG stalls: the tests use it to hold a job "running".
-const script = (req: RecordedRequest): ScriptStep[] => (JSON.stringify(req.body).includes("HANG-PLEASE") ? [{ kind: "hang" }] : issueFixScript());
+const script = (req: RecordedRequest): ScriptStep[] =>
+  JSON.stringify(req.body).includes("HANG-PLEASE") ? [{ kind: "hang" }] : issueFixScript();
 
 beforeAll(async () => {
   h = await startHarness({ script });
@@ -33,7 +34,10 @@ const botComments = (issue: IssueFixSetup) =>
   (h.standIn.snapshot().comments as AnyJson[]).filter(
     (c) => c.user?.type === "Bot" && String(c.issue_url).endsWith(`/repos/${issue.repoFullName}/issues/${issue.issueNumber}`),
   );
-const reactionsOn = (commentId: number) => (h.standIn.snapshot().reactions as AnyJson[]).filter((r) => String(r.subject_url).endsWith(`/issues/comments/${commentId}`)).map((r) => r.content);
+const reactionsOn = (commentId: number) =>
+  (h.standIn.snapshot().reactions as AnyJson[])
+    .filter((r) => String(r.subject_url).endsWith(`/issues/comments/${commentId}`))
+    .map((r) => r.content);
 
 async function command(issue: IssueFixSetup, body: string, user = DEMO_MAINTAINER) {
   const c = await postCommand(h, issue, { body, user });
@@ -60,7 +64,8 @@ describe("answers at once", () => {
     expect(reactionsOn(c.commentId)).toEqual(["eyes", "rocket"]);
     const comments = botComments(issue);
     expect(comments).toHaveLength(1);
-    for (const word of ["fix", "triage", "review", "explain", "stop", "status", "help"]) expect(comments[0].body).toContain(`/codex ${word}`);
+    for (const word of ["fix", "triage", "review", "explain", "stop", "status", "help"])
+      expect(comments[0].body).toContain(`/codex ${word}`);
   });
 
   it("an unknown command gets the help text and 😕", async () => {
@@ -79,7 +84,12 @@ describe("answers at once", () => {
 });
 
 describe("authorization", () => {
-  for (const [permission, allowed] of [["admin", true], ["write", true], ["read", false], ["none", false]] as const) {
+  for (const [permission, allowed] of [
+    ["admin", true],
+    ["write", true],
+    ["read", false],
+    ["none", false],
+  ] as const) {
     it(`${permission} ${allowed ? "may" : "may not"} start work`, async () => {
       const issue = await newIssue();
       h.standIn.setPermission(issue.repoFullName, "someone", permission);
@@ -173,11 +183,33 @@ describe("work", () => {
 });
 
 describe("on pull requests", () => {
-  const ADD_COMMENT = ["*** Begin Patch", "*** Update File: src/sum.js", "@@", "-export function sum(a, b) {", "+// Adds two numbers.", "+export function sum(a, b) {", "*** End Patch"].join("\n");
-  const answer = JSON.stringify({ summary: "Document sum", root_cause: "asked", changes: "a comment", tests: [], confidence: "high", follow_up: "" });
+  const ADD_COMMENT = [
+    "*** Begin Patch",
+    "*** Update File: src/sum.js",
+    "@@",
+    "-export function sum(a, b) {",
+    "+// Adds two numbers.",
+    "+export function sum(a, b) {",
+    "*** End Patch",
+  ].join("\n");
+  const answer = JSON.stringify({
+    summary: "Document sum",
+    root_cause: "asked",
+    changes: "a comment",
+    tests: [],
+    confidence: "high",
+    follow_up: "",
+  });
 
   it("adds a commit to the bot's own PR, and opens a PR against a person's PR", async () => {
-    h.model.setScript((req) => (JSON.stringify(req.body).includes("ADD-COMMENT") ? [{ kind: "patch", patch: ADD_COMMENT }, { kind: "message", text: answer }] : script(req)));
+    h.model.setScript((req) =>
+      JSON.stringify(req.body).includes("ADD-COMMENT")
+        ? [
+            { kind: "patch", patch: ADD_COMMENT },
+            { kind: "message", text: answer },
+          ]
+        : script(req),
+    );
     try {
       const issue = await newIssue();
       const first = await command(issue, "/codex fix");
@@ -192,7 +224,12 @@ describe("on pull requests", () => {
       // On a person's PR (from a branch of the same repository): a PR against their branch.
       const prs = () => (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes(issue.repoFullName));
       const humanSha = await issue.remote.commit({ "README.md": "human work\n" }, "Human work", "refs/heads/feature/human");
-      const human = h.standIn.addPullRequest(issue.repoFullName, { title: "Human work", head: "feature/human", headSha: humanSha, base: "main" });
+      const human = h.standIn.addPullRequest(issue.repoFullName, {
+        title: "Human work",
+        head: "feature/human",
+        headSha: humanSha,
+        base: "main",
+      });
       const other = await command({ ...issue, issueNumber: human.number }, "/codex ADD-COMMENT please");
       const otherFix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${human.number}:cmd-issue-${other.commentId}`, 90_000);
       expect(otherFix.error).toBeNull();
@@ -214,9 +251,15 @@ describe("on a line of a PR's diff", () => {
     const first = await command(issue, "/codex fix");
     const fix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${first.commentId}`, 90_000);
     const prNumber = Number(/#(\d+)/.exec(fix.outcome ?? "")![1]);
-    const review = h.standIn.addReview(issue.repoFullName, prNumber, { user: DEMO_MAINTAINER, state: "COMMENTED", comments: [{ path: "src/sum.js", line: 2, body: "/codex help" }] });
+    const review = h.standIn.addReview(issue.repoFullName, prNumber, {
+      user: DEMO_MAINTAINER,
+      state: "COMMENTED",
+      comments: [{ path: "src/sum.js", line: 2, body: "/codex help" }],
+    });
     const comment = (review.comments as AnyJson[])[0];
-    const pr = (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) => p.number === prNumber && String(p.url).includes(issue.repoFullName))!;
+    const pr = (h.standIn.snapshot().pullRequests as AnyJson[]).find(
+      (p) => p.number === prNumber && String(p.url).includes(issue.repoFullName),
+    )!;
     await h.deliver("pull_request_review_comment", {
       action: "created",
       comment,
@@ -227,14 +270,23 @@ describe("on a line of a PR's diff", () => {
     });
     const record = await h.waitForJob(`command:${issue.repoFullName.toLowerCase()}#${prNumber}:review-${comment.id}`, 60_000);
     expect(record.outcome).toBe("help");
-    const reactions = (h.standIn.snapshot().reactions as AnyJson[]).filter((r) => String(r.subject_url).endsWith(`/pulls/comments/${comment.id}`));
+    const reactions = (h.standIn.snapshot().reactions as AnyJson[]).filter((r) =>
+      String(r.subject_url).endsWith(`/pulls/comments/${comment.id}`),
+    );
     expect(reactions.map((r) => r.content)).toEqual(["eyes", "rocket"]);
   });
 });
 
 describe("read-only commands through comments", () => {
-  const explainAnswer = { answer: "`sum` returns `a - b` in `src/sum.js:2`.", references: [{ path: "src/sum.js", line: 2, note: "the subtraction" }] };
-  const reviewAnswer = { summary: "sum subtracts", verdict: "comment", comments: [{ path: "src/sum.js", line: 2, body: "This subtracts." }] };
+  const explainAnswer = {
+    answer: "`sum` returns `a - b` in `src/sum.js:2`.",
+    references: [{ path: "src/sum.js", line: 2, note: "the subtraction" }],
+  };
+  const reviewAnswer = {
+    summary: "sum subtracts",
+    verdict: "comment",
+    comments: [{ path: "src/sum.js", line: 2, body: "This subtracts." }],
+  };
 
   it("/codex triage, /codex explain and /codex review on a PR each answer in their own way", async () => {
     const { ciFailureScript, setupCiFailure } = await import("../../src/demo/scenarios/ci-failure.js");
@@ -253,7 +305,11 @@ describe("read-only commands through comments", () => {
 
       const triage = await command(onPr, "/codex triage");
       expect(triage.record.outcome).toBe("queued triage");
-      const triaged = await waitFor(async () => (await listJobRecords(h.db, { limit: 1000 })).find((r) => r.kind === "triage" && r.repo === ci.repoFullName && r.status === "succeeded"));
+      const triaged = await waitFor(async () =>
+        (await listJobRecords(h.db, { limit: 1000 })).find(
+          (r) => r.kind === "triage" && r.repo === ci.repoFullName && r.status === "succeeded",
+        ),
+      );
       expect(triaged.outcome).toBe("explained: code");
 
       const explain = await command(onPr, "/codex explain why does the test fail?");
@@ -265,7 +321,9 @@ describe("read-only commands through comments", () => {
       expect(reviewed.outcome).toMatch(/^reviewed/);
       expect(h.standIn.state.reviews.filter((r) => String(r.url).includes(ci.repoFullName))).toHaveLength(1);
 
-      const onThePr = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => c.user?.type === "Bot" && String(c.issue_url).endsWith(`${ci.repoFullName}/issues/${ci.prNumber}`));
+      const onThePr = (h.standIn.snapshot().comments as AnyJson[]).filter(
+        (c) => c.user?.type === "Bot" && String(c.issue_url).endsWith(`${ci.repoFullName}/issues/${ci.prNumber}`),
+      );
       expect(onThePr.some((c) => String(c.body).includes("Codex triage"))).toBe(true);
       expect(onThePr.some((c) => String(c.body).includes("src/sum.js#L2"))).toBe(true);
     } finally {

@@ -322,7 +322,13 @@ describe("postPullRequestReview on the wire", () => {
         seen.push({ url: req.url, body });
         const refuse = body.comments.length > 0;
         res.writeHead(refuse ? 422 : 200, { "content-type": "application/json" });
-        res.end(JSON.stringify(refuse ? { message: "Unprocessable Entity", errors: ["Line could not be resolved"] } : { id: 7, html_url: "https://example.test/pull/3#pullrequestreview-7" }));
+        res.end(
+          JSON.stringify(
+            refuse
+              ? { message: "Unprocessable Entity", errors: ["Line could not be resolved"] }
+              : { id: 7, html_url: "https://example.test/pull/3#pullrequestreview-7" },
+          ),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -334,14 +340,31 @@ describe("postPullRequestReview on the wire", () => {
         throttle: { enabled: false },
       });
       const sha = "a".repeat(40);
-      const posted = await postPullRequestReview(gh, { owner: "o", repo: "r", number: 3, commitId: sha, body: "Summary", comments: [{ path: "a.js", line: 4, body: "two\nlines" }] });
+      const posted = await postPullRequestReview(gh, {
+        owner: "o",
+        repo: "r",
+        number: 3,
+        commitId: sha,
+        body: "Summary",
+        comments: [{ path: "a.js", line: 4, body: "two\nlines" }],
+      });
       expect(posted).toEqual({ id: 7, htmlUrl: "https://example.test/pull/3#pullrequestreview-7", inline: 0, movedToBody: 1 });
       expect(seen).toHaveLength(2);
-      expect(seen[0]).toMatchObject({ url: "/repos/o/r/pulls/3/reviews", body: { event: "COMMENT", commit_id: sha, body: "Summary", comments: [{ path: "a.js", line: 4, side: "RIGHT", body: "two\nlines" }] } });
+      expect(seen[0]).toMatchObject({
+        url: "/repos/o/r/pulls/3/reviews",
+        body: {
+          event: "COMMENT",
+          commit_id: sha,
+          body: "Summary",
+          comments: [{ path: "a.js", line: 4, side: "RIGHT", body: "two\nlines" }],
+        },
+      });
       expect(seen[1].body.event).toBe("COMMENT");
       expect(seen[1].body.comments).toEqual([]);
       expect(seen[1].body.body).toContain("- `a.js:4`: two\n  lines");
-      await expect(postPullRequestReview(gh, { owner: "o", repo: "r", number: 3, commitId: "HEAD", body: "", comments: [] })).rejects.toThrow(/commitId must be a full commit sha/);
+      await expect(
+        postPullRequestReview(gh, { owner: "o", repo: "r", number: 3, commitId: "HEAD", body: "", comments: [] }),
+      ).rejects.toThrow(/commitId must be a full commit sha/);
     } finally {
       server.close();
     }

@@ -10,7 +10,15 @@ let h: Harness;
 const cleanups: (() => Promise<void>)[] = [];
 let counter = 0;
 
-const COMMENT_PATCH = ["*** Begin Patch", "*** Update File: src/sum.js", "@@", "-export function sum(a, b) {", "+// Adds two numbers.", "+export function sum(a, b) {", "*** End Patch"].join("\n");
+const COMMENT_PATCH = [
+  "*** Begin Patch",
+  "*** Update File: src/sum.js",
+  "@@",
+  "-export function sum(a, b) {",
+  "+// Adds two numbers.",
+  "+export function sum(a, b) {",
+  "*** End Patch",
+].join("\n");
 const round2: ScriptStep[] = [
   { kind: "patch", patch: COMMENT_PATCH },
   { kind: "message", text: JSON.stringify({ ...demoFixAnswer(), summary: "Document sum" }) },
@@ -48,7 +56,9 @@ async function review(setup: IssueFixSetup, pr: AnyJson, user = DEMO_MAINTAINER)
     body: "Looks right; please document the function.",
     comments: [{ path: "src/sum.js", line: 1, body: "A one-line comment above this, please." }],
   });
-  const fresh = (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) => p.number === pr.number && String(p.url).includes(setup.repoFullName))!;
+  const fresh = (h.standIn.snapshot().pullRequests as AnyJson[]).find(
+    (p) => p.number === pr.number && String(p.url).includes(setup.repoFullName),
+  )!;
   const payload = {
     action: "submitted",
     review: { ...r, state: "changes_requested" },
@@ -82,7 +92,9 @@ describe("review feedback on the bot's PR", () => {
     expect((await review(setup, pr)).outcome).toMatch(/^pushed/);
     const second = await review(setup, pr);
     expect(second.outcome).toBe("review-rounds-spent");
-    const onPr = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => String(c.issue_url).endsWith(`${setup.repoFullName}/issues/${pr.number}`));
+    const onPr = (h.standIn.snapshot().comments as AnyJson[]).filter((c) =>
+      String(c.issue_url).endsWith(`${setup.repoFullName}/issues/${pr.number}`),
+    );
     expect(onPr.map((c) => c.body).join("\n")).toContain("Codex stops here");
   });
 
@@ -117,7 +129,9 @@ describe("triage.autofix: draft-pr", () => {
     expect(triage.links.fix).toBe("queued");
     const fix = await h.waitForJob(`fix:${setup.key}`, 90_000);
     expect(fix.outcome).toMatch(/^pr-opened #\d+$/);
-    const prs = (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes(setup.repoFullName) && p.head.ref.startsWith("codex/"));
+    const prs = (h.standIn.snapshot().pullRequests as AnyJson[]).filter(
+      (p) => String(p.url).includes(setup.repoFullName) && p.head.ref.startsWith("codex/"),
+    );
     expect(prs).toHaveLength(1);
     expect(prs[0].base.ref).toBe("feature/subtract");
     expect(prs[0].draft).toBe(true);

@@ -38,7 +38,11 @@ describe("an issue labelled codex", () => {
     expect(pr.body).toContain(`Fixes #${setup.issueNumber}`);
     expect(pr.body).toContain("Hand-off for reviewers and agents");
     const handoff = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(pr.body)![1]);
-    expect(handoff).toMatchObject({ version: 1, files: [{ path: "src/sum.js", status: "modified", added: 1, removed: 1 }], verify: { command: "node --test" } });
+    expect(handoff).toMatchObject({
+      version: 1,
+      files: [{ path: "src/sum.js", status: "modified", added: 1, removed: 1 }],
+      verify: { command: "node --test" },
+    });
   });
 
   it("says the verify command went from failing to passing", () => {

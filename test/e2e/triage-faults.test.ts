@@ -119,7 +119,11 @@ describe("triage when things go wrong", () => {
 
   it("spends at most the daily budget on the bot's own codex/ branches", async () => {
     h.model.setScript(ciFailureScript());
-    const setup = await setupCiFailure(h, { repoName: `case-${++counter}`, branch: "codex/fix/sum", config: "triage:\n  bot_branch_budget: 1\n" });
+    const setup = await setupCiFailure(h, {
+      repoName: `case-${++counter}`,
+      branch: "codex/fix/sum",
+      config: "triage:\n  bot_branch_budget: 1\n",
+    });
     remotes.push(setup);
     const outcomes: (string | null)[] = [];
     for (const attempt of [1, 2, 3]) {
@@ -129,7 +133,11 @@ describe("triage when things go wrong", () => {
       const key = setup.key.replace(/attempt-1$/, `attempt-${attempt}`);
       outcomes.push((await h.waitForJob(key, 60_000)).outcome);
     }
-    expect(outcomes).toEqual(["explained: code", "skipped: bot branch budget spent (1 a day)", "skipped: bot branch budget spent (1 a day)"]);
+    expect(outcomes).toEqual([
+      "explained: code",
+      "skipped: bot branch budget spent (1 a day)",
+      "skipped: bot branch budget spent (1 a day)",
+    ]);
   });
 
   it("after the last attempt fails, leaves a short failure comment instead of silence", async () => {

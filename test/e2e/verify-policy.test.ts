@@ -30,7 +30,8 @@ describe("the verify command", () => {
   it("still failing after the change → nothing pushed, and the reply shows how it failed", async () => {
     const issue = await setupIssueFix(h, { repoName: "verify-still-fails" });
     // The scripted model recognises this issue by its title and answers with a change that fixes nothing.
-    for (const i of h.standIn.state.issues as AnyJson[]) if (String(i.url).includes("/verify-still-fails/")) i.title = "sum is wrong [no-fix]";
+    for (const i of h.standIn.state.issues as AnyJson[])
+      if (String(i.url).includes("/verify-still-fails/")) i.title = "sum is wrong [no-fix]";
     await h.deliver("issues", issue.payload, issue.deliveryId);
     const fix = await h.waitForJob(issue.key, 90_000);
     expect(fix.outcome).toBe("verify-failed");
@@ -39,7 +40,10 @@ describe("the verify command", () => {
   });
 
   it("a CI fix whose verify command already passes before the change → not reproduced, no agent run", async () => {
-    const ci = await setupCiFailure(h, { repoName: "verify-passes", config: "triage:\n  autofix: draft-pr\nfix:\n  verify_command: \"true\"\n" });
+    const ci = await setupCiFailure(h, {
+      repoName: "verify-passes",
+      config: 'triage:\n  autofix: draft-pr\nfix:\n  verify_command: "true"\n',
+    });
     await h.deliver("workflow_run", ci.payload);
     await h.waitForJob(ci.key, 90_000);
     const before = h.model.requests.length;

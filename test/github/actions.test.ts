@@ -35,7 +35,10 @@ describe("listRunAttemptJobs", () => {
       .query({ per_page: 100, page: 2 })
       .reply(200, { total_count: 2, jobs: [job(11, "test", "failure")] });
     const jobs = await listRunAttemptJobs(testClient(), { owner: "acme", repo: "app", runId: 1, attempt: 2 });
-    expect(jobs.map((j) => [j.id, j.name, j.conclusion])).toEqual([[10, "build", "success"], [11, "test", "failure"]]);
+    expect(jobs.map((j) => [j.id, j.name, j.conclusion])).toEqual([
+      [10, "build", "success"],
+      [11, "test", "failure"],
+    ]);
     expect(jobs[1]).toEqual({
       id: 11,
       name: "test",
@@ -107,7 +110,13 @@ describe("findLastGreenJobLog", () => {
     nock(API)
       .get(runs)
       .query(query)
-      .reply(200, { total_count: 2, workflow_runs: [{ id: 30, run_attempt: 1 }, { id: 20, run_attempt: 2 }] })
+      .reply(200, {
+        total_count: 2,
+        workflow_runs: [
+          { id: 30, run_attempt: 1 },
+          { id: 20, run_attempt: 2 },
+        ],
+      })
       .get("/repos/acme/app/actions/runs/30/attempts/1/jobs")
       .query(true)
       .reply(200, { total_count: 1, jobs: [job(300, "lint", "success")] })
@@ -117,13 +126,23 @@ describe("findLastGreenJobLog", () => {
       .get("/repos/acme/app/actions/jobs/200/logs")
       .reply(302, "", { location: `${BLOBS}/200` });
     nock(BLOBS).get("/200").reply(200, "green log");
-    const info = await findLastGreenJobLog(testClient(), { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" }, file);
+    const info = await findLastGreenJobLog(
+      testClient(),
+      { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" },
+      file,
+    );
     expect(info).toEqual({ bytesTotal: 9, bytesKept: 9, cut: false });
     expect(readFileSync(file, "utf8")).toBe("green log");
   });
 
   it("returns null when there is no green run, and null (not an error) when GitHub fails", async () => {
-    nock(API).get(runs).query(query).reply(200, { total_count: 0, workflow_runs: [] }).get(runs).query(query).reply(500, { message: "boom" });
+    nock(API)
+      .get(runs)
+      .query(query)
+      .reply(200, { total_count: 0, workflow_runs: [] })
+      .get(runs)
+      .query(query)
+      .reply(500, { message: "boom" });
     const params = { owner: "acme", repo: "app", workflowId: 99, branch: "main", jobName: "test" };
     expect(await findLastGreenJobLog(testClient(), params, file)).toBeNull();
     expect(await findLastGreenJobLog(testClient(), params, file)).toBeNull();

@@ -7,7 +7,13 @@ const sha = "a".repeat(40);
 const listRoute = `/repos/acme/app/commits/${sha}/check-runs`;
 
 function annotations(n: number): CheckAnnotation[] {
-  return Array.from({ length: n }, (_, i) => ({ path: `src/f${i}.ts`, startLine: i + 1, endLine: i + 1, level: "failure", message: `m${i}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    path: `src/f${i}.ts`,
+    startLine: i + 1,
+    endLine: i + 1,
+    level: "failure",
+    message: `m${i}`,
+  }));
 }
 
 const base = {
@@ -43,7 +49,11 @@ describe("publishCheckRun", () => {
 
     const result = await publishCheckRun(testClient(), { ...base, annotations: annotations(120), detailsUrl: "https://ci.example/1" });
     expect(result).toEqual({ id: 11, htmlUrl: "https://github.com/acme/app/runs/11" });
-    expect(sent.map((s) => [s.method, s.count])).toEqual([["POST", 50], ["PATCH", 50], ["PATCH", 20]]);
+    expect(sent.map((s) => [s.method, s.count])).toEqual([
+      ["POST", 50],
+      ["PATCH", 50],
+      ["PATCH", 20],
+    ]);
     expect(sent[0].body).toMatchObject({
       head_sha: sha,
       external_id: base.externalId,
@@ -104,11 +114,9 @@ describe("listCheckRunAnnotations", () => {
     nock(API)
       .get(route)
       .query({ per_page: 100 })
-      .reply(
-        200,
-        [{ path: "a.ts", start_line: 3, end_line: 4, annotation_level: "warning", message: "w", title: "T", blob_href: "x" }],
-        { link: `<${API}${route}?per_page=100&page=2>; rel="next"` },
-      )
+      .reply(200, [{ path: "a.ts", start_line: 3, end_line: 4, annotation_level: "warning", message: "w", title: "T", blob_href: "x" }], {
+        link: `<${API}${route}?per_page=100&page=2>; rel="next"`,
+      })
       .get(route)
       .query({ per_page: 100, page: 2 })
       .reply(200, [{ path: "b.ts", start_line: 1, end_line: 1, annotation_level: "failure", message: "f", title: null }]);

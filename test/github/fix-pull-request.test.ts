@@ -42,7 +42,11 @@ describe("findOrCreateDraftPullRequest", () => {
       .reply(200, [])
       .post(`${R}/pulls`, (body) => ((sent = body), true))
       .reply(201, pull(13, { title: "Fix the flaky test", body: "Fixes #12" }));
-    expect(await findOrCreateDraftPullRequest(testClient(), prParams)).toEqual({ number: 13, htmlUrl: "https://github.com/acme/app/pull/13", created: true });
+    expect(await findOrCreateDraftPullRequest(testClient(), prParams)).toEqual({
+      number: 13,
+      htmlUrl: "https://github.com/acme/app/pull/13",
+      created: true,
+    });
     expect(sent).toEqual({ title: "Fix the flaky test", head: BRANCH, base: "main", body: "Fixes #12", draft: true });
   });
 
@@ -54,12 +58,19 @@ describe("findOrCreateDraftPullRequest", () => {
       .reply(200, [pull(9, { headRepo: "eve/app" }), pull(7, { body: null })])
       .patch(`${R}/pulls/7`, (body) => ((sent = body), true))
       .reply(200, pull(7));
-    expect(await findOrCreateDraftPullRequest(testClient(), prParams)).toEqual({ number: 7, htmlUrl: "https://github.com/acme/app/pull/7", created: false });
+    expect(await findOrCreateDraftPullRequest(testClient(), prParams)).toEqual({
+      number: 7,
+      htmlUrl: "https://github.com/acme/app/pull/7",
+      created: false,
+    });
     expect(sent).toEqual({ title: "Fix the flaky test", body: "Fixes #12" });
   });
 
   it("leaves an up-to-date PR alone", async () => {
-    nock(API).get(`${R}/pulls`).query(listQuery).reply(200, [pull(7, { title: "Fix the flaky test", body: "Fixes #12" })]);
+    nock(API)
+      .get(`${R}/pulls`)
+      .query(listQuery)
+      .reply(200, [pull(7, { title: "Fix the flaky test", body: "Fixes #12" })]);
     expect(await findOrCreateDraftPullRequest(testClient(), prParams)).toMatchObject({ number: 7, created: false });
   });
 
@@ -121,7 +132,10 @@ describe("labels, reviewers and the count of open bot PRs", () => {
       .post(`${R}/pulls/7/requested_reviewers`)
       .reply(500, { message: "boom" });
     const gh = testClient();
-    expect(await requestReviewers(gh, { ...repo, number: 7, reviewers: ["alice"], teamReviewers: ["core"] })).toEqual({ requested: true, warnings: [] });
+    expect(await requestReviewers(gh, { ...repo, number: 7, reviewers: ["alice"], teamReviewers: ["core"] })).toEqual({
+      requested: true,
+      warnings: [],
+    });
     expect(sent).toEqual({ reviewers: ["alice"], team_reviewers: ["core"] });
     const refused = await requestReviewers(gh, { ...repo, number: 7, reviewers: ["mallory"] });
     expect(refused.requested).toBe(false);
@@ -133,7 +147,11 @@ describe("labels, reviewers and the count of open bot PRs", () => {
 
   it("counts open PRs from the repository's own codex/ branches across pages", async () => {
     const page1 = Array.from({ length: 100 }, (_, i) => pull(i + 1, { ref: i % 2 ? `codex/fix/${i}` : `feature/${i}` }));
-    const page2 = [pull(101, { ref: "codex/ci/1" }), pull(102, { ref: "codex/fix/x", headRepo: "eve/app" }), pull(103, { ref: "codex/fix/y", headRepo: null })];
+    const page2 = [
+      pull(101, { ref: "codex/ci/1" }),
+      pull(102, { ref: "codex/fix/x", headRepo: "eve/app" }),
+      pull(103, { ref: "codex/fix/y", headRepo: null }),
+    ];
     nock(API)
       .get(`${R}/pulls`)
       .query({ state: "open", per_page: 100 })
@@ -156,8 +174,18 @@ describe("a fix published into the GitHub stand-in and a real bare remote", () =
     remote = await createBareRemote({ files: { "README.md": "# app\n", "src/a.ts": "export const a = 1;\n", "src/old.ts": "old\n" } });
     standIn = await startGitHubStandIn();
     standIn.addRepo({ owner: "acme", name: "app", cloneUrl: remote.url, installationId: 7 });
-    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    gh = new ProbotOctokit({ auth: { appId: 4242, privateKey, installationId: 7 }, baseUrl: standIn.baseUrl, log: quiet, retry: { enabled: false }, throttle: { enabled: false } });
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    gh = new ProbotOctokit({
+      auth: { appId: 4242, privateKey, installationId: 7 },
+      baseUrl: standIn.baseUrl,
+      log: quiet,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    });
   });
 
   afterAll(async () => {
@@ -173,7 +201,14 @@ describe("a fix published into the GitHub stand-in and a real bare remote", () =
       { path: "src/new.ts", mode: "100644" as const, content: Buffer.from("export const b = 3;\n") },
       { path: "src/old.ts", mode: "100644" as const, content: null },
     ];
-    const publish = { ...repo, branch: BRANCH, baseSha: base, message: "Fix the flaky test\n\nFixes #12", changes, appSlug: "codex-dispatch" };
+    const publish = {
+      ...repo,
+      branch: BRANCH,
+      baseSha: base,
+      message: "Fix the flaky test\n\nFixes #12",
+      changes,
+      appSlug: "codex-dispatch",
+    };
 
     const first = await commitChanges(gh, publish);
     expect(first.created).toBe(true);
@@ -222,12 +257,16 @@ describe("a fix published into the GitHub stand-in and a real bare remote", () =
 
     // A person force-pushes their own commit to the bot's branch: the bot refuses and the person's commit stays.
     const human = await remote.commit({ "src/a.ts": "export const a = 42;\n" }, "my own fix", `refs/heads/${BRANCH}`);
-    const error = await commitChanges(gh, { ...publish, baseSha: second.commitSha, expectedHead: second.commitSha }).catch((e: unknown) => e);
+    const error = await commitChanges(gh, { ...publish, baseSha: second.commitSha, expectedHead: second.commitSha }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BranchMovedError);
     expect(error).toMatchObject({ head: human });
     expect(await getBranchHead(gh, { ...repo, branch: BRANCH })).toBe(human);
     // Without stored state the verdict is the same: the head is not an App commit.
-    await expect(commitChanges(gh, { ...publish, changes: [{ path: "x", mode: "100644", content: Buffer.from("x") }] })).rejects.toBeInstanceOf(BranchMovedError);
+    await expect(
+      commitChanges(gh, { ...publish, changes: [{ path: "x", mode: "100644", content: Buffer.from("x") }] }),
+    ).rejects.toBeInstanceOf(BranchMovedError);
     expect(await getBranchHead(gh, { ...repo, branch: BRANCH })).toBe(human);
   });
 });

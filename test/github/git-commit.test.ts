@@ -41,7 +41,10 @@ const params = { owner: "acme", repo: "app", branch: BRANCH, baseSha: BASE, mess
 /** The requests every commit starts with: the repository (default branch) and the branch (head, protection). */
 function preamble(scope: nock.Scope, branch: { head: string; protected?: boolean } | null, defaultBranch = "main") {
   scope.get(R).reply(200, { default_branch: defaultBranch });
-  if (branch) scope.get(`${R}/branches/${BRANCH_PATH}`).reply(200, { name: BRANCH, commit: { sha: branch.head }, protected: branch.protected ?? false });
+  if (branch)
+    scope
+      .get(`${R}/branches/${BRANCH_PATH}`)
+      .reply(200, { name: BRANCH, commit: { sha: branch.head }, protected: branch.protected ?? false });
   else scope.get(`${R}/branches/${BRANCH_PATH}`).reply(404, { message: "Branch not found" });
   return scope;
 }
@@ -142,7 +145,10 @@ describe("commitChanges through the Git Data API", () => {
     // A stored expectedHead that is not the head: someone pushed, even when the head looks like the App's.
     const scope = preamble(nock(API), { head: H });
     scope.get(`${R}/git/commits/${H}`).reply(200, commit(H, sha("9"), [sha("a")]));
-    await expect(commitChanges(testClient(), { ...params, expectedHead: sha("c") })).rejects.toMatchObject({ name: "BranchMovedError", head: H });
+    await expect(commitChanges(testClient(), { ...params, expectedHead: sha("c") })).rejects.toMatchObject({
+      name: "BranchMovedError",
+      head: H,
+    });
   });
 
   it("a person's commit on top of the bot's: the tree is compared, then refused without a commit or a ref move", async () => {
@@ -180,10 +186,16 @@ describe("commitChanges through the Git Data API", () => {
     const gh = testClient();
     await expect(commitChanges(gh, { ...params, branch: "main" })).rejects.toThrow(/must start with "codex\/"/);
     await expect(commitChanges(gh, { ...params, changes: [] })).rejects.toThrow(/no changes/);
-    await expect(commitChanges(gh, { ...params, changes: [{ path: "../x", mode: "100644", content: Buffer.from("") }] })).rejects.toThrow(/'\.\.'/);
-    await expect(commitChanges(gh, { ...params, changes: [{ path: ".git/hooks/pre-commit", mode: "100755", content: Buffer.from("") }] })).rejects.toThrow(/\.git/);
+    await expect(commitChanges(gh, { ...params, changes: [{ path: "../x", mode: "100644", content: Buffer.from("") }] })).rejects.toThrow(
+      /'\.\.'/,
+    );
+    await expect(
+      commitChanges(gh, { ...params, changes: [{ path: ".git/hooks/pre-commit", mode: "100755", content: Buffer.from("") }] }),
+    ).rejects.toThrow(/\.git/);
     await expect(commitChanges(gh, { ...params, changes: [changes[0]!, changes[0]!] })).rejects.toThrow(/only once/);
-    await expect(commitChanges(gh, { ...params, changes: [{ path: "vendor/lib", mode: "160000" as "100644", content: null }] })).rejects.toThrow(/gitlinks/);
+    await expect(
+      commitChanges(gh, { ...params, changes: [{ path: "vendor/lib", mode: "160000" as "100644", content: null }] }),
+    ).rejects.toThrow(/gitlinks/);
     await expect(commitChanges(gh, { ...params, baseSha: "main" })).rejects.toThrow(/hex/);
     await expect(commitChanges(gh, { ...params, message: "  " })).rejects.toThrow(/message is empty/);
   });
@@ -222,7 +234,8 @@ describe("branch look-ups", () => {
 
 describe("bot branch names", () => {
   it("accepts codex/<kind>/<key> names", () => {
-    for (const name of ["codex/fix/12", "codex/ci/acme.app/run-7_a", "codex/maintenance/refresh-docs"]) expect(validateBotBranch(name)).toBe(name);
+    for (const name of ["codex/fix/12", "codex/ci/acme.app/run-7_a", "codex/maintenance/refresh-docs"])
+      expect(validateBotBranch(name)).toBe(name);
   });
 
   it.each([
@@ -287,7 +300,16 @@ describe("isAppCommit", () => {
 });
 
 describe("toCommitChanges", () => {
-  const change = (c: Partial<Change>): Change => ({ path: "a", status: "modified", mode: "100644", isBinary: false, addedLines: [], added: 0, removed: 0, ...c });
+  const change = (c: Partial<Change>): Change => ({
+    path: "a",
+    status: "modified",
+    mode: "100644",
+    isBinary: false,
+    addedLines: [],
+    added: 0,
+    removed: 0,
+    ...c,
+  });
   it("turns renames into a deletion plus the new file and deletions into null", () => {
     const out = toCommitChanges([
       change({ path: "new.ts", oldPath: "old.ts", status: "renamed", content: Buffer.from("x") }),

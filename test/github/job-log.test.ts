@@ -44,14 +44,21 @@ describe("downloadJobLog", () => {
       .reply(302, "", { location: `${BLOBS}/old` })
       .get(route)
       .reply(302, "", { location: `${BLOBS}/fresh` });
-    nock(BLOBS).get("/old").reply(403, "AuthenticationFailed").get("/fresh").reply(200, Buffer.from([0xef, 0xbb, 0xbf, 0x41]));
+    nock(BLOBS)
+      .get("/old")
+      .reply(403, "AuthenticationFailed")
+      .get("/fresh")
+      .reply(200, Buffer.from([0xef, 0xbb, 0xbf, 0x41]));
 
     await downloadJobLog(testClient(), { owner: "acme", repo: "app", jobId: 42 }, file);
     expect([...readFileSync(file)]).toEqual([0xef, 0xbb, 0xbf, 0x41]);
   });
 
   it("gives up after maxTries with an error that names the job but not the signed URL", async () => {
-    nock(API).get(route).times(2).reply(302, "", { location: `${BLOBS}/x?sig=secret` });
+    nock(API)
+      .get(route)
+      .times(2)
+      .reply(302, "", { location: `${BLOBS}/x?sig=secret` });
     nock(BLOBS).get("/x").query(true).times(2).reply(410);
 
     const error = await downloadJobLog(testClient(), { owner: "acme", repo: "app", jobId: 42 }, file, { maxTries: 2 }).catch(
@@ -77,7 +84,9 @@ describe("downloadJobLog", () => {
 
   it("writes a log under the cap byte for byte, invalid UTF-8 and CRLF included", async () => {
     const bytes = Buffer.concat([Buffer.from("line one\r\n"), Buffer.from([0xff, 0xfe, 0x00, 0x0a]), Buffer.from("no final newline")]);
-    nock(API).get(route).reply(302, "", { location: `${BLOBS}/small` });
+    nock(API)
+      .get(route)
+      .reply(302, "", { location: `${BLOBS}/small` });
     nock(BLOBS).get("/small").reply(200, bytes, { "content-type": "application/octet-stream" });
     const info = await downloadJobLog(testClient(), { owner: "acme", repo: "app", jobId: 42 }, file, { maxBytes: bytes.length });
     expect(readFileSync(file).equals(bytes)).toBe(true);
@@ -85,7 +94,9 @@ describe("downloadJobLog", () => {
   });
 
   it("keeps the last whole lines of a log over the cap", async () => {
-    nock(API).get(route).reply(302, "", { location: `${BLOBS}/long` });
+    nock(API)
+      .get(route)
+      .reply(302, "", { location: `${BLOBS}/long` });
     nock(BLOBS).get("/long").reply(200, "first line\nsecond line\n##[error]third\n");
     const info = await downloadJobLog(testClient(), { owner: "acme", repo: "app", jobId: 42 }, file, { maxBytes: 20 });
     // The last 20 bytes are "ne\n##[error]third\n": "ne" is the end of a line, so it goes.

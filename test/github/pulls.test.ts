@@ -27,14 +27,41 @@ describe("pull requests", () => {
       .reply(200, [pr(1, "closed", "acme/app"), pr(2, "open", "fork/app"), pr(3, "open", null)]);
     const prs = await findPullRequestsForSha(testClient(), { owner: "acme", repo: "app", sha });
     expect(prs).toEqual([
-      { number: 2, state: "open", headRef: "feature", headSha: sha, headRepoFullName: "fork/app", baseRef: "main", baseRepoFullName: "acme/app", draft: true, htmlUrl: "https://github.com/acme/app/pull/2", authorLogin: null },
-      { number: 3, state: "open", headRef: "feature", headSha: sha, headRepoFullName: null, baseRef: "main", baseRepoFullName: "acme/app", draft: false, htmlUrl: "https://github.com/acme/app/pull/3", authorLogin: null },
+      {
+        number: 2,
+        state: "open",
+        headRef: "feature",
+        headSha: sha,
+        headRepoFullName: "fork/app",
+        baseRef: "main",
+        baseRepoFullName: "acme/app",
+        draft: true,
+        htmlUrl: "https://github.com/acme/app/pull/2",
+        authorLogin: null,
+      },
+      {
+        number: 3,
+        state: "open",
+        headRef: "feature",
+        headSha: sha,
+        headRepoFullName: null,
+        baseRef: "main",
+        baseRepoFullName: "acme/app",
+        draft: false,
+        htmlUrl: "https://github.com/acme/app/pull/3",
+        authorLogin: null,
+      },
     ]);
   });
 
   it("reads one pull request", async () => {
-    nock(API).get("/repos/acme/app/pulls/4").reply(200, pr(4, "open", "acme/app"));
-    expect(await getPullRequest(testClient(), { owner: "acme", repo: "app", number: 4 })).toMatchObject({ number: 4, headRepoFullName: "acme/app" });
+    nock(API)
+      .get("/repos/acme/app/pulls/4")
+      .reply(200, pr(4, "open", "acme/app"));
+    expect(await getPullRequest(testClient(), { owner: "acme", repo: "app", number: 4 })).toMatchObject({
+      number: 4,
+      headRepoFullName: "acme/app",
+    });
   });
 
   it("rejects a sha that is not hexadecimal", async () => {

@@ -35,9 +35,19 @@ function octokitWith(opts: { throttle: boolean }) {
 describe("GitHub rate limits", () => {
   it("waits for retry-after on a secondary rate limit and then posts", async () => {
     const gh = await octokitWith({ throttle: true });
-    standIn.failNext("POST", /^\/repos\/o\/r\/issues\/1\/comments$/, 403, 1, { "retry-after": "1", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1) });
+    standIn.failNext("POST", /^\/repos\/o\/r\/issues\/1\/comments$/, 403, 1, {
+      "retry-after": "1",
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 1),
+    });
     const started = Date.now();
-    const comment = await upsertStickyComment(gh, { owner: "o", repo: "r", issueNumber: 1, marker: "<!-- codex-dispatch:t -->", body: "hello" });
+    const comment = await upsertStickyComment(gh, {
+      owner: "o",
+      repo: "r",
+      issueNumber: 1,
+      marker: "<!-- codex-dispatch:t -->",
+      body: "hello",
+    });
     expect(comment.created).toBe(true);
     const posts = standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/issues/1/comments")).map((r) => r.status);
     expect(posts).toEqual([403, 201]);
@@ -47,7 +57,13 @@ describe("GitHub rate limits", () => {
   it("when GitHub keeps refusing, the error names the request and the status", async () => {
     const gh = await octokitWith({ throttle: false });
     standIn.failNext("GET", /^\/repos\/o\/r\/issues\/1\/comments$/, 429, 1, { "retry-after": "60" });
-    const error = await upsertStickyComment(gh, { owner: "o", repo: "r", issueNumber: 1, marker: "<!-- codex-dispatch:t -->", body: "x" }).catch((e: unknown) => e);
+    const error = await upsertStickyComment(gh, {
+      owner: "o",
+      repo: "r",
+      issueNumber: 1,
+      marker: "<!-- codex-dispatch:t -->",
+      body: "x",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubError);
     expect((error as GitHubError).status).toBe(429);
     expect((error as Error).message).toContain("GET /repos/o/r/issues/1/comments");

@@ -26,7 +26,13 @@ describe("fetchRepoConfigText", () => {
   });
 
   it("returns null on 404 and throws a GitHubError on other failures", async () => {
-    nock(API).get(route).query(true).reply(404, { message: "Not Found" }).get(route).query(true).reply(403, { message: "Resource not accessible by integration" });
+    nock(API)
+      .get(route)
+      .query(true)
+      .reply(404, { message: "Not Found" })
+      .get(route)
+      .query(true)
+      .reply(403, { message: "Resource not accessible by integration" });
     expect(await fetchRepoConfigText(testClient(), { owner: "acme", repo: "app", ref: "main" })).toBeNull();
     await expect(fetchRepoConfigText(testClient(), { owner: "acme", repo: "app", ref: "main" })).rejects.toMatchObject({
       name: "GitHubError",

@@ -35,16 +35,32 @@ beforeAll(async () => {
   const tree = git(["mktree"], `040000 tree ${github}\t.github\n100644 blob ${readme}\tREADME.md\n`);
   mainSha = execFileSync("git", ["--git-dir", remote, "commit-tree", tree, "-m", "initial"], {
     encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
   }).trim();
   git(["update-ref", "refs/heads/main", mainSha]);
 
   standIn = await startGitHubStandIn();
   standIn.addRepo({ owner: "acme", name: "app", cloneUrl: remote, installationId: 7 });
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
   // Authenticated as the App's installation, as Probot builds context.octokit. Throttling spaces writes 1 s apart
   // (GitHub's secondary limits): right for GitHub, only slow against the stand-in.
-  gh = new ProbotOctokit({ auth: { appId: 4242, privateKey, installationId: 7 }, baseUrl: standIn.baseUrl, log: quiet, retry: { enabled: false }, throttle: { enabled: false } });
+  gh = new ProbotOctokit({
+    auth: { appId: 4242, privateKey, installationId: 7 },
+    baseUrl: standIn.baseUrl,
+    log: quiet,
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  });
 });
 
 afterAll(async () => {
@@ -98,10 +114,17 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     standIn.setJobLog("acme/app", failed.id, "x", { expireFirstLinks: 1 });
     await expect(downloadJobLog(gh, { ...repo, jobId: failed.id }, logFile, { maxTries: 1 })).rejects.toThrow(/answered 403/);
 
-    expect(await getWorkflowRun(gh, { ...repo, runId: run.id })).toMatchObject({ id: run.id, conclusion: "failure", headBranch: "main", workflowId: 1 });
+    expect(await getWorkflowRun(gh, { ...repo, runId: run.id })).toMatchObject({
+      id: run.id,
+      conclusion: "failure",
+      headBranch: "main",
+      workflowId: 1,
+    });
     standIn.addWorkflowRun("acme/app", { headSha: mainSha, jobs: [{ name: "test", conclusion: "success", log: "all green\n" }] });
     const greenFile = path.join(path.dirname(logFile), "green.log");
-    expect(await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "test" }, greenFile)).toMatchObject({ cut: false });
+    expect(await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "test" }, greenFile)).toMatchObject({
+      cut: false,
+    });
     expect(readFileSync(greenFile, "utf8")).toBe("all green\n");
     rmSync(path.dirname(logFile), { recursive: true, force: true });
   });
@@ -123,7 +146,13 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
   });
 
   it("publishes a check run with 120 annotations and updates it in place", async () => {
-    const annotations = Array.from({ length: 120 }, (_, i) => ({ path: "src/a.ts", startLine: i + 1, endLine: i + 1, level: "warning" as const, message: `w${i}` }));
+    const annotations = Array.from({ length: 120 }, (_, i) => ({
+      path: "src/a.ts",
+      startLine: i + 1,
+      endLine: i + 1,
+      level: "warning" as const,
+      message: `w${i}`,
+    }));
     const params = { ...repo, headSha: mainSha, name: "Codex triage", externalId: "t:1", title: "Analysis", summary: "s", annotations };
     const created = await publishCheckRun(gh, { ...params, conclusion: undefined });
     const done = await publishCheckRun(gh, { ...params, conclusion: "neutral", annotations: [] });
@@ -144,13 +173,19 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     expect(await getCollaboratorPermission(gh, { ...repo, username: "bob" })).toBe("none");
     const sha = "f".repeat(40);
     standIn.addPullRequest("acme/app", { title: "fork PR", head: "patch-1", headSha: sha, base: "main", headRepoFullName: "eve/app" });
-    expect(await findPullRequestsForSha(gh, { ...repo, sha })).toMatchObject([{ headRef: "patch-1", headRepoFullName: "eve/app", baseRepoFullName: "acme/app" }]);
+    expect(await findPullRequestsForSha(gh, { ...repo, sha })).toMatchObject([
+      { headRef: "patch-1", headRepoFullName: "eve/app", baseRepoFullName: "acme/app" },
+    ]);
   });
 
   it("creates a Verified commit with the Git Data API into the bare repository and opens a draft PR", async () => {
     const { data: ref } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: "heads/main" });
     const { data: base } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: ref.object.sha });
-    const { data: blob } = await gh.request("POST /repos/{owner}/{repo}/git/blobs", { ...repo, content: Buffer.from("fixed\n").toString("base64"), encoding: "base64" });
+    const { data: blob } = await gh.request("POST /repos/{owner}/{repo}/git/blobs", {
+      ...repo,
+      content: Buffer.from("fixed\n").toString("base64"),
+      encoding: "base64",
+    });
     const { data: tree } = await gh.request("POST /repos/{owner}/{repo}/git/trees", {
       ...repo,
       base_tree: base.tree.sha,
@@ -159,26 +194,49 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
         { path: "README.md", mode: "100644", type: "blob", sha: null },
       ],
     });
-    const { data: commit } = await gh.request("POST /repos/{owner}/{repo}/git/commits", { ...repo, message: "Fix the test", tree: tree.sha, parents: [ref.object.sha] });
+    const { data: commit } = await gh.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...repo,
+      message: "Fix the test",
+      tree: tree.sha,
+      parents: [ref.object.sha],
+    });
     expect(commit.verification?.verified).toBe(true);
     await gh.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: "refs/heads/codex/fix/1", sha: commit.sha });
-    await expect(gh.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: "refs/heads/codex/fix/1", sha: commit.sha })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      gh.request("POST /repos/{owner}/{repo}/git/refs", { ...repo, ref: "refs/heads/codex/fix/1", sha: commit.sha }),
+    ).rejects.toMatchObject({ status: 422 });
 
     // The commit really is in the remote: a git client sees the new file, the kept config and the deletion.
     expect(git(["ls-tree", "-r", "--name-only", "codex/fix/1"]).split("\n")).toEqual([".github/codex.yml", "src/fix.ts"]);
     expect(git(["show", "codex/fix/1:src/fix.ts"])).toBe("fixed");
 
-    const { data: pr } = await gh.request("POST /repos/{owner}/{repo}/pulls", { ...repo, title: "Fix", head: "codex/fix/1", base: "main", draft: true, body: "Fixes #1" });
+    const { data: pr } = await gh.request("POST /repos/{owner}/{repo}/pulls", {
+      ...repo,
+      title: "Fix",
+      head: "codex/fix/1",
+      base: "main",
+      draft: true,
+      body: "Fixes #1",
+    });
     expect(pr).toMatchObject({ draft: true, head: { sha: commit.sha, ref: "codex/fix/1" } });
     await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...repo, issue_number: pr.number, labels: ["codex"] });
-    await gh.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", { ...repo, pull_number: pr.number, reviewers: ["alice"] });
+    await gh.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers", {
+      ...repo,
+      pull_number: pr.number,
+      reviewers: ["alice"],
+    });
     // Not a fast-forward: refused unless forced.
-    await expect(gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: "heads/codex/fix/1", sha: mainSha })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: "heads/codex/fix/1", sha: mainSha }),
+    ).rejects.toMatchObject({ status: 422 });
 
     const snap = standIn.snapshot();
     expect(snap.branches.map((b) => b.name).sort()).toEqual(["codex/fix/1", "main"]);
     expect(snap.commits.map((c) => c.sha)).toEqual([commit.sha]);
-    expect(snap.pullRequests.find((p) => p.number === pr.number)).toMatchObject({ labels: [{ name: "codex" }], requested_reviewers: [{ login: "alice" }] });
+    expect(snap.pullRequests.find((p) => p.number === pr.number)).toMatchObject({
+      labels: [{ name: "codex" }],
+      requested_reviewers: [{ login: "alice" }],
+    });
     expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
   });
 });

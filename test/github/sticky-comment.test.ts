@@ -101,8 +101,6 @@ describe("postComment and addReaction", () => {
   });
 
   it("refuses an unknown reaction", async () => {
-    await expect(
-      addReaction(testClient(), { owner: "acme", repo: "app", commentId: 5, content: "party" as "eyes" }),
-    ).rejects.toThrow();
+    await expect(addReaction(testClient(), { owner: "acme", repo: "app", commentId: 5, content: "party" as "eyes" })).rejects.toThrow();
   });
 });

@@ -40,7 +40,9 @@ describe("👀 at once", () => {
 
   it("a comment in another command's form gets no reaction from the handler (its job decides, knowing the prefix)", async () => {
     const payload = comment("/deploy staging");
-    const reaction = nock("https://api.github.com").post(/\/reactions$/).reply(201, {});
+    const reaction = nock("https://api.github.com")
+      .post(/\/reactions$/)
+      .reply(201, {});
     await rig.probot.receive({ id: "ack-2", name: "issue_comment", payload } as never);
     await new Promise((r) => setTimeout(r, 300));
     expect(reaction.isDone()).toBe(false);

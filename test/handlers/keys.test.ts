@@ -10,7 +10,15 @@ describe("idempotency keys", () => {
 
   it("differs for another attempt, run, sha or repository", () => {
     const base = workflowRunTriageKey("o/r", sha, 12, 1);
-    expect(new Set([base, workflowRunTriageKey("o/r", sha, 12, 2), workflowRunTriageKey("o/r", sha, 13, 1), workflowRunTriageKey("o/r", "b".repeat(40), 12, 1), workflowRunTriageKey("o/r2", sha, 12, 1)]).size).toBe(5);
+    expect(
+      new Set([
+        base,
+        workflowRunTriageKey("o/r", sha, 12, 2),
+        workflowRunTriageKey("o/r", sha, 13, 1),
+        workflowRunTriageKey("o/r", "b".repeat(40), 12, 1),
+        workflowRunTriageKey("o/r2", sha, 12, 1),
+      ]).size,
+    ).toBe(5);
   });
 
   it("never collides between workflow runs and other CI's check runs", () => {

@@ -95,7 +95,11 @@ describe("workflow_run.completed", () => {
       await probot.receive({ id: `d-${conclusion}`, name: "workflow_run", payload: failedWorkflowRunPayload({ conclusion }) } as never);
     }
     expect(await jobsInQueue()).toBe(0);
-    await probot.receive({ id: "d-timeout", name: "workflow_run", payload: failedWorkflowRunPayload({ conclusion: "timed_out" }) } as never);
+    await probot.receive({
+      id: "d-timeout",
+      name: "workflow_run",
+      payload: failedWorkflowRunPayload({ conclusion: "timed_out" }),
+    } as never);
     expect(await jobsInQueue()).toBe(1);
   });
 
@@ -130,7 +134,9 @@ describe("check_run.completed", () => {
     await probot.receive({ id: "c-1", name: "check_run", payload } as never);
     const key = checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id);
     const record = await getJobRecord(db, key);
-    expect(record?.data).toMatchObject({ source: { type: "check_run", name: payload.check_run.name, output: { title: "2 tests failed" } } });
+    expect(record?.data).toMatchObject({
+      source: { type: "check_run", name: payload.check_run.name, output: { title: "2 tests failed" } },
+    });
     expect(await jobsInQueue()).toBe(1);
   });
 

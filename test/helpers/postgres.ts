@@ -30,8 +30,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const bin = await findPostgresBin();
   const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-pg-"));
   const asRoot = process.getuid?.() === 0;
-  const sudo = async (cmd: string, args: string[]) =>
-    asRoot ? run("runuser", ["-u", "postgres", "--", cmd, ...args]) : run(cmd, args);
+  const sudo = async (cmd: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", cmd, ...args]) : run(cmd, args));
   if (asRoot) {
     const { uid, gid } = await postgresUser();
     await chown(dir, uid, gid);

@@ -115,7 +115,11 @@ describe("cancelJob (PGlite)", () => {
       const r = await getJobRecord(env.db, key);
       return r?.status === "cancelled" ? r : null;
     });
-    expect(record).toMatchObject({ outcome: "cancelled", error: "the job was cancelled: cancelled on request", tokens: { input: 5, output: 1 } });
+    expect(record).toMatchObject({
+      outcome: "cancelled",
+      error: "the job was cancelled: cancelled on request",
+      tokens: { input: 5, output: 1 },
+    });
     expect(stopped.find((s) => s.key === key)?.cancelled).toBe(true);
   });
 

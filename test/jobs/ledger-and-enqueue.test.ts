@@ -41,9 +41,7 @@ describe("delivery ledger and enqueueOnce (PGlite)", () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => enqueueOnce(env.db, env.queue, other)));
     expect(results.filter((r) => r.enqueued)).toHaveLength(1);
 
-    const { rows } = await env.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'triage'",
-    );
+    const { rows } = await env.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'triage'");
     expect(rows[0].n).toBe(2);
     const records = await listJobRecords(env.db, { limit: 10, repo: "o/r" });
     expect(records.map((r) => r.key).sort()).toEqual([job.key, other.key].sort());
@@ -60,9 +58,9 @@ describe("delivery ledger and enqueueOnce (PGlite)", () => {
   });
 
   it("refuses a kind that is not a queue name", async () => {
-    await expect(
-      enqueueOnce(env.db, env.queue, { key: "k", kind: "Bad Kind!", repo: "o/r", data: {} }),
-    ).rejects.toThrow(/invalid job kind/);
+    await expect(enqueueOnce(env.db, env.queue, { key: "k", kind: "Bad Kind!", repo: "o/r", data: {} })).rejects.toThrow(
+      /invalid job kind/,
+    );
   });
 
   it("counts recent jobs of a kind per branch", async () => {

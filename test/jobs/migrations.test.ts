@@ -13,11 +13,15 @@ afterEach(async () => {
 async function fresh(): Promise<Database> {
   const tmp = await tempDataDir();
   const db = await openDatabase({ dataDir: tmp.dir });
-  cleanup.push(() => tmp.remove(), () => db.close());
+  cleanup.push(
+    () => tmp.remove(),
+    () => db.close(),
+  );
   return db;
 }
 
-const versions = async (db: Database) => (await db.query<{ version: number }>(`SELECT version FROM ${SCHEMA}.schema_migrations ORDER BY version`)).rows.map((r) => r.version);
+const versions = async (db: Database) =>
+  (await db.query<{ version: number }>(`SELECT version FROM ${SCHEMA}.schema_migrations ORDER BY version`)).rows.map((r) => r.version);
 
 describe("migrations", () => {
   it("a new database is at the newest version, and running them again changes nothing", async () => {

@@ -20,7 +20,11 @@ describe("test PostgreSQL helper", () => {
   it("picks the newest major version that has initdb and pg_ctl", async () => {
     const root = await mkdtemp(path.join(tmpdir(), "fake-pg-"));
     dirs.push(root);
-    for (const [v, files] of [["13", ["initdb", "pg_ctl"]], ["16", ["initdb", "pg_ctl"]], ["17", ["psql"]]] as const) {
+    for (const [v, files] of [
+      ["13", ["initdb", "pg_ctl"]],
+      ["16", ["initdb", "pg_ctl"]],
+      ["17", ["psql"]],
+    ] as const) {
       await mkdir(path.join(root, v, "bin"), { recursive: true });
       for (const f of files) await writeFile(path.join(root, v, "bin", f), "");
     }

@@ -127,7 +127,9 @@ describe("jobs on PostgreSQL", () => {
     expect(aborted).toMatchObject({ cancelled: true, message: "the job was cancelled: /codex stop" });
     await waitFor("the record to say cancelled", async () => (await getJobRecord(env.db, key))?.status === "cancelled");
     await new Promise((r) => setTimeout(r, 1500));
-    expect(children.flatMap((c) => c.events.filter((e) => e.key === key && (e.event === "started" || e.event === "gave-up")))).toHaveLength(1);
+    expect(children.flatMap((c) => c.events.filter((e) => e.key === key && (e.event === "started" || e.event === "gave-up")))).toHaveLength(
+      1,
+    );
     expect(await getJobRecord(env.db, key)).toMatchObject({ status: "cancelled", attempts: 1, outcome: "cancelled" });
   });
 });

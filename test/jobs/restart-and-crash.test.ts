@@ -73,8 +73,11 @@ describe("jobs across processes (PGlite DATA_DIR)", () => {
     expect((await child.exited).code).toBe(0);
     expect(child.events[0]).toEqual({ event: "enqueued", key: "restart:1", enqueued: true });
 
-    const result = await workInThisProcess(tmp.dir, ["triage"], ["restart:1"], async (db) =>
-      (await getJobRecord(db, "restart:1"))?.status === "succeeded",
+    const result = await workInThisProcess(
+      tmp.dir,
+      ["triage"],
+      ["restart:1"],
+      async (db) => (await getJobRecord(db, "restart:1"))?.status === "succeeded",
     );
     expect(result.runs).toEqual([{ key: "restart:1", attempt: 1 }]);
     expect(result.records["restart:1"]).toMatchObject({ status: "succeeded", attempts: 1, outcome: "done in the new process" });
@@ -102,8 +105,7 @@ describe("jobs across processes (PGlite DATA_DIR)", () => {
       tmp.dir,
       ["fix"],
       ["crash:retry", "crash:last"],
-      async (db, gaveUp) =>
-        (await getJobRecord(db, "crash:retry"))?.status === "succeeded" && gaveUp.some((g) => g.key === "crash:last"),
+      async (db, gaveUp) => (await getJobRecord(db, "crash:retry"))?.status === "succeeded" && gaveUp.some((g) => g.key === "crash:last"),
     );
     // The dead worker's attempt counts: the retry is attempt 2 and runs once.
     expect(result.runs).toEqual([{ key: "crash:retry", attempt: 2 }]);

@@ -32,11 +32,7 @@ export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<vo
 
 async function pgliteTemplate(): Promise<string> {
   const hash = createHash("sha256");
-  for (const file of [
-    "node_modules/@electric-sql/pglite/package.json",
-    "node_modules/pg-boss/package.json",
-    "src/jobs/migrations.ts",
-  ]) {
+  for (const file of ["node_modules/@electric-sql/pglite/package.json", "node_modules/pg-boss/package.json", "src/jobs/migrations.ts"]) {
     hash.update(await readFile(path.join(ROOT, file)));
   }
   const dir = path.join(tmpdir(), `codex-dispatch-pglite-template-${hash.digest("hex").slice(0, 16)}`);
@@ -69,11 +65,7 @@ export async function openAll(
   };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -14,7 +14,15 @@ const NOISE = [
 ];
 const LATER_NOISE = NOISE.map((n) => `${n} (again)`);
 const log = (lines: string[]) => `${lines.map((l, i) => t(i) + l).join("\n")}\n`;
-const failing = log(["##[group]Run npm test", ...NOISE, "  ✕ adds two numbers (3 ms)", "AssertionError: expected 5 to equal -1 at sum.test.js:6", ...LATER_NOISE, "##[endgroup]", "##[error]Process completed with exit code 1."]);
+const failing = log([
+  "##[group]Run npm test",
+  ...NOISE,
+  "  ✕ adds two numbers (3 ms)",
+  "AssertionError: expected 5 to equal -1 at sum.test.js:6",
+  ...LATER_NOISE,
+  "##[endgroup]",
+  "##[error]Process completed with exit code 1.",
+]);
 const passing = log(["##[group]Run npm test", ...NOISE, "  ✓ adds two numbers (2 ms)", ...LATER_NOISE, "##[endgroup]"]);
 
 describe("the passing log of the same job", () => {

@@ -11,7 +11,11 @@ const FAILURE_LINES: Record<string, string[]> = {
   "C/C++ compilers": ["src/main.c:12:5: error: 'foo' undeclared (first use in this function)", "make: *** [all] Error 2"],
   TypeScript: ["src/index.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."],
   Rust: ["error[E0308]: mismatched types", "thread 'main' panicked at src/main.rs:2:5:", "test result: FAILED. 1 passed; 1 failed"],
-  Go: ["--- FAIL: TestParse (0.00s)", "    --- FAIL: TestParse/empty_input (0.00s)", "panic: runtime error: index out of range [3] with length 3"],
+  Go: [
+    "--- FAIL: TestParse (0.00s)",
+    "    --- FAIL: TestParse/empty_input (0.00s)",
+    "panic: runtime error: index out of range [3] with length 3",
+  ],
   "Jest/Vitest": ["FAIL src/api.test.ts", "Tests:       1 failed, 41 passed, 42 total", "  ● api › returns 200"],
   Mocha: ["  2 failing", "  1) Array #indexOf() should return -1 when not present:"],
   Pytest: ["FAILED tests/test_x.py::test_add - assert 1 == 2", "E       assert 1 == 2", "=== 1 failed, 3 passed in 0.12s ==="],
@@ -23,14 +27,25 @@ const FAILURE_LINES: Record<string, string[]> = {
     'Exception in thread "main" java.lang.NullPointerException',
   ],
   "Ruby RSpec/minitest": ["Failure/Error: expect(x).to eq(10)", "3 examples, 1 failure", "rake aborted!"],
-  "C# dotnet": ["Failed!  - Failed:     1, Passed:    10, Skipped:     0, Total:    11", "Program.cs(5,13): error CS0103: The name 'x' does not exist"],
+  "C# dotnet": [
+    "Failed!  - Failed:     1, Passed:    10, Skipped:     0, Total:    11",
+    "Program.cs(5,13): error CS0103: The name 'x' does not exist",
+  ],
   PHPUnit: ["FAILURES!", "Tests: 10, Assertions: 20, Failures: 1."],
-  Linters: ["✖ 3 problems (3 errors, 0 warnings)", "Found 2 errors in 1 file (checked 3 source files)", "12 files inspected, 2 offenses detected"],
-  "Package managers": ["npm ERR! code ERESOLVE", " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install", "ERROR: Could not find a version that satisfies the requirement foo"],
+  Linters: [
+    "✖ 3 problems (3 errors, 0 warnings)",
+    "Found 2 errors in 1 file (checked 3 source files)",
+    "12 files inspected, 2 offenses detected",
+  ],
+  "Package managers": [
+    "npm ERR! code ERESOLVE",
+    " ERR_PNPM_OUTDATED_LOCKFILE  Cannot install",
+    "ERROR: Could not find a version that satisfies the requirement foo",
+  ],
   "Scala sbt": ["[info] - parses the header *** FAILED ***"],
   "Erlang OTP": ["=ERROR REPORT==== 5-Jul-2019::07:41:12 ===", "ejabberd_SUITE:init_per_group failed"],
   "R CMD check": ["Running the tests in ‘tests/test-all.R’ failed."],
-  Docker: ["ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully: exit code: 2"],
+  Docker: ['ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully: exit code: 2'],
 };
 
 describe("classify", () => {

@@ -159,7 +159,9 @@ describe("reduceLogText on Travis and plain logs", () => {
   });
 
   it("redacts secrets in kept lines", async () => {
-    const r = await reduceLogText("curl -H 'Authorization: Bearer abcdefghijklmnop1234' failed\nerror: token ghp_abcdefghijklmnopqrstuvwxyz0123456789 rejected\n");
+    const r = await reduceLogText(
+      "curl -H 'Authorization: Bearer abcdefghijklmnop1234' failed\nerror: token ghp_abcdefghijklmnopqrstuvwxyz0123456789 rejected\n",
+    );
     expect(r.text).not.toContain("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
     expect(r.text).not.toContain("abcdefghijklmnop1234");
     expect(r.text).toContain("[REDACTED]");
@@ -170,7 +172,8 @@ describe("reduceLogText with a passing log", () => {
   it("prefers failure lines that the passing run did not print", async () => {
     const noise = (n: number) => `WARN deprecated option used in step ${n}`;
     const common: string[] = [];
-    for (let i = 0; i < 40; i++) common.push(`error: flaky warning from tool (attempt ${i})`, ...Array.from({ length: 20 }, (_, k) => `ok ${i}.${k}`));
+    for (let i = 0; i < 40; i++)
+      common.push(`error: flaky warning from tool (attempt ${i})`, ...Array.from({ length: 20 }, (_, k) => `ok ${i}.${k}`));
     const failing = [...common, "error: schema check failed for config.yml", ...Array.from({ length: 300 }, (_, k) => `tail ${k}`)];
     const passing = [...common.map((l) => l.replace(/\d+/g, "9")), noise(1)];
     const r = await reduceLogText(failing.join("\n"), { maxLines: 30, passingText: passing.join("\n") });

@@ -42,7 +42,11 @@ describe("LineSplitter", () => {
 
   it("flags the lines a chunk-level gate matched", () => {
     const flagged: string[] = [];
-    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), new ChunkGate(), /error/);
+    const s = new LineSplitter(
+      stringSink((l, f) => f && flagged.push(l)),
+      new ChunkGate(),
+      /error/,
+    );
     s.push(Buffer.from("ok\nan error here\nfine\nerror again"));
     s.end();
     expect(flagged).toEqual(["an error here", "error again"]);
@@ -50,7 +54,11 @@ describe("LineSplitter", () => {
 
   it("asks the line gate about a line that spans two pieces", () => {
     const flagged: string[] = [];
-    const s = new LineSplitter(stringSink((l, f) => f && flagged.push(l)), new ChunkGate(), /error/);
+    const s = new LineSplitter(
+      stringSink((l, f) => f && flagged.push(l)),
+      new ChunkGate(),
+      /error/,
+    );
     const head = "ok\n".repeat(333);
     const line = "x".repeat(PIECE_BYTES - head.length - 3) + " error at the seam"; // "er" | "ror"
     s.push(Buffer.from(head + line + "\nfine\n"));

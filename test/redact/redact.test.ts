@@ -28,7 +28,9 @@ describe("redactSecrets", () => {
   });
 
   it("keeps the user but hides the password of a URL", () => {
-    expect(redactSecrets("git clone https://bot:s3cr3tpassw0rd@github.com/o/r.git")).toBe("git clone https://bot:[REDACTED]@github.com/o/r.git");
+    expect(redactSecrets("git clone https://bot:s3cr3tpassw0rd@github.com/o/r.git")).toBe(
+      "git clone https://bot:[REDACTED]@github.com/o/r.git",
+    );
   });
 
   it("redacts secret-looking assignments and authorization headers, not numbers or placeholders", () => {

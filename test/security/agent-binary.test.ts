@@ -48,7 +48,13 @@ describe.runIf(process.getuid?.() === 0)("the agent's codex binary", () => {
     const relocated = await agentReachableBinary(hidden, binRoot);
     expect(relocated.startsWith(binRoot)).toBe(true);
     expect(await unreachable(relocated, "x", "codex")).toBeNull();
-    const run = await execa(relocated, ["--version"], { uid: AGENT_UID, gid: AGENT_UID, reject: false, env: { PATH: "/usr/bin:/bin" }, extendEnv: false });
+    const run = await execa(relocated, ["--version"], {
+      uid: AGENT_UID,
+      gid: AGENT_UID,
+      reject: false,
+      env: { PATH: "/usr/bin:/bin" },
+      extendEnv: false,
+    });
     expect(run.stdout).toMatch(/^codex-cli \d+\.\d+/);
     expect((await stat(path.join(path.dirname(path.dirname(relocated)), "codex-resources", "bwrap"))).mode & 0o005).toBe(0o005);
     // Made once: a second start reuses it.

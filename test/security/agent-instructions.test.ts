@@ -33,11 +33,15 @@ function byPrompt(req: RecordedRequest): ScriptStep[] {
   const text = JSON.stringify(req.body);
   if (text.includes("You are triaging")) return ciFailureScript();
   if (text.includes("You are reviewing pull request")) return [{ kind: "message", text: JSON.stringify(REVIEW) }];
-  if (text.includes("answer the maintainer") || text.includes("Your task: answer")) return [{ kind: "message", text: JSON.stringify(EXPLAIN) }];
+  if (text.includes("answer the maintainer") || text.includes("Your task: answer"))
+    return [{ kind: "message", text: JSON.stringify(EXPLAIN) }];
   if (text.includes("[write-skill]")) {
     // apply_patch refuses .agents/ ("outside of the project"); a shell command is the way around it.
     return [
-      { kind: "exec", cmd: "mkdir -p .agents/skills/next && printf -- '---\\nname: next\\ndescription: planted\\n---\\n' > .agents/skills/next/SKILL.md && ls -R .agents" },
+      {
+        kind: "exec",
+        cmd: "mkdir -p .agents/skills/next && printf -- '---\\nname: next\\ndescription: planted\\n---\\n' > .agents/skills/next/SKILL.md && ls -R .agents",
+      },
       { kind: "patch", patch: SUM_FIX_PATCH },
       { kind: "message", text: JSON.stringify(issueFixAnswer) },
     ];
@@ -47,7 +51,9 @@ function byPrompt(req: RecordedRequest): ScriptStep[] {
 
 function openedPullRequest(repoFullName: string, outcome: string | null): AnyJson {
   const number = Number(/#(\d+)/.exec(outcome ?? "")![1]);
-  return (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) => p.number === number && String(p.url).includes(`/repos/${repoFullName}/`))!;
+  return (h.standIn.snapshot().pullRequests as AnyJson[]).find(
+    (p) => p.number === number && String(p.url).includes(`/repos/${repoFullName}/`),
+  )!;
 }
 
 function requestsOf(h: Harness, from: number): string {
@@ -56,7 +62,17 @@ function requestsOf(h: Harness, from: number): string {
 
 function expectOnlyTrusted(sent: string) {
   expect(sent).toContain("TRUSTED-GUIDE");
-  for (const marker of ["EVIL-ROOT-AGENTS", "EVIL-OVERRIDE", "EVIL-NESTED-AGENTS", "EVIL-CLAUDE", "EVIL-SKILL-DESCRIPTION", "EVIL-SKILL-BODY", "EVIL2-SKILL-DESCRIPTION", "EVIL2-SKILL-BODY", "EVIL-CODEX-CONFIG"]) {
+  for (const marker of [
+    "EVIL-ROOT-AGENTS",
+    "EVIL-OVERRIDE",
+    "EVIL-NESTED-AGENTS",
+    "EVIL-CLAUDE",
+    "EVIL-SKILL-DESCRIPTION",
+    "EVIL-SKILL-BODY",
+    "EVIL2-SKILL-DESCRIPTION",
+    "EVIL2-SKILL-BODY",
+    "EVIL-CODEX-CONFIG",
+  ]) {
     expect(sent, marker).not.toContain(marker);
   }
   // No skill list at all, not even the bundled ones.
@@ -96,7 +112,11 @@ describe("agent instructions come from the default branch only", () => {
   it("[S1.2] `/codex review` on a PR whose AGENTS.md says approve → the review prompt carries no PR instructions", async () => {
     const ci = await hostilePullRequest("instr-review", false);
     const from = h.model.requests.length;
-    const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex review" });
+    const c = await postCommand(
+      h,
+      { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload },
+      { body: "/codex review" },
+    );
     await h.deliver("issue_comment", c.payload);
     await h.waitForJob(c.key, 60_000);
     const review = await h.waitForJob(`review:${ci.repoFullName.toLowerCase()}#${ci.prNumber}:issue-${c.commentId}`, 90_000);
@@ -109,7 +129,11 @@ describe("agent instructions come from the default branch only", () => {
   it("[S1.3] `/codex explain` on such a PR → no PR instructions reach the model", async () => {
     const ci = await hostilePullRequest("instr-explain", false);
     const from = h.model.requests.length;
-    const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex explain what does sum do? $evil-skill" });
+    const c = await postCommand(
+      h,
+      { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload },
+      { body: "/codex explain what does sum do? $evil-skill" },
+    );
     await h.deliver("issue_comment", c.payload);
     await h.waitForJob(c.key, 60_000);
     const explain = await h.waitForJob(`explain:${ci.repoFullName.toLowerCase()}#${ci.prNumber}:issue-${c.commentId}`, 90_000);
@@ -120,7 +144,11 @@ describe("agent instructions come from the default branch only", () => {
   it("[S1.4] `/codex fix` on a PR that adds AGENTS.override.md and a skill → the default branch's instructions reach the model, the PR's do not, and the fix PR holds only the fix", async () => {
     const ci = await hostilePullRequest("instr-fix", false);
     const from = h.model.requests.length;
-    const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex fix the sum function" });
+    const c = await postCommand(
+      h,
+      { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload },
+      { body: "/codex fix the sum function" },
+    );
     await h.deliver("issue_comment", c.payload);
     await h.waitForJob(c.key, 60_000);
     const fix = await h.waitForJob(`fix:${ci.repoFullName.toLowerCase()}#${ci.prNumber}:cmd-issue-${c.commentId}`, 90_000);
@@ -133,7 +161,11 @@ describe("agent instructions come from the default branch only", () => {
 
   it("[S1.5] a fix agent that plants a skill for the next run (.agents/skills/…) → the write fails and only the fix is committed", async () => {
     const ci = await hostilePullRequest("instr-plant", false);
-    const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex fix [write-skill]" });
+    const c = await postCommand(
+      h,
+      { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload },
+      { body: "/codex fix [write-skill]" },
+    );
     await h.deliver("issue_comment", c.payload);
     await h.waitForJob(c.key, 60_000);
     const fix = await h.waitForJob(`fix:${ci.repoFullName.toLowerCase()}#${ci.prNumber}:cmd-issue-${c.commentId}`, 90_000);

@@ -94,7 +94,9 @@ describe("an agent lease", () => {
       try {
         const asBot = await run("cat", [`/proc/${app.pid}/environ`]);
         expect(asBot.stdout).toContain(secret);
-        const asAgent = await run("cat", [`/proc/${app.pid}/environ`], { uid: lease.uid, gid: lease.gid }).catch((e: { stdout: string; stderr: string }) => e);
+        const asAgent = await run("cat", [`/proc/${app.pid}/environ`], { uid: lease.uid, gid: lease.gid }).catch(
+          (e: { stdout: string; stderr: string }) => e,
+        );
         expect(asAgent.stderr).toContain("Permission denied");
         expect(asAgent.stdout).not.toContain(secret);
       } finally {

@@ -73,7 +73,11 @@ describe("finding 8 on real worktrees", () => {
       await fs.rm(join(d, ".github/workflows"), { recursive: true });
       await fs.symlink("../evil", join(d, ".github/workflows"));
     });
-    expect(changes.find((c) => c.path === ".github/workflows")).toMatchObject({ mode: "120000", status: "added", symlinkTarget: "../evil" });
+    expect(changes.find((c) => c.path === ".github/workflows")).toMatchObject({
+      mode: "120000",
+      status: "added",
+      symlinkTarget: "../evil",
+    });
     expect(verdict.ok).toBe(false);
     expect(hits(verdict)).toEqual(["workflow:.github/workflows", "workflow:.github/workflows/ci.yml"]);
   });
@@ -196,7 +200,11 @@ describe("finding 8 on real worktrees", () => {
     expect(big.content).toBeUndefined();
     // The small file next to it is still read in full.
     expect(changes.find((c) => c.path === "src/app.js")!.content!.toString()).toBe("export const answer = 42;\n");
-    expect(verdict.violations).toContainEqual({ path: "src/data.js", rule: "too-large-file", message: "the new file is 40 MiB, the limit is 1 MiB per file" });
+    expect(verdict.violations).toContainEqual({
+      path: "src/data.js",
+      rule: "too-large-file",
+      message: "the new file is 40 MiB, the limit is 1 MiB per file",
+    });
     expect(verdict.violations.map((v) => v.rule)).toContain("too-many-bytes");
   });
 

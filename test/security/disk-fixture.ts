@@ -69,8 +69,19 @@ export async function createBotDisk(): Promise<BotDisk> {
 
   const appProcess = spawn("sleep", ["600"], { env: { PATH: process.env.PATH, APP_SECRET: secrets.env }, stdio: "ignore" });
   return {
-    root, dataDir, workspaceDir, keyFile, secrets, db, isolation, warnings,
-    job: alpha.job, worktree: alpha.worktree, otherJob: beta.job, otherMirror: beta.mirror, appProcess,
+    root,
+    dataDir,
+    workspaceDir,
+    keyFile,
+    secrets,
+    db,
+    isolation,
+    warnings,
+    job: alpha.job,
+    worktree: alpha.worktree,
+    otherJob: beta.job,
+    otherMirror: beta.mirror,
+    appProcess,
     async close() {
       appProcess.kill("SIGKILL");
       setActiveIsolation(null);

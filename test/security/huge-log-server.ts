@@ -60,9 +60,12 @@ export async function startHugeLogServer(): Promise<HugeLogServer> {
       requests.push(`${req.headers.host?.split(":")[0]} ${url.pathname} auth=${auth} → 200`);
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
       const source = spec.noNewlines
-        ? Readable.from((function* () {
-            for (let i = 0; i < spec.lines; i += LINES_PER_CHUNK) yield Buffer.alloc(Math.min(LINES_PER_CHUNK, spec.lines - i) * LINE_BYTES, "x");
-          })())
+        ? Readable.from(
+            (function* () {
+              for (let i = 0; i < spec.lines; i += LINES_PER_CHUNK)
+                yield Buffer.alloc(Math.min(LINES_PER_CHUNK, spec.lines - i) * LINE_BYTES, "x");
+            })(),
+          )
         : Readable.from(generate(spec.lines));
       if (spec.breakAfterBytes !== undefined) {
         let sent = 0;

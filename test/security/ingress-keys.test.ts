@@ -30,7 +30,11 @@ describe("replayed and forged deliveries", () => {
     const fixes = (await listJobRecords(rig.db, { limit: 10 })).filter((r) => r.kind === "fix");
     expect(fixes).toHaveLength(1);
     // Labelling again later (a new updated_at) is a new request.
-    await rig.probot.receive({ id: "delivery-d", name: "issues", payload: { ...payload, issue: { ...payload.issue, updated_at: "2031-01-01T00:00:00Z" } } } as never);
+    await rig.probot.receive({
+      id: "delivery-d",
+      name: "issues",
+      payload: { ...payload, issue: { ...payload.issue, updated_at: "2031-01-01T00:00:00Z" } },
+    } as never);
     expect((await listJobRecords(rig.db, { limit: 10 })).filter((r) => r.kind === "fix")).toHaveLength(2);
   });
 });
@@ -38,17 +42,35 @@ describe("replayed and forged deliveries", () => {
 describe("check runs", () => {
   it("[S14.1] a check run whose pull request comes from a fork → the job is marked fromFork (no longer hard-coded false)", async () => {
     const payload = failedCheckRunPayload("other-ci") as AnyJson;
-    payload.check_run.pull_requests = [{ number: 7, head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: 999 } }, base: { ref: "main", sha: "b", repo: { id: payload.repository.id } } }];
+    payload.check_run.pull_requests = [
+      {
+        number: 7,
+        head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: 999 } },
+        base: { ref: "main", sha: "b", repo: { id: payload.repository.id } },
+      },
+    ];
     await rig.probot.receive({ id: "fork-1", name: "check_run", payload } as never);
-    const record = await getJobRecord(rig.db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
+    const record = await getJobRecord(
+      rig.db,
+      checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id),
+    );
     expect(record?.data).toMatchObject({ fromFork: true, pullNumbers: [7] });
   });
 
   it("[S14.2] a check run of a same-repository pull request → not a fork", async () => {
     const payload = failedCheckRunPayload("other-ci") as AnyJson;
-    payload.check_run.pull_requests = [{ number: 8, head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: payload.repository.id } }, base: { ref: "main", sha: "b", repo: { id: payload.repository.id } } }];
+    payload.check_run.pull_requests = [
+      {
+        number: 8,
+        head: { ref: "x", sha: payload.check_run.head_sha, repo: { id: payload.repository.id } },
+        base: { ref: "main", sha: "b", repo: { id: payload.repository.id } },
+      },
+    ];
     await rig.probot.receive({ id: "same-1", name: "check_run", payload } as never);
-    const record = await getJobRecord(rig.db, checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id));
+    const record = await getJobRecord(
+      rig.db,
+      checkRunTriageKey(payload.repository.full_name, payload.check_run.head_sha, payload.check_run.id),
+    );
     expect(record?.data).toMatchObject({ fromFork: false, pullNumbers: [8] });
   });
 
@@ -57,7 +79,10 @@ describe("check runs", () => {
     const markers = names.map((name) => triageCommentMarker({ type: "check_run", name }));
     expect(new Set(markers).size).toBe(names.length);
     // The comment API refuses a marker that is not one hidden HTML comment; every one of these is accepted.
-    const gh = { paginate: async () => [], request: async () => ({ data: { id: 1, html_url: "u", body: "", user: { type: "Bot" } } }) } as unknown as GitHubClient;
+    const gh = {
+      paginate: async () => [],
+      request: async () => ({ data: { id: 1, html_url: "u", body: "", user: { type: "Bot" } } }),
+    } as unknown as GitHubClient;
     for (const marker of markers) {
       expect(marker).toMatch(/^<!-- codex-dispatch:triage:check-[0-9a-f]{20} -->$/);
       await expect(upsertStickyComment(gh, { owner: "o", repo: "r", issueNumber: 1, marker, body: "b" })).resolves.toMatchObject({ id: 1 });

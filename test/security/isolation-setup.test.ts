@@ -41,7 +41,9 @@ describe("setUpAgentIsolation", () => {
   });
 
   it("refuses AGENT_ISOLATION=uid without root", async () => {
-    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), log, isRoot: false })).rejects.toThrow(/needs the process to run as root/);
+    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), log, isRoot: false })).rejects.toThrow(
+      /needs the process to run as root/,
+    );
   });
 
   it("as root: the data dir keeps only a way through to the workspace, everything else in it private", async () => {
@@ -54,7 +56,8 @@ describe("setUpAgentIsolation", () => {
     expect(await mode(dataDir)).toBe(0o711);
     expect(await mode(path.join(dataDir, "pglite"))).toBe(0o700);
     expect(await mode(path.join(dataDir, "notes.txt"))).toBe(0o600);
-    for (const d of [workspaceDir, path.join(workspaceDir, "jobs"), path.join(workspaceDir, "mirrors")]) expect(await mode(d), d).toBe(0o711);
+    for (const d of [workspaceDir, path.join(workspaceDir, "jobs"), path.join(workspaceDir, "mirrors")])
+      expect(await mode(d), d).toBe(0o711);
   });
 
   it("as root: a data dir without the workspace inside is closed entirely", async () => {
@@ -80,7 +83,9 @@ describe("setUpAgentIsolation", () => {
     await chmod(closed, 0o700);
     const bin = path.join(closed, "codex");
     await writeFile(bin, "#!/bin/sh\n", { mode: 0o755 });
-    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), codexBin: bin, log })).rejects.toThrow(/CODEX_BIN .* is out of reach of the agent's user/);
+    await expect(setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, ...dirs(), codexBin: bin, log })).rejects.toThrow(
+      /CODEX_BIN .* is out of reach of the agent's user/,
+    );
     expect(await setUpAgentIsolation({ env: {}, ...dirs(), codexBin: bin, log })).toBeNull();
     expect(warnings).toEqual([expect.stringContaining("agent isolation is off (CODEX_BIN")]);
     await chmod(closed, 0o711);

@@ -19,7 +19,10 @@ const CAP = 8 * MiB;
 const repo = { owner: "acme", repo: "app" };
 
 /** Samples memory and the bytes on disk in `dir` while `work` runs; returns the peaks above the start. */
-async function measure<T>(dir: string, work: () => Promise<T>): Promise<{ result: T; rssGrowth: number; heapGrowth: number; diskPeak: number }> {
+async function measure<T>(
+  dir: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; rssGrowth: number; heapGrowth: number; diskPeak: number }> {
   const start = process.memoryUsage();
   let rss = start.rss;
   let heap = start.heapUsed;
@@ -28,7 +31,10 @@ async function measure<T>(dir: string, work: () => Promise<T>): Promise<{ result
     const now = process.memoryUsage();
     rss = Math.max(rss, now.rss);
     heap = Math.max(heap, now.heapUsed);
-    const disk = readdirSync(dir).reduce((sum, name) => sum + (existsSync(path.join(dir, name)) ? statSync(path.join(dir, name)).size : 0), 0);
+    const disk = readdirSync(dir).reduce(
+      (sum, name) => sum + (existsSync(path.join(dir, name)) ? statSync(path.join(dir, name)).size : 0),
+      0,
+    );
     diskPeak = Math.max(diskPeak, disk);
   };
   const timer = setInterval(sample, 20);
@@ -65,9 +71,12 @@ describe("job logs streamed to disk with a tail cap", () => {
     const lines = (300 * MiB) / LINE_BYTES; // 3,145,728 lines of 100 bytes
     server.logs.set(1, { lines, mode: "redirect" });
     const file = path.join(dir, "1.log");
-    const { result: info, rssGrowth, heapGrowth, diskPeak } = await measure(dir, () =>
-      downloadJobLog(testClient(server.baseUrl), { ...repo, jobId: 1 }, file, { maxBytes: CAP }),
-    );
+    const {
+      result: info,
+      rssGrowth,
+      heapGrowth,
+      diskPeak,
+    } = await measure(dir, () => downloadJobLog(testClient(server.baseUrl), { ...repo, jobId: 1 }, file, { maxBytes: CAP }));
 
     // The last 8 MiB + 1 byte start inside a line; the file starts at the next line and ends with the failure.
     const keptLines = Math.floor(CAP / LINE_BYTES);
@@ -88,9 +97,11 @@ describe("job logs streamed to disk with a tail cap", () => {
     const lines = Math.ceil((128 * MiB) / LINE_BYTES);
     server.logs.set(2, { lines, mode: "direct" });
     const file = path.join(dir, "2.log");
-    const { result: info, heapGrowth, rssGrowth } = await measure(dir, () =>
-      downloadJobLog(testClient(server.baseUrl), { ...repo, jobId: 2 }, file, { maxBytes: CAP }),
-    );
+    const {
+      result: info,
+      heapGrowth,
+      rssGrowth,
+    } = await measure(dir, () => downloadJobLog(testClient(server.baseUrl), { ...repo, jobId: 2 }, file, { maxBytes: CAP }));
     const keptLines = Math.floor(CAP / LINE_BYTES);
     expect(info).toEqual({ bytesTotal: lines * LINE_BYTES, bytesKept: keptLines * LINE_BYTES, cut: true });
     expect(readFileSync(file).equals(logLines(lines - keptLines, lines, lines))).toBe(true);
@@ -139,11 +150,18 @@ describe("the last green log and the triage gather", () => {
   });
 
   const bigLog = (lines: number, last: string) =>
-    Buffer.from(Array.from({ length: lines }, (_, i) => (i === lines - 1 ? last : `line ${i} of a long and noisy log`).padEnd(63, " ") + "\n").join(""));
+    Buffer.from(
+      Array.from({ length: lines }, (_, i) => (i === lines - 1 ? last : `line ${i} of a long and noisy log`).padEnd(63, " ") + "\n").join(
+        "",
+      ),
+    );
 
   it("[S13.5] a huge last green log → capped in its own file; a last green log that cannot be fetched → no file", async () => {
     const gh = testClient(standIn.baseUrl);
-    standIn.addWorkflowRun("acme/app", { headSha, jobs: [{ id: 5001, name: "lint", conclusion: "success", log: bigLog(40_000, "all good") }] });
+    standIn.addWorkflowRun("acme/app", {
+      headSha,
+      jobs: [{ id: 5001, name: "lint", conclusion: "success", log: bigLog(40_000, "all good") }],
+    });
     const file = path.join(root, "green.log");
     const info = await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "lint" }, file, { maxBytes: MiB });
     expect(info).toEqual({ bytesTotal: 40_000 * 64, bytesKept: Math.floor(MiB / 64) * 64, cut: true });
@@ -153,7 +171,9 @@ describe("the last green log and the triage gather", () => {
     // Every signed URL expires before use: optional context, so null and no file (nor ring) left behind.
     standIn.setJobLog("acme/app", 5001, bigLog(40_000, "all good"), { expireFirstLinks: 3 });
     const failing = path.join(root, "green-failing.log");
-    expect(await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "lint" }, failing, { maxBytes: MiB })).toBeNull();
+    expect(
+      await findLastGreenJobLog(gh, { ...repo, workflowId: 1, branch: "main", jobName: "lint" }, failing, { maxBytes: MiB }),
+    ).toBeNull();
     expect(readdirSync(root).filter((n) => n.startsWith("green-failing"))).toEqual([]);
   });
 
@@ -175,7 +195,15 @@ describe("the last green log and the triage gather", () => {
       headBranch: "main",
       pullNumbers: [],
       fromFork: false,
-      source: { type: "workflow_run", runId: run.id, runAttempt: 1, workflowId: 1, workflowName: "CI", htmlUrl: "u", conclusion: "failure" },
+      source: {
+        type: "workflow_run",
+        runId: run.id,
+        runAttempt: 1,
+        workflowId: 1,
+        workflowName: "CI",
+        htmlUrl: "u",
+        conclusion: "failure",
+      },
     } satisfies TriageJob;
 
     const gathered = await gatherWorkflowRun(gh, job, logsDir, { maxLogBytes: MiB });
@@ -183,7 +211,14 @@ describe("the last green log and the triage gather", () => {
     expect(failed.logNote).toBe("The log was longer than 1 MiB; only its last 1 MiB are on disk (of 3.1 MiB).");
     expect(statSync(failed.logFile!).size).toBe(Math.floor(MiB / 64) * 64);
     expect(failed.excerpt).toContain("##[error]expected 1 got 2");
-    const prompt = buildTriagePrompt({ ...job, repoFullName: "acme/app", ciName: "CI", failedJobs: gathered.failedJobs, annotations: [], logsDir });
+    const prompt = buildTriagePrompt({
+      ...job,
+      repoFullName: "acme/app",
+      ciName: "CI",
+      failedJobs: gathered.failedJobs,
+      annotations: [],
+      logsDir,
+    });
     expect(prompt).toContain(`job 1 full log: ${failed.logFile}`);
     expect(prompt).toContain("Job 1: The log was longer than 1 MiB; only its last 1 MiB are on disk (of 3.1 MiB).");
   });

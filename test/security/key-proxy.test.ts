@@ -50,7 +50,11 @@ beforeEach(() => {
 function call(path: string, init: { method: string; token: string; headers?: Record<string, string>; body?: string }): Promise<Response> {
   return fetch(`${proxy.baseUrl}${path}`, {
     method: init.method,
-    headers: { authorization: `Bearer ${init.token}`, ...(init.body !== undefined && { "content-type": "application/json" }), ...init.headers },
+    headers: {
+      authorization: `Bearer ${init.token}`,
+      ...(init.body !== undefined && { "content-type": "application/json" }),
+      ...init.headers,
+    },
     body: init.body,
   });
 }
@@ -75,7 +79,11 @@ describe("key proxy: routes", () => {
   });
 
   it("[S9.3] POST /v1/chat/completions (unmetered by the proxy) → 404, never forwarded", async () => {
-    const res = await call("/chat/completions", { method: "POST", token: proxy.issue().token, body: JSON.stringify({ model: "gpt-5.5", messages: [] }) });
+    const res = await call("/chat/completions", {
+      method: "POST",
+      token: proxy.issue().token,
+      body: JSON.stringify({ model: "gpt-5.5", messages: [] }),
+    });
     await expectRefused(res, 404, "not_found");
     expect(seen).toEqual([]);
   });
@@ -93,7 +101,11 @@ describe("key proxy: routes", () => {
   });
 
   it("[S9.5] a background response (billed upstream, never metered here) → 400, never forwarded", async () => {
-    const res = await call("/responses", { method: "POST", token: proxy.issue().token, body: JSON.stringify({ ...request, background: true }) });
+    const res = await call("/responses", {
+      method: "POST",
+      token: proxy.issue().token,
+      body: JSON.stringify({ ...request, background: true }),
+    });
     await expectRefused(res, 400, "invalid_request");
     expect(seen).toEqual([]);
   });
@@ -119,7 +131,15 @@ describe("key proxy: headers", () => {
     await res.text();
     expect(seen).toHaveLength(1);
     const headers = seen[0]?.headers ?? {};
-    for (const name of ["openai-organization", "openai-project", "cookie", "x-forwarded-for", "x-stainless-arch", "x-codex-turn-metadata", "proxy-authorization"]) {
+    for (const name of [
+      "openai-organization",
+      "openai-project",
+      "cookie",
+      "x-forwarded-for",
+      "x-stainless-arch",
+      "x-codex-turn-metadata",
+      "proxy-authorization",
+    ]) {
       expect(headers[name], name).toBeUndefined();
     }
     expect(headers.authorization).toBe(`Bearer ${KEY}`);
@@ -132,7 +152,11 @@ describe("key proxy: body size", () => {
   it("[S9.7] a 64 MiB body declared by Content-Length → 413 before it is read; upstream sees nothing, memory stays flat", async () => {
     const grant = proxy.issue();
     const before = await rssOf(process.pid);
-    const result = await sendLargeBody(`${proxy.baseUrl}/responses`, { total: 64 * MiB, chunked: false, headers: { authorization: `Bearer ${grant.token}` } });
+    const result = await sendLargeBody(`${proxy.baseUrl}/responses`, {
+      total: 64 * MiB,
+      chunked: false,
+      headers: { authorization: `Bearer ${grant.token}` },
+    });
     const grown = (await rssOf(process.pid)) - before;
     expect(result.status).toBe(413);
     expect(JSON.parse(result.body).error.code).toBe("request_too_large");
@@ -146,7 +170,11 @@ describe("key proxy: body size", () => {
   it("[S9.8] a chunked 64 MiB body with no length → 413 once past the cap; the rest is not read or buffered", async () => {
     const grant = proxy.issue();
     const before = await rssOf(process.pid);
-    const result = await sendLargeBody(`${proxy.baseUrl}/responses`, { total: 64 * MiB, chunked: true, headers: { authorization: `Bearer ${grant.token}` } });
+    const result = await sendLargeBody(`${proxy.baseUrl}/responses`, {
+      total: 64 * MiB,
+      chunked: true,
+      headers: { authorization: `Bearer ${grant.token}` },
+    });
     const grown = (await rssOf(process.pid)) - before;
     expect(result.status).toBe(413);
     expect(result.sent).toBeGreaterThan(MAX_REQUEST_BYTES);
@@ -173,9 +201,21 @@ describe("key proxy: budget", () => {
     await first.text();
     expect(grant.usage().totalTokens).toBe(40);
 
-    await expectRefused(await call("/responses", { method: "POST", token: grant.token, body: JSON.stringify(request) }), 429, "budget_exceeded");
-    await expectRefused(await call("/chat/completions", { method: "POST", token: grant.token, body: JSON.stringify(request) }), 404, "not_found");
-    await expectRefused(await call("/responses", { method: "POST", token: grant.token, body: JSON.stringify({ ...request, stream: false }) }), 429, "budget_exceeded");
+    await expectRefused(
+      await call("/responses", { method: "POST", token: grant.token, body: JSON.stringify(request) }),
+      429,
+      "budget_exceeded",
+    );
+    await expectRefused(
+      await call("/chat/completions", { method: "POST", token: grant.token, body: JSON.stringify(request) }),
+      404,
+      "not_found",
+    );
+    await expectRefused(
+      await call("/responses", { method: "POST", token: grant.token, body: JSON.stringify({ ...request, stream: false }) }),
+      429,
+      "budget_exceeded",
+    );
     expect(seen).toHaveLength(1);
     expect(grant.usage().requests).toBe(1);
   });

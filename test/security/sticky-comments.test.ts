@@ -30,7 +30,9 @@ describe("sticky comments", () => {
     await h.waitForJob(cmd.key, 60_000);
     const fix = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${cmd.commentId}`, 90_000);
     expect(fix.outcome).toMatch(/^pr-opened/);
-    const mine = h.standIn.requests.slice(from).filter((r) => r.path.includes(`/long-thread/issues/${issue.issueNumber}/comments`) && r.method === "GET");
+    const mine = h.standIn.requests
+      .slice(from)
+      .filter((r) => r.path.includes(`/long-thread/issues/${issue.issueNumber}/comments`) && r.method === "GET");
     // One search per sticky comment (the fix's progress comment), over the comments of the last minutes only.
     expect(mine.length).toBeLessThanOrEqual(2);
     for (const r of mine) expect(r.path).toMatch(/since=/);
@@ -47,9 +49,23 @@ describe("sticky comments", () => {
     h.standIn.addComment(issue.repoFullName, issue.issueNumber, { body: `hijack ${marker}`, user: "evil-bot[bot]", userType: "Bot" });
     h.standIn.addComment(issue.repoFullName, issue.issueNumber, { body: `quote ${marker}`, user: DEMO_MAINTAINER });
     const gh = await h.probot.auth(DEMO_REPO.installationId);
-    const posted = await upsertStickyComment(gh, { owner: DEMO_REPO.owner, repo: "planted-marker", issueNumber: issue.issueNumber, marker, body: "ours", appSlug: STANDIN_APP.slug });
+    const posted = await upsertStickyComment(gh, {
+      owner: DEMO_REPO.owner,
+      repo: "planted-marker",
+      issueNumber: issue.issueNumber,
+      marker,
+      body: "ours",
+      appSlug: STANDIN_APP.slug,
+    });
     expect(posted.created).toBe(true);
-    const again = await upsertStickyComment(gh, { owner: DEMO_REPO.owner, repo: "planted-marker", issueNumber: issue.issueNumber, marker, body: "ours, edited", appSlug: STANDIN_APP.slug });
+    const again = await upsertStickyComment(gh, {
+      owner: DEMO_REPO.owner,
+      repo: "planted-marker",
+      issueNumber: issue.issueNumber,
+      marker,
+      body: "ours, edited",
+      appSlug: STANDIN_APP.slug,
+    });
     expect(again).toMatchObject({ id: posted.id, created: false });
   });
 });

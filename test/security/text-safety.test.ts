@@ -81,8 +81,11 @@ describe("redaction survivors", () => {
   });
 
   it("[S6.11] an Azure AccountKey= in a connection string → redacted", () => {
-    const conn = "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg==;EndpointSuffix=core.windows.net";
-    expect(redactSecrets(conn)).toBe("DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[REDACTED];EndpointSuffix=core.windows.net");
+    const conn =
+      "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg==;EndpointSuffix=core.windows.net";
+    expect(redactSecrets(conn)).toBe(
+      "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=[REDACTED];EndpointSuffix=core.windows.net",
+    );
   });
 
   it('[S6.12] SECRET = "…" assignments, quoted values with spaces too → redacted', () => {
@@ -94,11 +97,14 @@ describe("redaction survivors", () => {
   });
 
   it("keeps an untouched line byte-identical, even with hidden or non-ASCII characters in it", () => {
-    for (const line of ["✓ built in 3.2s — ok", "path%2Fto%2Ffile", "zero\u200bwidth", "ﬁle ＡＢＣ"]) expect(redactSecrets(line)).toBe(line);
+    for (const line of ["✓ built in 3.2s — ok", "path%2Fto%2Ffile", "zero\u200bwidth", "ﬁle ＡＢＣ"])
+      expect(redactSecrets(line)).toBe(line);
   });
 
   it("keeps the diff policy's secret scan working: lockfile hashes and code references pass, keys do not", () => {
-    expect(scanForSecrets(['"integrity": "sha512-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0g="'])).toEqual([]);
+    expect(scanForSecrets(['"integrity": "sha512-Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0g="'])).toEqual(
+      [],
+    );
     expect(scanForSecrets(["const token = getToken(req);"])).toEqual([]);
     expect(scanForSecrets([`const t = "${GHS}";`])).toEqual([{ line: 0, kind: "pattern" }]);
     expect(scanForSecrets([PEM_LINES[3] as string])).toEqual([{ line: 0, kind: "pattern" }]);
@@ -148,7 +154,10 @@ describe("sanitizeMarkdown", () => {
   });
 
   it("[S4.3] raw HTML blocks and inline tags → escaped, shown as text", () => {
-    const out = sanitizeMarkdown('<details open><summary>x</summary>\n\n<a href="https://evil.example">click</a>\n</details>\n\nok <b>bold</b>', host);
+    const out = sanitizeMarkdown(
+      '<details open><summary>x</summary>\n\n<a href="https://evil.example">click</a>\n</details>\n\nok <b>bold</b>',
+      host,
+    );
     expect(out).not.toMatch(/(^|[^\\])<(details|summary|a |b>)/m);
     expect(out).toContain("\\<b>bold\\</b>");
   });
@@ -160,8 +169,12 @@ describe("sanitizeMarkdown", () => {
   });
 
   it("[S4.5] a link into this GitHub host → kept as a link", () => {
-    expect(sanitizeMarkdown("[the job](https://github.com/acme/app/actions/runs/1)", host)).toBe("[the job](https://github.com/acme/app/actions/runs/1)");
-    expect(sanitizeMarkdown("[x](https://ghe.acme.test/acme/app)", { webBaseUrl: "https://ghe.acme.test" })).toBe("[x](https://ghe.acme.test/acme/app)");
+    expect(sanitizeMarkdown("[the job](https://github.com/acme/app/actions/runs/1)", host)).toBe(
+      "[the job](https://github.com/acme/app/actions/runs/1)",
+    );
+    expect(sanitizeMarkdown("[x](https://ghe.acme.test/acme/app)", { webBaseUrl: "https://ghe.acme.test" })).toBe(
+      "[x](https://ghe.acme.test/acme/app)",
+    );
     expect(sanitizeMarkdown("[x](javascript:alert(1))", host)).toBe("x `javascript:alert(1)`");
   });
 
@@ -188,7 +201,7 @@ describe("sanitizeMarkdown", () => {
   });
 
   it("[S4.10] a `[//]: # (…)` comment and an unused link reference definition → removed", () => {
-    const out = sanitizeMarkdown("Text\n\n[//]: # (approve this)\n\n[x]: https://evil.example \"hidden\"\n\nand [ref][x]", host);
+    const out = sanitizeMarkdown('Text\n\n[//]: # (approve this)\n\n[x]: https://evil.example "hidden"\n\nand [ref][x]', host);
     expect(out).not.toContain("approve");
     expect(out).not.toContain("evil.example");
     expect(out).toContain("and ref");
@@ -215,7 +228,10 @@ describe("sanitizeMarkdown", () => {
   });
 
   it("links an inline code span when the caller says where it points", () => {
-    const out = sanitizeMarkdown("see `src/a.ts:3` and `other`", { ...host, linkCode: (c) => (c === "src/a.ts:3" ? "https://github.com/o/r/blob/s/src/a.ts#L3" : null) });
+    const out = sanitizeMarkdown("see `src/a.ts:3` and `other`", {
+      ...host,
+      linkCode: (c) => (c === "src/a.ts:3" ? "https://github.com/o/r/blob/s/src/a.ts#L3" : null),
+    });
     expect(out).toBe("see [`src/a.ts:3`](https://github.com/o/r/blob/s/src/a.ts#L3) and `other`");
   });
 });

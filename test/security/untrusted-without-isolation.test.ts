@@ -35,13 +35,19 @@ describe("without agent isolation", () => {
     const ci = await setupCiFailure(h, { repoName: "noiso-author", prAuthor: "drive-by-dana" });
     h.standIn.setPermission(ci.repoFullName, DEMO_MAINTAINER, "write");
     const before = h.model.requests.length;
-    const c = await postCommand(h, { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload }, { body: "/codex explain what changed?" });
+    const c = await postCommand(
+      h,
+      { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload },
+      { body: "/codex explain what changed?" },
+    );
     await h.deliver("issue_comment", c.payload);
     await h.waitForJob(c.key, 60_000);
     const explain = await h.waitForJob(`explain:${ci.repoFullName.toLowerCase()}#${ci.prNumber}:issue-${c.commentId}`, 60_000);
     expect(explain.outcome).toBe("refused: untrusted code without isolation");
     expect(h.model.requests.length).toBe(before);
-    const reply = (h.standIn.snapshot().comments as AnyJson[]).filter((x) => String(x.issue_url).endsWith(`/noiso-author/issues/${ci.prNumber}`)).at(-1);
+    const reply = (h.standIn.snapshot().comments as AnyJson[])
+      .filter((x) => String(x.issue_url).endsWith(`/noiso-author/issues/${ci.prNumber}`))
+      .at(-1);
     expect(reply?.body).toMatch(/opened by someone without write access, and agent isolation is off/);
     await ci.remote.cleanup();
   });

@@ -32,7 +32,9 @@ async function waitForHttp(url: string, ms = 30_000): Promise<Response> {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "body-limit-"));
   const keyPath = path.join(dir, "key.pem");
-  await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), { mode: 0o600 });
+  await writeFile(keyPath, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }), {
+    mode: 0o600,
+  });
   const port = 40000 + Math.floor(Math.random() * 1000);
   base = `http://localhost:${port}`;
   app = execa(process.execPath, [MAIN], {
@@ -83,7 +85,12 @@ describe("webhook body limit (the built app)", () => {
     const pid = app.pid as number;
     const before = await rssOf(pid);
     // One 64 KiB chunk every 100 ms: the whole body would take over ten minutes to arrive.
-    const result = await sendLargeBody(`${base}/api/github/webhooks`, { total: 400 * MiB, chunked: false, headers: webhookHeaders, chunkDelayMs: 100 });
+    const result = await sendLargeBody(`${base}/api/github/webhooks`, {
+      total: 400 * MiB,
+      chunked: false,
+      headers: webhookHeaders,
+      chunkDelayMs: 100,
+    });
     expect(result.status).toBe(413);
     expect(result.headers.connection).toBe("close");
     expect(JSON.parse(result.body).error).toMatch(/limited to 26214400 bytes/);
@@ -104,7 +111,12 @@ describe("webhook body limit (the built app)", () => {
   });
 
   it("[S7.3] a 400 MiB Content-Length on the webhook path spelt with a trailing slash → 413", async () => {
-    const result = await sendLargeBody(`${base}/api/github/webhooks/`, { total: 400 * MiB, chunked: false, headers: webhookHeaders, chunkDelayMs: 100 });
+    const result = await sendLargeBody(`${base}/api/github/webhooks/`, {
+      total: 400 * MiB,
+      chunked: false,
+      headers: webhookHeaders,
+      chunkDelayMs: 100,
+    });
     expect(result.status).toBe(413);
     expect(result.sent).toBeLessThan(MiB);
   });
@@ -113,7 +125,11 @@ describe("webhook body limit (the built app)", () => {
     const body = JSON.stringify({ action: "completed", workflow_run: { conclusion: "success", name: "ünïcode" } });
     expect((await signedWebhook(body)).status).toBe(200);
     expect((await signedWebhook(body, { chunked: true })).status).toBe(200);
-    const unsigned = await fetch(`${base}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", ...webhookHeaders }, body });
+    const unsigned = await fetch(`${base}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...webhookHeaders },
+      body,
+    });
     expect(unsigned.status).toBe(400);
     // The server is still healthy after the refused bodies.
     expect((await fetch(`${base}/healthz`)).status).toBe(200);

@@ -82,7 +82,9 @@ describe("gitAuthEnv", () => {
 
   it("does not send the header to another origin", async () => {
     const { port } = server.address() as AddressInfo;
-    await ensureMirror({ root, repoFullName: "octo/app", cloneUrl: `http://127.0.0.1:${port}/octo/app.git`, want: [] }).catch(() => undefined);
+    await ensureMirror({ root, repoFullName: "octo/app", cloneUrl: `http://127.0.0.1:${port}/octo/app.git`, want: [] }).catch(
+      () => undefined,
+    );
     expect(seen[0]!.auth).toBeUndefined();
   });
 });

@@ -66,7 +66,7 @@ describe("withMirrorLock", () => {
     const enteredAt = await withMirrorLock(mirror, async () => Date.now());
     const releasedAt = Number(await fs.readFile(released, "utf8"));
     expect(enteredAt).toBeGreaterThanOrEqual(releasedAt);
-    await new Promise((r) => child.exitCode === null ? child.on("exit", r) : r(null));
+    await new Promise((r) => (child.exitCode === null ? child.on("exit", r) : r(null)));
     expect(child.exitCode).toBe(0);
   });
 

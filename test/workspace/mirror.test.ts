@@ -61,11 +61,7 @@ describe("ensureMirror", () => {
     for (const name of ["../etc", "a/b/c", "octo/..", "octo", "octo/a b", "-x/y", ""]) {
       expect(() => mirrorPathFor(root, name), name).toThrow(/ensureMirror/);
     }
-    await expect(ensureMirror({ root, repoFullName: "octo/app", cloneUrl: remote.url, want: ["HEAD"] })).rejects.toThrow(
-      /sha/,
-    );
-    await expect(ensureMirror({ root, repoFullName: "octo/app", cloneUrl: "--upload-pack=x", want: [] })).rejects.toThrow(
-      /cloneUrl/,
-    );
+    await expect(ensureMirror({ root, repoFullName: "octo/app", cloneUrl: remote.url, want: ["HEAD"] })).rejects.toThrow(/sha/);
+    await expect(ensureMirror({ root, repoFullName: "octo/app", cloneUrl: "--upload-pack=x", want: [] })).rejects.toThrow(/cloneUrl/);
   });
 });

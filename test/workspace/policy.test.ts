@@ -41,14 +41,16 @@ describe("checkDiffPolicy", () => {
       "codeowners:.github/CODEOWNERS",
       "codeowners:docs/CODEOWNERS",
     ]);
-    expect(rules([change(".codex/config.toml"), change("pkg/.codex/x"), change(".husky/pre-commit"), change(".githooks/post-merge")]))
-      .toEqual(["agent-config:.codex/config.toml", "agent-config:pkg/.codex/x", "hooks:.husky/pre-commit", "hooks:.githooks/post-merge"]);
+    expect(
+      rules([change(".codex/config.toml"), change("pkg/.codex/x"), change(".husky/pre-commit"), change(".githooks/post-merge")]),
+    ).toEqual(["agent-config:.codex/config.toml", "agent-config:pkg/.codex/x", "hooks:.husky/pre-commit", "hooks:.githooks/post-merge"]);
     expect(rules([change(".git/config")])).toEqual(["git-internals:.git/config"]);
     expect(rules([change("src/codex.ts"), change("docs/husky.md")])).toEqual([]);
   });
 
   it("refuses symlinks that leave the tree, accepts ones that stay inside", () => {
-    const link = (path: string, target: string) => change(path, { status: "added", mode: "120000", symlinkTarget: target, addedLines: [target] });
+    const link = (path: string, target: string) =>
+      change(path, { status: "added", mode: "120000", symlinkTarget: target, addedLines: [target] });
     expect(rules([link("src/link", "../../etc/passwd")])).toEqual(["symlink-escape:src/link"]);
     expect(rules([link("key", "/home/bot/.ssh/id_rsa")])).toEqual(["symlink-escape:key"]);
     expect(rules([link("a/b/c", "../../../x")])).toEqual(["symlink-escape:a/b/c"]);
@@ -63,12 +65,16 @@ describe("checkDiffPolicy", () => {
   });
 
   it("refuses lockfile-only churn, accepts lockfiles next to a source change", () => {
-    expect(rules([change("package-lock.json"), change("web/yarn.lock")])).toEqual([
-      "lockfile-only:package-lock.json, web/yarn.lock",
-    ]);
+    expect(rules([change("package-lock.json"), change("web/yarn.lock")])).toEqual(["lockfile-only:package-lock.json, web/yarn.lock"]);
     expect(rules([change("go.sum")])).toEqual(["lockfile-only:go.sum"]);
-    expect(rules([change("package-lock.json", { addedLines: ['"integrity": "sha512-7yJ3RnE4cB1vQ9mZkP2xL8wT5uH6sD0aF3gK9jN4bV7cX2zM1qW8eR5tY6uI3oP0lA=="'] }), change("package.json")]))
-      .toEqual([]);
+    expect(
+      rules([
+        change("package-lock.json", {
+          addedLines: ['"integrity": "sha512-7yJ3RnE4cB1vQ9mZkP2xL8wT5uH6sD0aF3gK9jN4bV7cX2zM1qW8eR5tY6uI3oP0lA=="'],
+        }),
+        change("package.json"),
+      ]),
+    ).toEqual([]);
   });
 
   it("refuses secrets in added lines without quoting them", () => {
@@ -103,8 +109,12 @@ describe("checkDiffPolicy", () => {
 
   it("applies denyPaths globs from the repository config", () => {
     const policy = { denyPaths: ["migrations/**", "*.sql", "src/generated/*.ts"] };
-    expect(rules([change("migrations/001.js"), change("db/schema.sql"), change("src/generated/api.ts"), change("src/generated/x/api.ts")], policy))
-      .toEqual(["deny-path:migrations/001.js", "deny-path:db/schema.sql", "deny-path:src/generated/api.ts"]);
+    expect(
+      rules(
+        [change("migrations/001.js"), change("db/schema.sql"), change("src/generated/api.ts"), change("src/generated/x/api.ts")],
+        policy,
+      ),
+    ).toEqual(["deny-path:migrations/001.js", "deny-path:db/schema.sql", "deny-path:src/generated/api.ts"]);
   });
 
   it("rejects a malformed policy with a clear message", () => {
@@ -133,10 +143,20 @@ describe("checkDiffPolicy against finding 8", () => {
   const only = (changes: Change[], policy = {}) => [...new Set(checkDiffPolicy(changes, policy).violations.map((v) => v.rule))];
 
   it("[S8.1] a composite action under .github/actions, in any case or depth → refused unless workflows are allowed", () => {
-    const actions = [".github/actions/setup/action.yml", ".GitHub/Actions/x/action.yml", ".github/actions/x/run.sh", "tools/deploy/action.yaml"];
+    const actions = [
+      ".github/actions/setup/action.yml",
+      ".GitHub/Actions/x/action.yml",
+      ".github/actions/x/run.sh",
+      "tools/deploy/action.yaml",
+    ];
     for (const p of actions) expect(rules([change(p)]), p).toEqual([`workflow:${p}`]);
     expect(rules([change(".github/actions", { status: "deleted" })])).toEqual(["workflow:.github/actions"]);
-    expect(checkDiffPolicy(actions.map((p) => change(p)), { allowWorkflows: true }).ok).toBe(true);
+    expect(
+      checkDiffPolicy(
+        actions.map((p) => change(p)),
+        { allowWorkflows: true },
+      ).ok,
+    ).toBe(true);
     expect(rules([change(".github/actionsx/readme.md"), change("docs/actions/x.md")])).toEqual([]);
   });
 
@@ -169,7 +189,12 @@ describe("checkDiffPolicy against finding 8", () => {
   it("[S8.4] a symlink that reaches a protected folder through another symlink of the diff → refused", () => {
     const chain = [link("a", "b/workflows/ci.yml"), link("b", "c"), link("c", ".github")];
     const result = checkDiffPolicy(chain);
-    expect(result.violations.filter((v) => v.rule === "workflow").map((v) => v.path).sort()).toEqual(["a", "b", "c"]);
+    expect(
+      result.violations
+        .filter((v) => v.rule === "workflow")
+        .map((v) => v.path)
+        .sort(),
+    ).toEqual(["a", "b", "c"]);
     expect(rules([link("loop1", "loop2"), link("loop2", "loop1")])).toEqual(["symlink-escape:loop1", "symlink-escape:loop2"]);
     expect(rules([link("out", "up/x"), link("up", "..")])).toContain("symlink-escape:out");
   });
@@ -186,7 +211,9 @@ describe("checkDiffPolicy against finding 8", () => {
   it("[S8.6] any .gitattributes, .gitmodules or .lfsconfig change, at any depth → refused", () => {
     const filter = ["* filter=evil"];
     expect(rules([change(".gitattributes", { addedLines: filter })])).toEqual(["git-config:.gitattributes"]);
-    expect(rules([change("src/.GitAttributes", { status: "added", addedLines: ["*.ts diff=x"] })])).toEqual(["git-config:src/.GitAttributes"]);
+    expect(rules([change("src/.GitAttributes", { status: "added", addedLines: ["*.ts diff=x"] })])).toEqual([
+      "git-config:src/.GitAttributes",
+    ]);
     expect(rules([change(".gitattributes", { status: "deleted", addedLines: [] })])).toEqual(["git-config:.gitattributes"]);
     expect(rules([change(".gitmodules", { status: "added" })])).toEqual(["submodule:.gitmodules"]);
     expect(rules([change(".lfsconfig")])).toEqual(["git-config:.lfsconfig"]);
@@ -247,7 +274,9 @@ describe("checkDiffPolicy against finding 8", () => {
   it("[S8.11] a protected file moved out of its place or deleted → refused", () => {
     expect(rules([change("notes.md", { status: "renamed", oldPath: "AGENTS.md" })])).toEqual(["agent-config:AGENTS.md"]);
     expect(rules([change(".pre-commit-config.yaml", { status: "deleted", addedLines: [] })])).toEqual(["hooks:.pre-commit-config.yaml"]);
-    expect(rules([change(".github/workflows/x.yml", { status: "renamed", oldPath: "ci/x.yml" })])).toEqual(["workflow:.github/workflows/x.yml"]);
+    expect(rules([change(".github/workflows/x.yml", { status: "renamed", oldPath: "ci/x.yml" })])).toEqual([
+      "workflow:.github/workflows/x.yml",
+    ]);
   });
 
   it("[S8.12] a one-line 40 MB file (+1 line) → refused by its size", () => {

@@ -31,7 +31,9 @@ export function buildFixPrompt(input: FixPromptInput): string {
     "  agent instructions or configuration (AGENTS*.md, CLAUDE*.md, .agents/, .claude/, .codex/, .mcp.json), or lockfiles alone;",
     "  never add secrets, binaries, or symlinks that leave the repository or point into these paths.",
     ...(input.policy.maxFileBytes && input.policy.maxTotalBytes
-      ? [`  Keep each file at most ${input.policy.maxFileBytes.toLocaleString("en-US")} bytes and all new content at most ${input.policy.maxTotalBytes.toLocaleString("en-US")} bytes.`]
+      ? [
+          `  Keep each file at most ${input.policy.maxFileBytes.toLocaleString("en-US")} bytes and all new content at most ${input.policy.maxTotalBytes.toLocaleString("en-US")} bytes.`,
+        ]
       : []),
     "  Such diffs are rejected.",
     "- If you cannot make a correct change, change nothing and say why.",
@@ -44,7 +46,11 @@ export function buildFixPrompt(input: FixPromptInput): string {
   }
   for (const c of input.context) parts.push("", fenceUntrusted(c.label, c.text));
   if (input.verifyCommand && input.verifyBefore) {
-    parts.push("", `Before you started, the bot ran the verify command: ${input.verifyBefore.verdict}.`, fenceUntrusted("The end of its output", input.verifyBefore.output || "(no output)"));
+    parts.push(
+      "",
+      `Before you started, the bot ran the verify command: ${input.verifyBefore.verdict}.`,
+      fenceUntrusted("The end of its output", input.verifyBefore.output || "(no output)"),
+    );
   }
   parts.push(
     "",

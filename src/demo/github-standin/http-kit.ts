@@ -49,8 +49,8 @@ export class Router {
     const source = pattern
       .split("/")
       .map((segment) => {
-        if (segment.startsWith(":")) return names.push(segment.slice(1)), "([^/]+)";
-        if (segment.startsWith("*")) return names.push(segment.slice(1)), "(.+)";
+        if (segment.startsWith(":")) return (names.push(segment.slice(1)), "([^/]+)");
+        if (segment.startsWith("*")) return (names.push(segment.slice(1)), "(.+)");
         return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       })
       .join("/");

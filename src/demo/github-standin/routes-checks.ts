@@ -12,7 +12,14 @@ function addAnnotations(state: StandInState, checkRunId: number, raw: unknown, b
   if (raw.length > 50) throw new HttpError(422, "Invalid request.\n\nOnly 50 annotations are allowed per request.");
   const list = (state.annotations[checkRunId] ??= []);
   for (const a of raw) {
-    if (!isObject(a) || !isString(a.path) || typeof a.start_line !== "number" || typeof a.end_line !== "number" || !isString(a.message) || !LEVELS.has(String(a.annotation_level))) {
+    if (
+      !isObject(a) ||
+      !isString(a.path) ||
+      typeof a.start_line !== "number" ||
+      typeof a.end_line !== "number" ||
+      !isString(a.message) ||
+      !LEVELS.has(String(a.annotation_level))
+    ) {
       throw new HttpError(422, "Invalid request.\n\nAn annotation needs path, start_line, end_line, annotation_level and message.");
     }
     list.push({
@@ -31,12 +38,18 @@ function addAnnotations(state: StandInState, checkRunId: number, raw: unknown, b
 }
 
 /** Creates a check run as GitHub stores it; also used to seed check runs of "other CIs" in tests. */
-export function createCheckRun(core: StandInCore, record: RepoRecord, body: unknown, app: Json = { id: APP.id, slug: APP.slug, name: APP.name }): Json {
+export function createCheckRun(
+  core: StandInCore,
+  record: RepoRecord,
+  body: unknown,
+  app: Json = { id: APP.id, slug: APP.slug, name: APP.name },
+): Json {
   const { state } = core;
   const name = field(body, "name", isString)!;
   const headSha = field(body, "head_sha", isString)!;
   const conclusion = field(body, "conclusion", isString, false);
-  if (conclusion && !CONCLUSIONS.has(conclusion)) throw new HttpError(422, `Invalid request.\n\n"${conclusion}" is not a valid conclusion.`);
+  if (conclusion && !CONCLUSIONS.has(conclusion))
+    throw new HttpError(422, `Invalid request.\n\n"${conclusion}" is not a valid conclusion.`);
   const id = nextId(state);
   const now = new Date().toISOString();
   const status = conclusion ? "completed" : (field(body, "status", isString, false) ?? "queued");
@@ -72,7 +85,8 @@ export function createCheckRun(core: StandInCore, record: RepoRecord, body: unkn
 function checkText(output: Json): void {
   for (const key of ["summary", "text"]) {
     const v = output[key];
-    if (typeof v === "string" && v.length > 65_535) throw new HttpError(422, `Invalid request.\n\noutput.${key} is too long (maximum is 65535 characters).`);
+    if (typeof v === "string" && v.length > 65_535)
+      throw new HttpError(422, `Invalid request.\n\noutput.${key} is too long (maximum is 65535 characters).`);
   }
 }
 
@@ -98,7 +112,8 @@ export function addCheckRoutes(router: Router, core: StandInCore): void {
       if (isString(body[key])) run[key] = body[key];
     }
     if (isString(body.conclusion)) {
-      if (!CONCLUSIONS.has(body.conclusion)) throw new HttpError(422, `Invalid request.\n\n"${body.conclusion}" is not a valid conclusion.`);
+      if (!CONCLUSIONS.has(body.conclusion))
+        throw new HttpError(422, `Invalid request.\n\n"${body.conclusion}" is not a valid conclusion.`);
       run.conclusion = body.conclusion;
       run.status = "completed";
       run.completed_at ??= new Date().toISOString();
@@ -106,7 +121,8 @@ export function addCheckRoutes(router: Router, core: StandInCore): void {
     if (isObject(body.output)) {
       const output = body.output;
       checkText(output);
-      if (!isString(output.title) || !isString(output.summary)) throw new HttpError(422, "Invalid request.\n\noutput needs title and summary.");
+      if (!isString(output.title) || !isString(output.summary))
+        throw new HttpError(422, "Invalid request.\n\noutput needs title and summary.");
       const current = run.output as Json;
       Object.assign(current, { title: output.title, summary: output.summary, ...(isString(output.text) ? { text: output.text } : {}) });
       addAnnotations(state, run.id, output.annotations, repoHtml(core, record));

@@ -13,7 +13,12 @@ interface Entry {
 }
 
 function checkPath(path: string): void {
-  if (!path || path.startsWith("/") || path.endsWith("/") || path.split("/").some((s) => s === "" || s === "." || s === ".." || s === ".git")) {
+  if (
+    !path ||
+    path.startsWith("/") ||
+    path.endsWith("/") ||
+    path.split("/").some((s) => s === "" || s === "." || s === ".." || s === ".git")
+  ) {
     throw new HttpError(422, `GitRPC::BadObjectState: invalid path ${JSON.stringify(path)}`);
   }
 }
@@ -99,7 +104,8 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     const items = field(ctx.body, "tree", isArray)!;
     const flat = new Map<string, Entry>(baseTree ? await listTree(dir, baseTree) : []);
     for (const item of items) {
-      if (!isObject(item) || !isString(item.path) || !isString(item.mode)) throw new HttpError(422, "Invalid request.\n\ntree entries need path and mode.");
+      if (!isObject(item) || !isString(item.path) || !isString(item.mode))
+        throw new HttpError(422, "Invalid request.\n\ntree entries need path and mode.");
       checkPath(item.path);
       if (item.sha === null) {
         for (const key of [...flat.keys()]) if (key === item.path || key.startsWith(`${item.path}/`)) flat.delete(key);
@@ -118,11 +124,14 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     const tree = {
       sha,
       url: `${api}/git/trees/${sha}`,
-      tree: (await git(dir, ["ls-tree", sha])).split("\n").filter(Boolean).map((line) => {
-        const [meta, path] = line.split("\t");
-        const [mode, type, entrySha] = meta.split(" ");
-        return { path, mode, type, sha: entrySha, url: `${api}/git/${type}s/${entrySha}` };
-      }),
+      tree: (await git(dir, ["ls-tree", sha]))
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split("\t");
+          const [mode, type, entrySha] = meta.split(" ");
+          return { path, mode, type, sha: entrySha, url: `${api}/git/${type}s/${entrySha}` };
+        }),
       truncated: false,
     };
     state.trees.push(tree);
@@ -138,12 +147,23 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     const author = field(ctx.body, "author", isObject, false);
     const committer = field(ctx.body, "committer", isObject, false);
     const now = new Date().toISOString();
-    const who = (p: Json | undefined) => ({ name: String(p?.name ?? APP_AUTHOR.name), email: String(p?.email ?? APP_AUTHOR.email), date: String(p?.date ?? now) });
+    const who = (p: Json | undefined) => ({
+      name: String(p?.name ?? APP_AUTHOR.name),
+      email: String(p?.email ?? APP_AUTHOR.email),
+      date: String(p?.date ?? now),
+    });
     const a = who(author);
     // GitHub commits an App's API commit as its web-flow identity, with the bot as author.
     const c = who(committer ?? author ?? WEB_FLOW);
     const args = ["commit-tree", tree, ...parents.flatMap((p) => ["-p", p])];
-    const env = { GIT_AUTHOR_NAME: a.name, GIT_AUTHOR_EMAIL: a.email, GIT_AUTHOR_DATE: a.date, GIT_COMMITTER_NAME: c.name, GIT_COMMITTER_EMAIL: c.email, GIT_COMMITTER_DATE: c.date };
+    const env = {
+      GIT_AUTHOR_NAME: a.name,
+      GIT_AUTHOR_EMAIL: a.email,
+      GIT_AUTHOR_DATE: a.date,
+      GIT_COMMITTER_NAME: c.name,
+      GIT_COMMITTER_EMAIL: c.email,
+      GIT_COMMITTER_DATE: c.date,
+    };
     const sha = (await git(dir, args, message, env)).trim();
     const verified = !author && !committer;
     state.commits.push({ sha, verification: { verified, reason: verified ? "valid" : "unsigned", signature: null, payload: null } });
@@ -194,7 +214,10 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     if (!old) throw new HttpError(422, "Reference does not exist");
     if (!SHA.test(sha) || !(await resolveRef(dir, sha))) throw new HttpError(422, "Object does not exist");
     if (ctx.body && (ctx.body as Json).force !== true) {
-      const fastForward = await git(dir, ["merge-base", "--is-ancestor", old, sha]).then(() => true, () => false);
+      const fastForward = await git(dir, ["merge-base", "--is-ancestor", old, sha]).then(
+        () => true,
+        () => false,
+      );
       if (!fastForward) throw new HttpError(422, "Update is not a fast forward");
     }
     await git(dir, ["update-ref", ref, sha, old]);
@@ -223,7 +246,10 @@ export function addGitRoutes(router: Router, core: StandInCore): void {
     const sha = await resolveRef(dir, `refs/heads/${ctx.params.branch}`);
     if (!sha) throw new HttpError(404, "Branch not found");
     const commit = await readCommit(core, record, dir, sha);
-    return { status: 200, body: { name: ctx.params.branch, commit: { sha, url: `${repoApi(core, record)}/commits/${sha}`, commit }, protected: false } };
+    return {
+      status: 200,
+      body: { name: ctx.params.branch, commit: { sha, url: `${repoApi(core, record)}/commits/${sha}`, commit }, protected: false },
+    };
   });
 
   router.add("GET", "/repos/:owner/:repo/commits/:ref", async (ctx) => {

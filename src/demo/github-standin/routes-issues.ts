@@ -10,7 +10,13 @@ export function actor(): GhUser {
 }
 
 /** Posts a comment as `user` (the bot for API calls; tests seed people's comments with it). */
-export function createComment(core: StandInCore, record: RepoRecord, issueNumber: number, body: string, user: GhUser): Json & { id: number } {
+export function createComment(
+  core: StandInCore,
+  record: RepoRecord,
+  issueNumber: number,
+  body: string,
+  user: GhUser,
+): Json & { id: number } {
   const id = nextId(core.state);
   const now = new Date().toISOString();
   const comment = {
@@ -70,7 +76,9 @@ export function addIssueRoutes(router: Router, core: StandInCore): void {
     const issueUrl = `${repoApi(core, record)}/issues/${n}`;
     // As GitHub: `since` keeps the comments updated at or after that time.
     const since = Date.parse(ctx.query.get("since") ?? "");
-    const comments = state.comments.filter((c) => c.issue_url === issueUrl && (Number.isNaN(since) || Date.parse(String(c.updated_at)) >= since));
+    const comments = state.comments.filter(
+      (c) => c.issue_url === issueUrl && (Number.isNaN(since) || Date.parse(String(c.updated_at)) >= since),
+    );
     const { page, headers } = paginate(ctx, comments);
     return { status: 200, body: page, headers };
   });
@@ -100,12 +108,21 @@ export function addIssueRoutes(router: Router, core: StandInCore): void {
     if (!isString(content) || !REACTIONS.has(content)) throw new HttpError(422, "Validation Failed: content is not a valid reaction");
     const existing = state.reactions.find((r) => r.subject_url === subjectUrl && r.content === content);
     if (existing) return { status: 200, body: existing };
-    const reaction = { id: nextId(state), node_id: "", user: actor(), content, created_at: new Date().toISOString(), subject_url: subjectUrl };
+    const reaction = {
+      id: nextId(state),
+      node_id: "",
+      user: actor(),
+      content,
+      created_at: new Date().toISOString(),
+      subject_url: subjectUrl,
+    };
     state.reactions.push(reaction);
     return { status: 201, body: reaction };
   };
 
-  router.add("POST", "/repos/:owner/:repo/issues/comments/:id/reactions", (ctx) => react(String(commentOf(ctx).url), (ctx.body as Json)?.content));
+  router.add("POST", "/repos/:owner/:repo/issues/comments/:id/reactions", (ctx) =>
+    react(String(commentOf(ctx).url), (ctx.body as Json)?.content),
+  );
 
   router.add("POST", "/repos/:owner/:repo/issues/:n/reactions", (ctx) => {
     const item = issueOrPull(core, repoOf(core, ctx), numberParam(ctx, "n"));
@@ -120,7 +137,13 @@ export function addIssueRoutes(router: Router, core: StandInCore): void {
       let label = defined.find((l) => l.name === name);
       if (!label) {
         // GitHub creates a label that does not exist yet.
-        label = { id: nextId(state), name, color: "ededed", default: false, url: `${repoApi(core, record)}/labels/${encodeURIComponent(name)}` };
+        label = {
+          id: nextId(state),
+          name,
+          color: "ededed",
+          default: false,
+          url: `${repoApi(core, record)}/labels/${encodeURIComponent(name)}`,
+        };
         defined.push(label);
       }
       if (!item.labels.some((l) => l.name === name)) item.labels.push(label);

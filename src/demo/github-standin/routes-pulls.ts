@@ -24,7 +24,13 @@ export function createPullRequest(core: StandInCore, record: RepoRecord, spec: P
   const number = nextIssueNumber(core.state, record.fullName);
   const headRepo =
     spec.headRepoFullName && spec.headRepoFullName !== record.fullName
-      ? { id: nextId(core.state), full_name: spec.headRepoFullName, name: spec.headRepoFullName.split("/")[1], owner: { login: spec.headRepoFullName.split("/")[0], type: "User" }, fork: true }
+      ? {
+          id: nextId(core.state),
+          full_name: spec.headRepoFullName,
+          name: spec.headRepoFullName.split("/")[1],
+          owner: { login: spec.headRepoFullName.split("/")[0], type: "User" },
+          fork: true,
+        }
       : record.repo;
   const now = new Date().toISOString();
   const pr: Pull = {

@@ -17,7 +17,13 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
     }
     return {
       status: 200,
-      body: { id: APP.id, slug: APP.slug, name: APP.name, owner: { login: "codex-dispatch", type: "Organization" }, permissions: PERMISSIONS },
+      body: {
+        id: APP.id,
+        slug: APP.slug,
+        name: APP.name,
+        owner: { login: "codex-dispatch", type: "Organization" },
+        permissions: PERMISSIONS,
+      },
     };
   });
 

@@ -71,7 +71,14 @@ export function addReviewRoutes(router: Router, core: StandInCore): void {
     const subjectUrl = String(comment.url);
     const existing = core.state.reactions.find((r) => r.subject_url === subjectUrl && r.content === content);
     if (existing) return { status: 200, body: existing };
-    const reaction = { id: nextId(core.state), node_id: "", user: actor(), content, created_at: new Date().toISOString(), subject_url: subjectUrl };
+    const reaction = {
+      id: nextId(core.state),
+      node_id: "",
+      user: actor(),
+      content,
+      created_at: new Date().toISOString(),
+      subject_url: subjectUrl,
+    };
     core.state.reactions.push(reaction);
     return { status: 201, body: reaction };
   });

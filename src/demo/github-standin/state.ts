@@ -28,7 +28,13 @@ export interface StandInState {
   comments: (Json & { id: number; body: string; user: GhUser; issue_url: string })[];
   checkRuns: (Json & { id: number; name: string; head_sha: string; external_id: string | null })[];
   annotations: Record<number, Json[]>;
-  pullRequests: (Json & { id: number; number: number; state: string; head: Json & { ref: string; sha: string }; base: Json & { ref: string } })[];
+  pullRequests: (Json & {
+    id: number;
+    number: number;
+    state: string;
+    head: Json & { ref: string; sha: string };
+    base: Json & { ref: string };
+  })[];
   issues: (Json & { id: number; number: number; labels: Json[] })[];
   reactions: (Json & { id: number; content: string; subject_url: string })[];
   reviews: (Json & { id: number; pull_number: number; comments: Json[] })[];

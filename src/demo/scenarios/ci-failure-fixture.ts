@@ -4,7 +4,8 @@
 export const DEMO_REPO = { owner: "octo-org", name: "calculator", installationId: 4101 };
 
 export const DEMO_FILES: Record<string, string> = {
-  "package.json": JSON.stringify({ name: "calculator", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2) + "\n",
+  "package.json":
+    JSON.stringify({ name: "calculator", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2) + "\n",
   "src/sum.js": "export function sum(a, b) {\n  return a + b;\n}\n",
   "test/sum.test.js":
     'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { sum } from "../src/sum.js";\n\n' +

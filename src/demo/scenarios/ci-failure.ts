@@ -62,7 +62,14 @@ export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): P
   const pr =
     opts.withPullRequest === false
       ? null
-      : h.standIn.addPullRequest(repoFullName, { title: "Use subtraction helper", head: branch, headSha, base: "main", headRepoFullName, ...(opts.prAuthor ? { user: userOf(opts.prAuthor) } : {}) });
+      : h.standIn.addPullRequest(repoFullName, {
+          title: "Use subtraction helper",
+          head: branch,
+          headSha,
+          base: "main",
+          headRepoFullName,
+          ...(opts.prAuthor ? { user: userOf(opts.prAuthor) } : {}),
+        });
   const run = h.standIn.addWorkflowRun(repoFullName, {
     name: "CI",
     path: ".github/workflows/ci.yml",

@@ -34,7 +34,12 @@ export async function postCommand(
     sender: comment.user,
     installation: (issue.payload as { installation: unknown }).installation,
   };
-  return { issue: issue as IssueFixSetup, commentId: comment.id, payload, key: commandKey(issue.repoFullName, issue.issueNumber, "issue", comment.id) };
+  return {
+    issue: issue as IssueFixSetup,
+    commentId: comment.id,
+    payload,
+    key: commandKey(issue.repoFullName, issue.issueNumber, "issue", comment.id),
+  };
 }
 
 /** The `command` demo: a maintainer asks `/codex fix` on an issue; the bot acknowledges and drafts a PR. */

@@ -47,7 +47,7 @@ export interface IssueFixSetup {
   key: string;
 }
 
-export const DEMO_FIX_CONFIG = "fix:\n  verify_command: node --test\n  reviewers: [maintainer-mona]\n  mention: \"@claude review\"\n";
+export const DEMO_FIX_CONFIG = 'fix:\n  verify_command: node --test\n  reviewers: [maintainer-mona]\n  mention: "@claude review"\n';
 
 /** A repository whose main branch has the bug, an issue that describes it, and the label being added. */
 export async function setupIssueFix(
@@ -62,7 +62,9 @@ export async function setupIssueFix(
   } = {},
 ): Promise<IssueFixSetup> {
   const config = opts.config ?? DEMO_FIX_CONFIG;
-  const remote = await createBareRemote({ files: { ...DEMO_FILES, "src/sum.js": DEMO_BUGGY_SUM, ".github/codex.yml": config, ...opts.files } });
+  const remote = await createBareRemote({
+    files: { ...DEMO_FILES, "src/sum.js": DEMO_BUGGY_SUM, ".github/codex.yml": config, ...opts.files },
+  });
   const name = opts.repoName ?? DEMO_REPO.name;
   const repoFullName = `${DEMO_REPO.owner}/${name}`;
   const installationId = opts.installationId ?? DEMO_REPO.installationId;
@@ -84,5 +86,12 @@ export async function setupIssueFix(
     installation: { id: installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
   };
   const deliveryId = `label-${name}-${issue.number}`;
-  return { remote, repoFullName, issueNumber: issue.number, payload, deliveryId, key: issueLabelFixKey(repoFullName, issue.number, "codex", String(issue.updated_at)) };
+  return {
+    remote,
+    repoFullName,
+    issueNumber: issue.number,
+    payload,
+    deliveryId,
+    key: issueLabelFixKey(repoFullName, issue.number, "codex", String(issue.updated_at)),
+  };
 }
