@@ -14,7 +14,7 @@ import { redactWith } from "../text-safety/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";
 import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";
-import { activeIsolation, type AgentIsolation } from "./isolation.js";
+import type { AgentIsolation } from "./isolation.js";
 
 export interface CodexRunOptions {
   /** Default: the CODEX_BIN env variable, else the launcher of the @openai/codex dependency. */
@@ -46,7 +46,7 @@ export interface CodexRunOptions {
    * CODEX_HOME, while the checkout's own AGENTS files and skills are switched off (checkout-instructions.ts).
    */
   instructions?: string | null;
-  /** Run codex under a user id of its own (see isolation.ts). Default: the isolation set up at start; null: none. */
+  /** Run codex under a user id of its own (see isolation.ts); absent or null: as the bot's own user. */
   isolation?: AgentIsolation | null;
 }
 
@@ -146,7 +146,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
     ...NO_CHECKOUT_INSTRUCTIONS,
   );
-  const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
+  const isolation = opts.isolation ?? null;
   // Under its own uid the agent writes only in its job dir: files left in the shared /tmp would outlive the
   // run, and a later run given the same uid could read them.
   if (isolation) args.push("-c", "sandbox_workspace_write.exclude_slash_tmp=true");

@@ -60,18 +60,6 @@ export interface AgentLease {
   release(): Promise<void>;
 }
 
-let active: AgentIsolation | null = null;
-
-/** The isolation set up at start (null: the agent runs as the bot's user). runCodex and the workspace use it. */
-export function activeIsolation(): AgentIsolation | null {
-  return active;
-}
-
-/** Replaces the process-wide isolation (tests; setUpAgentIsolation calls it). */
-export function setActiveIsolation(isolation: AgentIsolation | null): void {
-  active = isolation;
-}
-
 export interface SetUpOptions {
   env?: Record<string, string | undefined>;
   dataDir: string;
@@ -87,8 +75,9 @@ export interface SetUpOptions {
 
 /**
  * Called once at start, after the database is open: decides whether agents run under their own uids, makes
- * the data and workspace directories fit for it, and says in the log what it did. Returns the isolation (also
- * made active for the process), or null when the agent runs as the bot's own user.
+ * the data and workspace directories fit for it, and says in the log what it did. Returns the isolation, which
+ * the runtime hands to the workspace and the agent runs (no process-wide state), or null when the agent runs as the
+ * bot's own user.
  */
 export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsolation | null> {
   const settings = readIsolationSettings(opts.env ?? process.env);
@@ -100,7 +89,6 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
       { isolation: "off", reason },
       `agent isolation is off (${reason}): the agent runs as the bot's own user and can read every file it can, including the private key and the database`,
     );
-    setActiveIsolation(null);
     return null;
   };
   if (mode === "off") return off("AGENT_ISOLATION=off");
@@ -152,7 +140,6 @@ export async function setUpAgentIsolation(opts: SetUpOptions): Promise<AgentIsol
     },
     "agents run under their own user ids",
   );
-  setActiveIsolation(isolation);
   return isolation;
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { redactSecrets } from "../text-safety/redact.js";
 import { launcher } from "./codex.js";
-import { activeIsolation, type AgentIsolation, type AgentLease } from "./isolation.js";
+import type { AgentIsolation, AgentLease } from "./isolation.js";
 
 export interface SandboxCommandResult {
   exitCode: number | null;
@@ -28,7 +28,7 @@ export async function runSandboxedCommand(opts: {
   timeoutMs: number;
   codexBin?: string;
   signal?: AbortSignal;
-  /** Default: the isolation set up at start; null: run as the bot's user. */
+  /** Agents' own uids (the runtime's isolation); absent or null: as the bot's user. */
   isolation?: AgentIsolation | null;
 }): Promise<SandboxCommandResult> {
   const dirs = {
@@ -37,7 +37,7 @@ export async function runSandboxedCommand(opts: {
     tmp: path.join(opts.jobDir, "tmp"),
   };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
-  const isolation = opts.isolation === undefined ? activeIsolation() : opts.isolation;
+  const isolation = opts.isolation ?? null;
   const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd }) : undefined;
   try {
     return await runInSandbox({ ...opts, codexBin: opts.codexBin ?? isolation?.agentBinary }, dirs, lease);

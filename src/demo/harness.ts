@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
-import { activeIsolation, setActiveIsolation, setUpAgentIsolation } from "../agent/isolation.js";
+import { setUpAgentIsolation } from "../agent/isolation.js";
 import { startKeyProxy, type KeyProxy } from "../agent/key-proxy.js";
 import { registerWebhookHandlers } from "../app.js";
 import { readEnv, type AppEnv } from "../config/env.js";
@@ -147,7 +147,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await keyProxy.close();
       await model.close();
       await standIn.close();
-      if (isolation && activeIsolation() === isolation) setActiveIsolation(null);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -4,14 +4,16 @@ import { formatDuration } from "./format.js";
 
 // `instructions` is required here: every pipeline must say which trusted instructions its run gets (the
 // default branch's AGENTS.md, or none); a run can never fall back to the checkout's own.
-type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin" | "instructions"> & { instructions: string | null };
+type SessionOptions = Omit<CodexRunOptions, "modelBaseUrl" | "modelToken" | "codexBin" | "instructions" | "isolation"> & {
+  instructions: string | null;
+};
 
 /**
  * Runs Codex with a one-job grant on the key proxy: codex only ever holds that grant's token, which is
  * worthless once revoked, never the real model key.
  */
 export async function runAgentSession(
-  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots">,
+  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation">,
   opts: SessionOptions,
 ): Promise<AgentRun & { proxyTokens: number }> {
   // A job waits here for a free agent slot: WORKER_CONCURRENCY bounds agents per process, not jobs per kind.
@@ -19,7 +21,7 @@ export async function runAgentSession(
 }
 
 async function runWithGrant(
-  deps: Pick<PipelineDeps, "env" | "keyProxy">,
+  deps: Pick<PipelineDeps, "env" | "keyProxy" | "isolation">,
   opts: SessionOptions,
 ): Promise<AgentRun & { proxyTokens: number }> {
   const grant = deps.keyProxy.issue();
@@ -27,6 +29,7 @@ async function runWithGrant(
     const run = await runCodex({
       ...opts,
       codexBin: deps.env.CODEX_BIN,
+      isolation: deps.isolation,
       modelBaseUrl: deps.keyProxy.baseUrl,
       modelToken: grant.token,
     });

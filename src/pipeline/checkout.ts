@@ -33,7 +33,7 @@ export async function withCheckout<T>(
   work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string, instructions: string | null) => Promise<T>,
 ): Promise<T> {
   const jobId = jobIdForKey(ctx.key);
-  const jobDir = await createJobDir(deps.env.workspaceDir, jobId);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
   let worktree: Worktree | null = null;
   try {
     await ctx.setPhase("workspace");
@@ -45,7 +45,7 @@ export async function withCheckout<T>(
       token,
       want: [opts.sha, ...opts.want],
     });
-    worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo });
+    worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
     // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
     const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
     return await work(worktree, jobDir, mirror, instructions);

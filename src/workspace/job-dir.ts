@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { join, resolve } from "node:path";
-import { activeIsolation } from "../agent/isolation.js";
+import type { AgentIsolation } from "../agent/isolation.js";
 import { JobId, parseOrThrow } from "./names.js";
 
 export interface JobDir {
@@ -26,14 +26,14 @@ export function jobDirPaths(root: string, jobId: string): JobDir {
  * Creates the per-job directories (private to the bot's user). A leftover directory of an earlier attempt of
  * the same job is deleted first: a retry starts clean (the next ensureMirror prunes its stale worktree).
  */
-export async function createJobDir(root: string, jobId: string): Promise<JobDir> {
+export async function createJobDir(root: string, jobId: string, isolation: AgentIsolation | null = null): Promise<JobDir> {
   const paths = jobDirPaths(root, jobId);
   await fs.mkdir(join(paths.dir, ".."), { recursive: true });
   await fs.rm(paths.dir, { recursive: true, force: true });
   await fs.mkdir(paths.dir, { mode: 0o700 });
   for (const sub of [paths.logs, paths.codexHome, paths.home]) await fs.mkdir(sub, { mode: 0o700 });
   // An agent under its own uid may pass through jobs/ to its own dir, but never list the other jobs.
-  await activeIsolation()?.protectJobParents(paths.dir);
+  await isolation?.protectJobParents(paths.dir);
   return paths;
 }
 

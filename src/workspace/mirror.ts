@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
-import { activeIsolation } from "../agent/isolation.js";
+import type { AgentIsolation } from "../agent/isolation.js";
 import { gitAuthEnv } from "./auth.js";
 import { GitError, runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
@@ -17,6 +17,8 @@ export interface EnsureMirrorOptions {
   /** Commits that must be present when this returns (the failing sha, a PR head, a base). */
   want: string[];
   timeoutMs?: number;
+  /** Agents' own uids: the mirror gets its repository's group. */
+  isolation?: AgentIsolation | null;
 }
 
 export class MissingCommitError extends Error {
@@ -111,7 +113,7 @@ export async function ensureMirror(opts: EnsureMirrorOptions): Promise<string> {
     }
     // Agents run under their own uids: this repository's agents read the mirror through its group, and
     // another repository's agent is stopped at its door.
-    await activeIsolation()?.protectMirror(path);
+    await opts.isolation?.protectMirror(path);
     return path;
   });
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { activeIsolation } from "../agent/isolation.js";
+import type { AgentIsolation } from "../agent/isolation.js";
 import { runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
 import { parseOrThrow, Sha } from "./names.js";
@@ -17,6 +17,8 @@ export interface AddWorktreeOptions {
   sha: string;
   /** Absolute path; must not exist yet or be an empty directory. */
   dir: string;
+  /** Agents' own uids: the worktree is bound to its repository's group. */
+  isolation?: AgentIsolation | null;
 }
 
 /** Checks out `sha` (detached, never a branch head) into `dir` as a worktree of the mirror. */
@@ -33,7 +35,7 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
   const head = await runGit(["rev-parse", "HEAD"], { cwd: dir });
   if (head !== sha) throw new Error(`addWorktree: ${dir} is at ${head}, expected ${sha}`);
   // The repository is fixed here, by the bot, not later from the worktree's `.git` file, which the agent owns.
-  const isolation = activeIsolation();
+  const isolation = opts.isolation ?? null;
   await isolation?.bindWorktree(dir, mirrorPath);
 
   let removed: Promise<void> | undefined;

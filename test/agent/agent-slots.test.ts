@@ -31,7 +31,7 @@ afterAll(async () => {
 describe("agent slots", () => {
   it("three sessions with WORKER_CONCURRENCY=2 → never more than two codex processes at once", async () => {
     const env = readEnv({ WORKER_CONCURRENCY: "2", DATA_DIR: root });
-    const deps = { env, keyProxy: proxy, agentSlots: pLimit(env.WORKER_CONCURRENCY) };
+    const deps = { env, keyProxy: proxy, agentSlots: pLimit(env.WORKER_CONCURRENCY), isolation: null };
     let running = 0;
     let peak = 0;
     const session = async (i: number) => {
@@ -45,7 +45,6 @@ describe("agent slots", () => {
         model: TEST_MODEL,
         timeoutMs: 60_000,
         instructions: null,
-        isolation: null,
         onSpawn: () => {
           running += 1;
           peak = Math.max(peak, running);

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { setActiveIsolation, setUpAgentIsolation, type AgentIsolation } from "../../src/agent/isolation.js";
+import { setUpAgentIsolation, type AgentIsolation } from "../../src/agent/isolation.js";
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
 import { createJobDir, type JobDir } from "../../src/workspace/job-dir.js";
@@ -58,9 +58,9 @@ export async function createBotDisk(): Promise<BotDisk> {
     await createBareRemote({ files: { "README.md": "# beta\n", "notes.txt": `${secrets.otherMirror}\n` } }),
   ];
   const checkout = async (repo: string, remote: BareRemote, jobId: string) => {
-    const job = await createJobDir(workspaceDir, jobId);
-    const mirror = await ensureMirror({ root: workspaceDir, repoFullName: repo, cloneUrl: remote.url, want: [remote.headSha] });
-    const worktree = await addWorktree({ mirrorPath: mirror, sha: remote.headSha, dir: job.repo });
+    const job = await createJobDir(workspaceDir, jobId, isolation);
+    const mirror = await ensureMirror({ root: workspaceDir, repoFullName: repo, cloneUrl: remote.url, want: [remote.headSha], isolation });
+    const worktree = await addWorktree({ mirrorPath: mirror, sha: remote.headSha, dir: job.repo, isolation });
     return { job, mirror, worktree };
   };
   const alpha = await checkout("acme/alpha", remotes[0]!, "job-alpha");
@@ -84,7 +84,6 @@ export async function createBotDisk(): Promise<BotDisk> {
     appProcess,
     async close() {
       appProcess.kill("SIGKILL");
-      setActiveIsolation(null);
       await db.close();
       for (const r of remotes) await r.cleanup();
       await rm(root, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { activeIsolation, readIsolationSettings, setActiveIsolation, setUpAgentIsolation } from "../../src/agent/isolation.js";
+import { readIsolationSettings, setUpAgentIsolation } from "../../src/agent/isolation.js";
 
 // What the process does at start: decide, fix the modes of the data and workspace dirs, and say so.
 let root: string;
@@ -17,7 +17,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  setActiveIsolation(null);
   await rm(root, { recursive: true, force: true });
 });
 
@@ -37,7 +36,6 @@ describe("setUpAgentIsolation", () => {
     expect(await setUpAgentIsolation({ env: {}, ...dirs(), log, isRoot: false })).toBeNull();
     expect(warnings).toHaveLength(2);
     for (const w of warnings) expect(w).toContain("the agent runs as the bot's own user");
-    expect(activeIsolation()).toBeNull();
   });
 
   it("refuses AGENT_ISOLATION=uid without root", async () => {
@@ -52,7 +50,6 @@ describe("setUpAgentIsolation", () => {
     await writeFile(path.join(dataDir, "notes.txt"), "x", { mode: 0o644 });
     const isolation = await setUpAgentIsolation({ env: {}, dataDir, workspaceDir, log });
     expect(isolation).not.toBeNull();
-    expect(activeIsolation()).toBe(isolation);
     expect(await mode(dataDir)).toBe(0o711);
     expect(await mode(path.join(dataDir, "pglite"))).toBe(0o700);
     expect(await mode(path.join(dataDir, "notes.txt"))).toBe(0o600);
