@@ -1,15 +1,8 @@
-import pLimit from "p-limit";
 import { createProbot, run } from "probot";
 import { createApp } from "./app.js";
-import { setUpAgentIsolation } from "./agent/isolation.js";
-import { startKeyProxy } from "./agent/key-proxy.js";
 import { readEnv } from "./config/env.js";
 import { lookUpAppSlug } from "./github/app-slug.js";
-import { openDatabase } from "./jobs/db.js";
-import { createQueue } from "./jobs/queue.js";
-import type { PipelineDeps } from "./pipeline/deps.js";
-import { startPipelineWorker } from "./pipeline/start-worker.js";
-import { guardOutgoing } from "./github/outgoing-guard.js";
+import { createRuntime } from "./runtime.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
@@ -32,40 +25,15 @@ export async function start(): Promise<void> {
   // Probot sets up its logger and Octokit asynchronously: wait before using either.
   await probot.ready();
   const log = probot.log.child({ name: "codex-dispatch" });
-  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
-  const queue = createQueue(db, { databaseUrl: env.DATABASE_URL, log });
-  await queue.start();
-
-  const stops: (() => Promise<void>)[] = [];
-  if (env.ROLE !== "web") {
-    // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
-    const isolation = await setUpAgentIsolation({
-      dataDir: env.dataDir,
-      workspaceDir: env.workspaceDir,
-      privateKeyPath: process.env.PRIVATE_KEY_PATH,
-      codexBin: env.CODEX_BIN,
-      log,
-    });
-    const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
-    const secrets = knownSecretsFromEnv(process.env);
-    const deps: PipelineDeps = {
-      env,
-      log,
-      db,
-      queue,
-      github: async (installationId) => guardOutgoing(await probot.auth(installationId), secrets),
-      keyProxy,
-      agentSlots: pLimit(env.WORKER_CONCURRENCY),
-      isolation,
-      webBaseUrl: webBaseUrl(process.env),
-    };
-    const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
-    stops.push(
-      () => worker.stop(),
-      () => keyProxy.close(),
-    );
-    log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
-  }
+  const runtime = await createRuntime({
+    env,
+    log,
+    processEnv: process.env,
+    installationClient: (installationId) => probot.auth(installationId),
+    secrets: knownSecretsFromEnv(process.env),
+    webBaseUrl: webBaseUrl(process.env),
+  });
+  const { db, queue } = runtime;
   if (env.ROLE !== "worker") {
     const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
     await run(createApp({ db, queue, appId: env.APP_ID, appSlug }));
@@ -76,9 +44,7 @@ export async function start(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    for (const stop of stops) await stop().catch((err: unknown) => log.error({ err }, "stop failed"));
-    await queue.stop().catch(() => {});
-    await db.close().catch(() => {});
+    await runtime.stop();
     process.exit(0);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));

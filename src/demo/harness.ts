@@ -1,20 +1,16 @@
-import pLimit from "p-limit";
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
-import { setUpAgentIsolation } from "../agent/isolation.js";
-import { startKeyProxy, type KeyProxy } from "../agent/key-proxy.js";
+import type { KeyProxy } from "../agent/key-proxy.js";
 import { registerWebhookHandlers } from "../app.js";
 import { readEnv, type AppEnv } from "../config/env.js";
-import { openDatabase, type Database } from "../jobs/db.js";
-import { createQueue, DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js";
+import type { Database } from "../jobs/db.js";
+import { DEAD_LETTER_QUEUE, type JobQueue } from "../jobs/queue.js";
 import { getJobRecord, type JobRecord } from "../jobs/records.js";
-import type { PipelineDeps } from "../pipeline/deps.js";
-import { startPipelineWorker } from "../pipeline/start-worker.js";
-import { guardOutgoing } from "../github/outgoing-guard.js";
+import { createRuntime } from "../runtime.js";
 import { KnownSecrets } from "../text-safety/known-secrets.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
 import { startScriptedModel, type Script, type ScriptedModel } from "./scripted-model.js";
@@ -55,36 +51,24 @@ export interface Harness {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-"));
+  // As in production: as root, agents run under their own uids, which must be able to pass through `dir`.
+  await chmod(dir, 0o711);
   const modelKey = `sk-upstream-${randomUUID()}`;
   const standIn = await startGitHubStandIn();
   const model = await startScriptedModel(opts.script);
-  const keyProxy = await startKeyProxy({ upstreamBaseUrl: model.baseUrl, upstreamApiKey: modelKey });
   const env = readEnv({
     DATA_DIR: path.join(dir, "data"),
     WORKSPACE_DIR: path.join(dir, "workspace"),
+    // The real key proxy in front of the scripted model, holding a key the agent must never see.
+    MODEL_BASE_URL: model.baseUrl,
+    CODEX_API_KEY: modelKey,
     // A model whose tools are plain functions (exec_command, apply_patch): what the scripted model speaks.
     CODEX_MODEL: "gpt-5.5",
     APP_SLUG: STANDIN_APP.slug,
+    JOB_RETRY_LIMIT: String(opts.retryLimit ?? 0),
     ...opts.env,
   });
   const log = pino({ level: opts.logLevel ?? "silent" });
-  const db = await openDatabase({ dataDir: env.dataDir });
-  // As in production: as root, agents run under their own uids, which must be able to pass through `dir`.
-  await chmod(dir, 0o711);
-  const isolation = await setUpAgentIsolation({
-    env: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION },
-    dataDir: env.dataDir,
-    workspaceDir: env.workspaceDir,
-    codexBin: env.CODEX_BIN,
-    log,
-  });
-  const queue = createQueue(db, {
-    schedule: false,
-    pollingIntervalSeconds: 0.5,
-    maintenanceIntervalSeconds: 1,
-    defaults: { retryLimit: opts.retryLimit ?? 0, retryDelay: opts.retryDelaySeconds ?? 1, retryBackoff: false },
-  });
-  await queue.start();
 
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   const secrets = new KnownSecrets([modelKey, WEBHOOK_SECRET]);
@@ -98,20 +82,25 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     // Throttling spaces writes a second apart for github.com's secondary limits; the stand-in has none.
     Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
   });
-  await probot.load((app) => registerWebhookHandlers(app, { db, queue, appId: STANDIN_APP.id, appSlug: STANDIN_APP.slug }));
-
-  const deps: PipelineDeps = {
+  // The production wiring (runtime.ts), with quick queue timing for tests.
+  const runtime = await createRuntime({
     env,
     log,
-    db,
-    queue,
-    github: async (installationId) => guardOutgoing(await probot.auth(installationId), secrets),
-    keyProxy,
-    agentSlots: pLimit(env.WORKER_CONCURRENCY),
-    isolation,
+    processEnv: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION },
+    installationClient: (installationId) => probot.auth(installationId),
+    secrets,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
-  };
-  const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
+    queue: {
+      schedule: false,
+      pollingIntervalSeconds: 0.5,
+      maintenanceIntervalSeconds: 1,
+      retryDelay: opts.retryDelaySeconds ?? 1,
+      retryBackoff: false,
+    },
+  });
+  const { db, queue } = runtime;
+  const keyProxy = runtime.deps!.keyProxy;
+  await probot.load((app) => registerWebhookHandlers(app, { db, queue, appId: STANDIN_APP.id, appSlug: STANDIN_APP.slug }));
 
   return {
     standIn,
@@ -141,10 +130,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       }
     },
     async close() {
-      await worker.stop();
-      await queue.stop();
-      await db.close();
-      await keyProxy.close();
+      await runtime.stop();
       await model.close();
       await standIn.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,100 @@
+// Everything a process builds once, in one place: the database and queue, and for worker roles the agent
+// isolation, the key proxy, the agent slots and the pipeline worker. `main.ts`, the demo and the end-to-end
+// tests all start through here, so the tests exercise the production wiring (JOB_RETRY_LIMIT went unused while
+// the harness wired its own copy).
+import type { Logger } from "probot";
+import pLimit from "p-limit";
+import { setUpAgentIsolation } from "./agent/isolation.js";
+import { startKeyProxy } from "./agent/key-proxy.js";
+import type { AppEnv } from "./config/env.js";
+import type { GitHubClient } from "./github/client.js";
+import { guardOutgoing } from "./github/outgoing-guard.js";
+import { openDatabase, type Database } from "./jobs/db.js";
+import { createQueue, type JobQueue, type QueueOptions } from "./jobs/queue.js";
+import type { PipelineDeps } from "./pipeline/deps.js";
+import { startPipelineWorker } from "./pipeline/start-worker.js";
+import type { KnownSecrets } from "./text-safety/known-secrets.js";
+
+export interface RuntimeOptions {
+  env: AppEnv;
+  log: Logger;
+  /** AGENT_* settings and PRIVATE_KEY_PATH, as the process was given them. */
+  processEnv: NodeJS.ProcessEnv;
+  /** An Octokit authenticated as the installation (Probot's `auth`). */
+  installationClient(installationId: number): Promise<GitHubClient>;
+  /** Values redacted from everything sent to GitHub, whatever their shape. */
+  secrets: KnownSecrets;
+  /** https://github.com, or the GHE / stand-in host. */
+  webBaseUrl: string;
+  /** Queue timing for tests (polling, maintenance, retry delay); production uses the defaults. */
+  queue?: Pick<QueueOptions, "pollingIntervalSeconds" | "maintenanceIntervalSeconds" | "schedule"> & {
+    retryDelay?: number;
+    retryBackoff?: boolean;
+  };
+}
+
+export interface Runtime {
+  db: Database;
+  queue: JobQueue;
+  /** Present for the worker roles (`all`, `worker`). */
+  deps: PipelineDeps | null;
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const { env, log } = opts;
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.dataDir });
+  const { retryDelay, retryBackoff, ...timing } = opts.queue ?? {};
+  const queue = createQueue(db, {
+    databaseUrl: env.DATABASE_URL,
+    log,
+    ...timing,
+    defaults: {
+      retryLimit: env.JOB_RETRY_LIMIT,
+      ...(retryDelay !== undefined ? { retryDelay } : {}),
+      ...(retryBackoff !== undefined ? { retryBackoff } : {}),
+    },
+  });
+  await queue.start();
+  const stops: (() => Promise<void>)[] = [];
+  let deps: PipelineDeps | null = null;
+  if (env.ROLE !== "web") {
+    // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
+    const isolation = await setUpAgentIsolation({
+      env: opts.processEnv,
+      dataDir: env.dataDir,
+      workspaceDir: env.workspaceDir,
+      privateKeyPath: opts.processEnv.PRIVATE_KEY_PATH,
+      codexBin: env.CODEX_BIN,
+      log,
+    });
+    const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
+    deps = {
+      env,
+      log,
+      db,
+      queue,
+      github: async (installationId) => guardOutgoing(await opts.installationClient(installationId), opts.secrets),
+      keyProxy,
+      agentSlots: pLimit(env.WORKER_CONCURRENCY),
+      isolation,
+      webBaseUrl: opts.webBaseUrl,
+    };
+    const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
+    stops.push(
+      () => worker.stop(),
+      () => keyProxy.close(),
+    );
+    log.info({ concurrency: env.WORKER_CONCURRENCY, isolated: isolation !== null }, "worker started");
+  }
+  return {
+    db,
+    queue,
+    deps,
+    async stop() {
+      for (const stop of stops) await stop().catch((err: unknown) => log.error({ err }, "stop failed"));
+      await queue.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+    },
+  };
+}
