@@ -18,35 +18,14 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
 import { agentReachableBinary, defaultCodexBinary, unreachable } from "./agent-binary.js";
+import { chownTree, isInside, makePrivate, readableByOthers, writeAgentGitConfig } from "./agent-files.js";
+import { readIsolationSettings, type IsolationSettings } from "./isolation-settings.js";
+import { claimUid, killProcessesOf, UID_CLAIMS_DIR } from "./uid-processes.js";
 
-const SettingsSchema = z
-  .object({
-    AGENT_ISOLATION: z.enum(["auto", "uid", "off"], { error: 'AGENT_ISOLATION must be "auto", "uid" or "off"' }).default("auto"),
-    AGENT_UID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(200_000),
-    AGENT_UID_COUNT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
-    AGENT_GID_BASE: z.coerce.number().int().min(1000).max(4_000_000_000).default(300_000),
-    AGENT_GID_COUNT: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
-  })
-  // A run without a repository uses its uid as its gid: that number must never be some repository's group.
-  .refine((s) => s.AGENT_UID_BASE + s.AGENT_UID_COUNT <= s.AGENT_GID_BASE || s.AGENT_GID_BASE + s.AGENT_GID_COUNT <= s.AGENT_UID_BASE, {
-    message:
-      "the agent uid range (AGENT_UID_BASE, AGENT_UID_COUNT) and the repository gid range (AGENT_GID_BASE, AGENT_GID_COUNT) must not overlap",
-  });
-
-export type IsolationSettings = z.infer<typeof SettingsSchema>;
-
-/** The AGENT_* settings from the environment; empty values count as unset. Bad values throw a clear error. */
-export function readIsolationSettings(env: Record<string, string | undefined> = process.env): IsolationSettings {
-  const picked = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith("AGENT_") && v !== undefined && v !== ""));
-  const result = SettingsSchema.safeParse(picked);
-  if (!result.success)
-    throw new Error(
-      `Invalid agent isolation settings: ${result.error.issues.map((i) => `${i.path.join(".") || "settings"}: ${i.message}`).join("; ")}`,
-    );
-  return result.data;
-}
+export { readIsolationSettings, type IsolationSettings } from "./isolation-settings.js";
+export { killProcessesOf } from "./uid-processes.js";
+export { readableByOthers } from "./agent-files.js";
 
 export interface IsolationLog {
   info(obj: object, msg: string): void;
@@ -290,117 +269,6 @@ export class AgentIsolation {
       }
     }
     return used;
-  }
-}
-
-// Machine-wide, like the uids themselves (not per workspace: two workspaces on one machine share the uids).
-const UID_CLAIMS_DIR = "/run/codex-dispatch/agent-uids";
-
-// True when this process now holds `uid`. A claim whose holder is dead (a crash) is removed, and the uid is
-// left for a later round rather than taken at once, so two processes clearing it cannot both end up with it.
-async function claimUid(uid: number): Promise<boolean> {
-  const file = path.join(UID_CLAIMS_DIR, String(uid));
-  try {
-    await fs.writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
-  const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
-  if (holder > 0 && holder !== process.pid && !isAlive(holder)) await fs.rm(file, { force: true });
-  return false;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Sends SIGKILL to every process whose real or effective uid is `uid`, until none is left (forks race us). */
-export async function killProcessesOf(uid: number): Promise<void> {
-  for (let pass = 0; pass < 5; pass++) {
-    let found = 0;
-    for (const entry of await fs.readdir("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const status = await fs.readFile(`/proc/${entry}/status`, "utf8").catch(() => "");
-      const ids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-      if (!ids || (Number(ids[1]) !== uid && Number(ids[2]) !== uid)) continue;
-      if (/^State:\s+Z/m.test(status)) continue;
-      found++;
-      try {
-        process.kill(Number(entry), "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }
-    if (found === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/**
- * Changes the owner of a tree without following symlinks. Files with more than one link are left alone: such a
- * link may point at a file outside the tree, which must not change hands. Set-id bits never survive.
- */
-async function chownTree(root: string, uid: number, gid: number): Promise<void> {
-  const st = await fs.lstat(root).catch(() => null);
-  if (!st) return;
-  if (!st.isDirectory() && st.nlink > 1) return;
-  await fs.lchown(root, uid, gid);
-  if (st.isFile() && st.mode & 0o6000) await fs.chmod(root, st.mode & 0o1777);
-  if (!st.isDirectory()) return;
-  const entries = await fs.readdir(root);
-  // A bounded fan-out: fast on big worktrees without opening thousands of files at once.
-  for (let i = 0; i < entries.length; i += 64) {
-    await Promise.all(entries.slice(i, i + 64).map((name) => chownTree(path.join(root, name), uid, gid)));
-  }
-}
-
-// The worktree's git dir lives in the mirror, owned by the bot: without this, git in the worktree refuses
-// ("dubious ownership"). safe.directory is only read from global config, which for the agent is this file.
-async function writeAgentGitConfig(home: string, worktree: string): Promise<void> {
-  await fs.mkdir(home, { recursive: true });
-  if (/[\n"\\]/.test(worktree)) throw new Error(`agent isolation: unusable worktree path ${JSON.stringify(worktree)}`);
-  await fs.writeFile(path.join(home, ".gitconfig"), `[safe]\n\tdirectory = "${worktree}"\n`, { mode: 0o600 });
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
-
-// DATA_DIR holds the database and often the key: the bot's alone. When the workspace lives inside it, the data
-// dir must stay traversable for the agent (0711), so everything else in it is made private instead.
-async function makePrivate(dataDir: string, workspaceDir: string): Promise<void> {
-  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if (!isInside(workspaceDir, dataDir)) {
-    await fs.chmod(dataDir, 0o700);
-    return;
-  }
-  await fs.chmod(dataDir, 0o711);
-  const keep = path.relative(dataDir, workspaceDir).split(path.sep)[0];
-  for (const entry of await fs.readdir(dataDir)) {
-    if (entry === keep) continue;
-    const full = path.join(dataDir, entry);
-    const st = await fs.lstat(full);
-    if (!st.isSymbolicLink()) await fs.chmod(full, st.mode & 0o7700);
-  }
-  // Directories between the data dir and the workspace are only traversed.
-  for (let dir = path.dirname(workspaceDir); isInside(dir, dataDir) && dir !== dataDir; dir = path.dirname(dir)) await fs.chmod(dir, 0o711);
-}
-
-/** True when a user other than the owner (and its group) can read `file`: o+r on it and o+x on every dir above. */
-export async function readableByOthers(file: string): Promise<boolean> {
-  const st = await fs.stat(file).catch(() => null);
-  if (!st || !(st.mode & 0o004)) return false;
-  for (let dir = path.dirname(path.resolve(file)); ; dir = path.dirname(dir)) {
-    const d = await fs.stat(dir).catch(() => null);
-    if (!d || !(d.mode & 0o001)) return false;
-    if (dir === path.dirname(dir)) return true;
   }
 }
 

@@ -1,4 +1,10 @@
 import { z } from "zod";
+/**
+ * The default branch's `.github/codex.yml` as the command job read it: its follow-up job does not fetch it again.
+ * Validated where it is used (load-config.ts): the config schema fills defaults, which must not turn "absent" here
+ * into "the default config".
+ */
+const ConfigSnapshot = z.unknown().optional();
 
 // What a handler puts on the queue. The worker re-validates it: a job written by an older version, or by
 // hand, must fail with a clear error rather than half-run.
@@ -99,6 +105,7 @@ export const FixJobSchema = z.object({
   /** The person who asked (label, comment, review); null for a fix that follows a triage. */
   requestedBy: z.string().nullable(),
   origin: FixOriginSchema,
+  config: ConfigSnapshot,
 });
 export type FixJob = z.infer<typeof FixJobSchema>;
 export type FixOrigin = FixJob["origin"];
@@ -118,6 +125,7 @@ export const AskJobSchema = z.object({
   commentKind: z.enum(["issue", "review"]).default("issue"),
   /** The text after the command word (the question for explain; optional focus for review). */
   question: z.string(),
+  config: ConfigSnapshot,
 });
 export type AskJob = z.infer<typeof AskJobSchema>;
 

@@ -1,4 +1,7 @@
 import { runCodex, type AgentRun, type CodexRunOptions } from "../agent/codex.js";
+import type { Logger } from "probot";
+import type { RepoConfig } from "../config/repo-config.js";
+import type { JobContext } from "../jobs/worker.js";
 import type { PipelineDeps } from "./deps.js";
 import { formatDuration } from "./format.js";
 
@@ -61,4 +64,32 @@ export function describeAgentFailure(run: AgentRun, timeoutMs: number): string {
     default:
       return run.garbageLines > 0 ? "Codex printed output that could not be read." : "Codex finished without an answer.";
   }
+}
+
+/** What an agent step needs beyond the session: the config (time limit, model) and the job (signal, log). */
+export interface AgentStepContext {
+  config: RepoConfig;
+  ctx: JobContext;
+  log: Logger;
+}
+
+/**
+ * The agent step of every pipeline: the repository's time limit and model (else CODEX_MODEL), the job's abort
+ * signal, one grant on the key proxy, one agent slot, and one "agent finished" log line with the tokens.
+ */
+export async function agentStep(
+  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation">,
+  step: AgentStepContext,
+  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal">,
+): Promise<{ run: AgentRun & { proxyTokens: number }; tokens: { input: number; output: number }; timeoutMs: number }> {
+  const timeoutMs = step.config.agent.timeout_minutes * 60_000;
+  const run = await runAgentSession(deps, {
+    ...opts,
+    model: step.config.agent.model ?? deps.env.CODEX_MODEL,
+    timeoutMs,
+    signal: step.ctx.signal,
+  });
+  const tokens = agentTokens(run);
+  step.log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+  return { run, tokens, timeoutMs };
 }

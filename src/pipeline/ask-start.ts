@@ -35,7 +35,7 @@ export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext)
     onError: (err) => log.warn({ err }, "progress update failed"),
   });
   await ctx.setPhase("config");
-  const parsed = await loadRepoConfig(gh, job.repo);
+  const parsed = await loadRepoConfig(gh, job.repo, job.config);
   if (!parsed.ok) {
     const errors = parsed.errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`).join("\n");
     await talk.finish(false, `Codex did not start: \`${CONFIG_PATH}\` on the default branch is not valid.\n\n${errors}`);

@@ -119,6 +119,7 @@ async function dispatch(
         commentId: job.commentId,
         commentKind: job.commentKind,
         question: command.args,
+        config,
       };
       await submitJob(deps.db, deps.queue, ask, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: `queued ${command.name}` };
@@ -135,6 +136,7 @@ async function dispatch(
         repo: job.repo,
         requestedBy: job.sender.login,
         origin: { type: "command", issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, instruction, commentId: job.commentId },
+        config,
       };
       await submitJob(deps.db, deps.queue, fix, { meta: { issue: job.issueNumber }, serialKey: target });
       return { ok: true, outcome: "queued fix" };

@@ -5,7 +5,7 @@ import { getIssue } from "../github/issues.js";
 import { getPullRequest } from "../github/pulls.js";
 import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
-import { agentTokens, runAgentSession } from "./agent-session.js";
+import { agentStep } from "./agent-session.js";
 import { withCheckout } from "./checkout.js";
 import { renderExplainAnswer } from "./ask-explain-render.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
@@ -50,26 +50,24 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
     return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
       await ctx.setPhase("agent");
       await talk.start("Codex explain", worktree.path);
-      const timeoutMs = config.agent.timeout_minutes * 60_000;
-      const run = await runAgentSession(deps, {
-        cwd: worktree.path,
-        prompt: buildExplainPrompt({
-          repoFullName: job.repo.fullName,
-          question,
-          sha,
-          target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
-        }),
-        sandbox: "read-only",
-        instructions,
-        outputSchema: explainReportJsonSchema(),
-        jobDir: jobDir.dir,
-        model: config.agent.model ?? deps.env.CODEX_MODEL,
-        timeoutMs,
-        signal: ctx.signal,
-        onEvent: talk.onEvent,
-      });
-      const tokens = agentTokens(run);
-      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+      const { run, tokens, timeoutMs } = await agentStep(
+        deps,
+        { config, ctx, log },
+        {
+          cwd: worktree.path,
+          prompt: buildExplainPrompt({
+            repoFullName: job.repo.fullName,
+            question,
+            sha,
+            target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
+          }),
+          sandbox: "read-only",
+          instructions,
+          outputSchema: explainReportJsonSchema(),
+          jobDir: jobDir.dir,
+          onEvent: talk.onEvent,
+        },
+      );
 
       await ctx.setPhase("publish");
       const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseExplainReport(run.finalMessage) : null;

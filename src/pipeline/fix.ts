@@ -18,7 +18,7 @@ import { loadRepoConfig } from "./load-config.js";
 import { authorizeRequester } from "./authorize.js";
 import { withCheckout } from "./checkout.js";
 import { Conversation } from "./conversation.js";
-import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
+import { agentStep, describeAgentFailure } from "./agent-session.js";
 import type { PipelineDeps } from "./deps.js";
 import { renderFixPullRequestBody, verdict as verifyVerdict, type VerifyOutcome } from "./fix-render.js";
 import { resolveFixTarget, type FixTarget } from "./fix-target.js";
@@ -35,7 +35,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const log = deps.log.child({ job: job.key });
 
   await ctx.setPhase("config");
-  const parsed = await loadRepoConfig(gh, job.repo);
+  const parsed = await loadRepoConfig(gh, job.repo, job.config);
   const resolved = await resolveFixTarget(gh, job);
   const talk = new Conversation({
     deps,
@@ -126,7 +126,6 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
 
       await ctx.setPhase("agent");
       await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
-      const timeoutMs = config.agent.timeout_minutes * 60_000;
       // Workflow files only when the repository allows them AND the App may push them.
       const allowWorkflows = config.fix.allow_workflows && (await canWriteWorkflows(gh));
       const policy = {
@@ -137,28 +136,27 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         maxFileBytes: config.fix.max_file_bytes,
         maxTotalBytes: config.fix.max_total_bytes,
       };
-      const run = await runAgentSession(deps, {
-        cwd: worktree.path,
-        prompt: buildFixPrompt({
-          repoFullName: job.repo.fullName,
-          baseRef: target.baseRef,
-          task: target.task,
-          context: target.context,
-          verifyCommand,
-          policy,
-          verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
-        }),
-        sandbox: "workspace-write",
-        instructions,
-        outputSchema: fixReportJsonSchema(),
-        jobDir: jobDir.dir,
-        model: config.agent.model ?? deps.env.CODEX_MODEL,
-        timeoutMs,
-        signal: ctx.signal,
-        onEvent: talk.onEvent,
-      });
-      const tokens = agentTokens(run);
-      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+      const { run, tokens, timeoutMs } = await agentStep(
+        deps,
+        { config, ctx, log },
+        {
+          cwd: worktree.path,
+          prompt: buildFixPrompt({
+            repoFullName: job.repo.fullName,
+            baseRef: target.baseRef,
+            task: target.task,
+            context: target.context,
+            verifyCommand,
+            policy,
+            verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
+          }),
+          sandbox: "workspace-write",
+          instructions,
+          outputSchema: fixReportJsonSchema(),
+          jobDir: jobDir.dir,
+          onEvent: talk.onEvent,
+        },
+      );
       const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
       if (!parsedReport?.ok) {
         const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;

@@ -8,7 +8,7 @@ import type { AskJob } from "../jobs/types.js";
 import type { JobContext } from "../jobs/worker.js";
 import { codeLine, shorten } from "../text-safety/inline.js";
 import { sanitizeMarkdown } from "../text-safety/markdown.js";
-import { agentTokens, runAgentSession } from "./agent-session.js";
+import { agentStep } from "./agent-session.js";
 import { withCheckout } from "./checkout.js";
 import { diffLines } from "./ask-diff-lines.js";
 import { askFailureText, endConversationOnError } from "./ask-failure.js";
@@ -59,29 +59,27 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
       async (worktree, jobDir, _mirror, instructions) => {
         await ctx.setPhase("agent");
         await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
-        const timeoutMs = config.agent.timeout_minutes * 60_000;
-        const run = await runAgentSession(deps, {
-          cwd: worktree.path,
-          prompt: buildReviewPrompt({
-            repoFullName: job.repo.fullName,
-            number: job.issueNumber,
-            title: issue.title,
-            body: issue.body,
-            baseSha,
-            headSha,
-            focus: job.question,
-          }),
-          sandbox: "read-only",
-          instructions,
-          outputSchema: reviewReportJsonSchema(),
-          jobDir: jobDir.dir,
-          model: config.agent.model ?? deps.env.CODEX_MODEL,
-          timeoutMs,
-          signal: ctx.signal,
-          onEvent: talk.onEvent,
-        });
-        const tokens = agentTokens(run);
-        log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+        const { run, tokens, timeoutMs } = await agentStep(
+          deps,
+          { config, ctx, log },
+          {
+            cwd: worktree.path,
+            prompt: buildReviewPrompt({
+              repoFullName: job.repo.fullName,
+              number: job.issueNumber,
+              title: issue.title,
+              body: issue.body,
+              baseSha,
+              headSha,
+              focus: job.question,
+            }),
+            sandbox: "read-only",
+            instructions,
+            outputSchema: reviewReportJsonSchema(),
+            jobDir: jobDir.dir,
+            onEvent: talk.onEvent,
+          },
+        );
 
         await ctx.setPhase("publish");
         const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseReviewReport(run.finalMessage) : null;

@@ -10,7 +10,7 @@ import type { TriageJob } from "../jobs/types.js";
 import type { JobContext, JobResult } from "../jobs/worker.js";
 import { loadRepoConfig } from "./load-config.js";
 import { maybeEnqueueAutofix } from "./autofix.js";
-import { agentTokens, describeAgentFailure, runAgentSession } from "./agent-session.js";
+import { agentStep, describeAgentFailure } from "./agent-session.js";
 import { TRIAGE_CHECK_NAME, type PipelineDeps } from "./deps.js";
 import { withCheckout } from "./checkout.js";
 import { checkoutFiles } from "./checkout-files.js";
@@ -91,30 +91,28 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
           : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
 
       await ctx.setPhase("agent");
-      const timeoutMs = config.agent.timeout_minutes * 60_000;
-      const run = await runAgentSession(deps, {
-        cwd: worktree.path,
-        prompt: buildTriagePrompt({
-          repoFullName: job.repo.fullName,
-          headSha: job.headSha,
-          headBranch: job.headBranch,
-          ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
-          failedJobs: gathered.failedJobs,
-          annotations: gathered.annotations,
-          checkOutput: gathered.checkOutput,
-          logsDir: jobDir.logs,
-        }),
-        sandbox: "read-only",
-        instructions,
-        outputSchema: triageReportJsonSchema(),
-        jobDir: jobDir.dir,
-        addDirs: [jobDir.logs],
-        model: config.agent.model ?? deps.env.CODEX_MODEL,
-        timeoutMs,
-        signal: ctx.signal,
-      });
-      const tokens = agentTokens(run);
-      log.info({ outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
+      const { run, tokens, timeoutMs } = await agentStep(
+        deps,
+        { config, ctx, log },
+        {
+          cwd: worktree.path,
+          prompt: buildTriagePrompt({
+            repoFullName: job.repo.fullName,
+            headSha: job.headSha,
+            headBranch: job.headBranch,
+            ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+            failedJobs: gathered.failedJobs,
+            annotations: gathered.annotations,
+            checkOutput: gathered.checkOutput,
+            logsDir: jobDir.logs,
+          }),
+          sandbox: "read-only",
+          instructions,
+          outputSchema: triageReportJsonSchema(),
+          jobDir: jobDir.dir,
+          addDirs: [jobDir.logs],
+        },
+      );
 
       await ctx.setPhase("publish");
       const facts: TriageFacts = {

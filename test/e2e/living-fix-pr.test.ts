@@ -28,11 +28,15 @@ describe("one living fix PR per issue", () => {
     expect(first.outcome).toMatch(/^pr-opened #\d+$/);
     const number = Number(/#(\d+)/.exec(first.outcome!)![1]);
 
+    const requestsBefore = h.standIn.requests.length;
     const cmd = await postCommand(h, issue, { body: "/codex also document sum in docs/sum.md" });
     await h.deliver("issue_comment", cmd.payload);
     await h.waitForJob(cmd.key, 60_000);
     const second = await h.waitForJob(`fix:${issue.repoFullName.toLowerCase()}#${issue.issueNumber}:cmd-issue-${cmd.commentId}`, 90_000);
     expect(second.outcome).toBe(`pushed to #${number}`);
+    // The command job read .github/codex.yml once; the fix it queued used that copy.
+    const configReads = h.standIn.requests.slice(requestsBefore).filter((r) => r.path.includes("codex.yml"));
+    expect(configReads).toHaveLength(1);
 
     const prs = (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes("/living-pr/"));
     expect(prs).toHaveLength(1);

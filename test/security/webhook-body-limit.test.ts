@@ -92,7 +92,8 @@ describe("webhook body limit (the built app)", () => {
       chunkDelayMs: 100,
     });
     expect(result.status).toBe(413);
-    expect(result.headers.connection).toBe("close");
+    // The connection is cut after a short linger (refuseTooLarge), not kept alive for the rest of the body.
+    expect(result.sent).toBeLessThan(64 * 1024 * 1024);
     expect(JSON.parse(result.body).error).toMatch(/limited to 26214400 bytes/);
     expect(result.ms).toBeLessThan(5_000);
     expect(result.sent).toBeLessThan(MiB);
