@@ -1,4 +1,6 @@
 // Import rules checked by `npm test` (npm run lint:deps): no cycles, and each boundary has one owner.
+// `npm run lint:deps` runs these twice: file by file, and with each folder collapsed to one node, so that
+// no-circular also means no folder imports one that imports it back.
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "no folder imports one that imports it back", from: {}, to: { circular: true } },
@@ -20,8 +22,7 @@ module.exports = {
       name: "processes-only-in-owners",
       severity: "error",
       comment: "child processes are started by src/workspace (git), src/agent (codex) and the doctor",
-      // The GitHub stand-in (src/demo) is a test double with a bare repository of its own.
-      from: { path: "^src/", pathNot: "^src/(workspace|agent|demo)/|^src/cli/doctor\\.ts$" },
+      from: { path: "^src/", pathNot: "^src/(workspace|agent)/|^src/cli/doctor\\.ts$" },
       to: { path: "node_modules/execa/|^child_process$|^node:child_process$" },
     },
     {
@@ -44,6 +45,27 @@ module.exports = {
       comment: "the log reducer reads bytes and uses only text-safety",
       from: { path: "^src/logs/" },
       to: { path: "^src/", pathNot: "^src/(logs|text-safety)/" },
+    },
+    {
+      name: "app-does-not-ship-the-demo",
+      severity: "error",
+      comment: "the GitHub stand-in and scripted model (demo/) are test doubles: only the `demo` command loads them, lazily",
+      from: { path: "^src/", pathNot: "^src/cli\\.ts$" },
+      to: { path: "^demo/" },
+    },
+    {
+      name: "job-kinds-stay-apart",
+      severity: "error",
+      comment: "each job kind's folder uses the shared steps, never another kind's folder",
+      from: { path: "^src/pipeline/(triage|fix|ask|command)/" },
+      to: { path: "^src/pipeline/(triage|fix|ask|command)/", pathNot: "^src/pipeline/$1/" },
+    },
+    {
+      name: "steps-are-shared",
+      severity: "error",
+      comment: "shared steps know no job kind",
+      from: { path: "^src/pipeline/steps/" },
+      to: { path: "^src/pipeline/(triage|fix|ask|command)/" },
     },
   ],
   options: {

@@ -7,6 +7,7 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bench ./bench
+COPY demo ./demo
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: Node 22, git for the workspace, the Codex CLI from the npm dependency.
@@ -24,7 +25,8 @@ ENV NODE_ENV=production \
     AGENT_ISOLATION=uid
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# Only the app: the demo's GitHub stand-in and the benchmarks stay out of the image.
+COPY --from=build /app/dist/src ./dist/src
 COPY package.json app.yml ./
 COPY bin ./bin
 # /app is root's and world-readable (agents run its codex binary); /data is made private to the app at start.

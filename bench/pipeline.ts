@@ -1,8 +1,8 @@
 // Time from a signed failed-run webhook to the comment on the PR, with the whole pipeline real (queue,
 // git mirror and worktree, the codex binary) and the model scripted, so the figure is the bot's own
 // overhead: model time is whatever the real model takes on top. Prints figures and, last, one JSON line.
-import { startHarness } from "../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure } from "../src/demo/scenarios/ci-failure.js";
+import { startHarness } from "../demo/harness.js";
+import { ciFailureScript, setupCiFailure } from "../demo/scenarios/ci-failure.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 6);
 

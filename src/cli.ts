@@ -56,7 +56,16 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  const { runDemo, DEMO_SCENARIOS } = await import("./demo/run-demo.js");
+  // The demo and its GitHub stand-in live in the top-level demo/ folder: they run from a checkout and are
+  // left out of the Docker image, so a production install carries no fake GitHub.
+  let demo: typeof import("../demo/run-demo.js");
+  try {
+    demo = await import("../demo/run-demo.js");
+  } catch {
+    io.stderr.write("The demo runs from a checkout of codex-dispatch (npm ci && npm run demo); this install does not include it.\n");
+    return 2;
+  }
+  const { runDemo, DEMO_SCENARIOS } = demo;
   if (!DEMO_SCENARIOS.includes(values.scenario as never)) {
     io.stderr.write(`Unknown scenario "${values.scenario}". Scenarios: ${DEMO_SCENARIOS.join(", ")}\n`);
     return 2;

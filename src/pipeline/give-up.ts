@@ -1,9 +1,9 @@
-import { postSticky } from "./sticky.js";
+import { postSticky } from "./steps/sticky.js";
 import { triageCommentMarker } from "../jobs/keys.js";
 import { TriageJobSchema } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
 import { sanitizeMarkdown } from "../text-safety/markdown.js";
-import { pullRequestsToComment } from "./pull-requests.js";
+import { pullRequestsToComment } from "./steps/pull-requests.js";
 
 /**
  * After the last attempt failed (an error, or a worker that died every time), the PR gets a short comment

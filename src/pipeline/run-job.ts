@@ -1,11 +1,11 @@
 import { JOB_KINDS, type JobKind } from "../jobs/types.js";
 import type { JobContext, JobHandler, JobResult } from "../jobs/worker.js";
 import type { PipelineDeps } from "./deps.js";
-import { runCommand } from "./command.js";
-import { runExplain } from "./explain.js";
-import { runFix } from "./fix.js";
-import { runReview } from "./review.js";
-import { runTriage } from "./triage.js";
+import { runCommand } from "./command/command.js";
+import { runExplain } from "./ask/explain.js";
+import { runFix } from "./fix/fix.js";
+import { runReview } from "./ask/review.js";
+import { runTriage } from "./triage/triage.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;

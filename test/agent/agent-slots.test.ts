@@ -5,8 +5,8 @@ import pLimit from "p-limit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKeyProxy, type KeyProxy } from "../../src/agent/key-proxy.js";
 import { readEnv } from "../../src/config/env.js";
-import { startScriptedModel, type ScriptedModel } from "../../src/demo/scripted-model.js";
-import { runAgentSession } from "../../src/pipeline/agent-session.js";
+import { startScriptedModel, type ScriptedModel } from "../../demo/scripted-model.js";
+import { runAgentSession } from "../../src/pipeline/steps/agent-step.js";
 import { initRepo, TEST_MODEL, UPSTREAM_KEY } from "../helpers/codex.js";
 
 // WORKER_CONCURRENCY bounds the agent runs of one process, whatever the job kinds (README); before, it was per

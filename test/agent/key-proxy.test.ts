@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { startKeyProxy, type KeyProxy } from "../../src/agent/key-proxy.js";
-import { startScriptedModel, type ScriptedModel } from "../../src/demo/scripted-model.js";
+import { startScriptedModel, type ScriptedModel } from "../../demo/scripted-model.js";
 
 const KEY = "sk-proj-theRealUpstreamKey0123456789abcdef";
 const request = { model: "gpt-5.5", stream: true, input: [{ type: "message", role: "user", content: "hi" }] };

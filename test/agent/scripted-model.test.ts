@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startScriptedModel, type ScriptedModel } from "../../src/demo/scripted-model.js";
+import { startScriptedModel, type ScriptedModel } from "../../demo/scripted-model.js";
 
 let model: ScriptedModel | undefined;
 afterEach(async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { doctor } from "../../src/cli/doctor.js";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { openDatabase } from "../../src/jobs/db.js";
 
 // `codex-dispatch doctor` checks the real things: the database under DATA_DIR, a JWT signed with the App's key

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 
 // `npm start` as a user runs it: the compiled entry point (npm test builds it first), a real port, a
 // signed webhook over HTTP. GitHub is the stand-in.

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { failedWorkflowRunPayload } from "../helpers/payloads.js";
 
 // On a laptop, GitHub cannot reach localhost: Probot forwards webhooks from a smee.io channel

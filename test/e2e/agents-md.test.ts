@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { issueFixScript, setupIssueFix } from "../../src/demo/scenarios/issue-fix.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // Codex reads AGENTS.md from its working directory by itself. On a pull request that file is the author's:

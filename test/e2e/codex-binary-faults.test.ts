@@ -2,8 +2,8 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
+import { startHarness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
 
 // Faults of the codex process itself. A broken binary cannot be had from the real one, so these two cases
 // put a tiny executable in its place (CODEX_BIN): the only stand-in for codex in the suite.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { setupIssueFix } from "../../src/demo/scenarios/issue-fix.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { setupIssueFix } from "../../demo/scenarios/issue-fix.js";
 
 // README: `commands.permission: read | triage | write | maintain | admin`. GitHub's classic permission field
 // folds maintain into write and triage into read; the role decides.

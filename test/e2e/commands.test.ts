@@ -1,10 +1,10 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { DEMO_MAINTAINER, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
-import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { DEMO_MAINTAINER, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 import { getJobRecord, listJobRecords } from "../../src/jobs/records.js";
 
 // `/codex` commands through signed webhooks, the real queue, codex and git; GitHub is the stand-in.
@@ -289,7 +289,7 @@ describe("read-only commands through comments", () => {
   };
 
   it("/codex triage, /codex explain and /codex review on a PR each answer in their own way", async () => {
-    const { ciFailureScript, setupCiFailure } = await import("../../src/demo/scenarios/ci-failure.js");
+    const { ciFailureScript, setupCiFailure } = await import("../../demo/scenarios/ci-failure.js");
     h.model.setScript((req) => {
       const prompt = JSON.stringify(req.body);
       if (prompt.includes("You are triaging")) return ciFailureScript();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { demoFixAnswer, issueFixScript, setupIssueFix, SUM_FIX_PATCH, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
-import type { ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { demoFixAnswer, issueFixScript, setupIssueFix, SUM_FIX_PATCH, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
+import type { ScriptStep } from "../../demo/scripted-model.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // The bot, not the agent, decides what is committed: each case gets the real codex binary editing a real

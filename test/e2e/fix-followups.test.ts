@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
-import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
-import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
+import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 import { runGit } from "../../src/workspace/git.js";
 
 type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { issueFixScript, setupIssueFix, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // A labelled issue becomes a draft PR: the real codex binary edits a real worktree (workspace-write), the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { demoFixAnswer, issueFixScript, setupIssueFix } from "../../src/demo/scenarios/issue-fix.js";
-import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 
 // README promise: one issue, one living fix PR, whatever the trigger. A labelled issue and a later
 // `/codex <instruction>` on it land in the same PR (`codex/issue/N`), and its hand-off block follows each round.

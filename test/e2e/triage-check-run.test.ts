@@ -1,7 +1,7 @@
 import { triageCommentMarker } from "../../src/jobs/keys.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../src/demo/scenarios/ci-failure.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../demo/scenarios/ci-failure.js";
 import { checkRunTriageKey } from "../../src/jobs/keys.js";
 
 // Another CI app (not GitHub Actions) reports a failed check run: its own output text and annotations are

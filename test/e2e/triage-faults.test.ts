@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure, type CiFailureOptions, type CiFailureSetup } from "../../src/demo/scenarios/ci-failure.js";
-import { demoTriageAnswer } from "../../src/demo/scenarios/ci-failure-fixture.js";
-import type { ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure, type CiFailureOptions, type CiFailureSetup } from "../../demo/scenarios/ci-failure.js";
+import { demoTriageAnswer } from "../../demo/scenarios/ci-failure-fixture.js";
+import type { ScriptStep } from "../../demo/scripted-model.js";
 import { getJobRecord } from "../../src/jobs/records.js";
 
 // Each case is its own repository in one harness: the real codex binary, git and database throughout, and

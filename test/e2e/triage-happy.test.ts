@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../src/demo/scenarios/ci-failure.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../demo/scenarios/ci-failure.js";
 
 // The whole path with the real codex binary in a real worktree: signed webhook → queue → gather logs
 // from the GitHub stand-in → mirror + worktree from a local bare remote → codex (read-only) against the

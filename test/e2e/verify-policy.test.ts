@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
-import { issueFixScript, setupIssueFix } from "../../src/demo/scenarios/issue-fix.js";
-import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
+import { issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 
 // The verify command's policy (README): nothing is pushed unless it passes after the change; a CI fix must
 // turn it from failing to passing, so a command that already passes says the failure was not reproduced; what

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Probot, ProbotOctokit } from "probot";
 import { pino } from "pino";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { upsertStickyComment } from "../../src/github/comments.js";
 import { GitHubError } from "../../src/github/errors.js";
 import { testPrivateKey } from "../helpers/probot.js";

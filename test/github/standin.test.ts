@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { downloadJobLog, findLastGreenJobLog, getWorkflowRun, listRunAttemptJobs } from "../../src/github/actions.js";
 import { listCheckRunAnnotations, publishCheckRun } from "../../src/github/checks.js";
 import type { GitHubClient } from "../../src/github/client.js";

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runCodex, type AgentRun, type CodexRunOptions } from "../../src/agent/codex.js";
 import { startKeyProxy, type KeyProxy, type ProxyGrant } from "../../src/agent/key-proxy.js";
-import { startScriptedModel, type Script, type ScriptedModel } from "../../src/demo/scripted-model.js";
+import { startScriptedModel, type Script, type ScriptedModel } from "../../demo/scripted-model.js";
 
 // Shaped like an OpenAI key so redaction would notice it too; it is only ever sent to the scripted model.
 export const UPSTREAM_KEY = "sk-proj-upstreamRealKeyForTests0123456789abcdef";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCodex, type AgentRun } from "../../src/agent/codex.js";
 import { startKeyProxy, type KeyProxy } from "../../src/agent/key-proxy.js";
-import { startScriptedModel, type ScriptedModel, type ScriptStep } from "../../src/demo/scripted-model.js";
+import { startScriptedModel, type ScriptedModel, type ScriptStep } from "../../demo/scripted-model.js";
 import { TEST_MODEL, UPSTREAM_KEY } from "../helpers/codex.js";
 import { createBotDisk, type BotDisk } from "./disk-fixture.js";
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
-import { demoFailingLog } from "../../src/demo/scenarios/ci-failure-fixture.js";
-import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, SUM_FIX_PATCH } from "../../src/demo/scenarios/issue-fix.js";
-import type { RecordedRequest, ScriptStep } from "../../src/demo/scripted-model.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
+import { demoFailingLog } from "../../demo/scenarios/ci-failure-fixture.js";
+import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, SUM_FIX_PATCH } from "../../demo/scenarios/issue-fix.js";
+import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // Finding 1: every agent run, in every pipeline, sees instructions from the default branch only (or none),

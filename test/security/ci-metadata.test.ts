@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixPrompt } from "../../src/agent/prompts/fix.js";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
 import type { FixJob } from "../../src/jobs/types.js";
-import { resolveFixTarget } from "../../src/pipeline/fix-target.js";
+import { resolveFixTarget } from "../../src/pipeline/fix/target.js";
 import type { GitHubClient } from "../../src/github/client.js";
 
 // Finding 3: branch, workflow, check, job and step names are written by the people who write the CI files and

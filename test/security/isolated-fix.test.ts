@@ -1,8 +1,8 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { issueFixScript, setupIssueFix, type IssueFixSetup } from "../../src/demo/scenarios/issue-fix.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // A fix with AGENT_ISOLATION=uid, through the whole app: the agent (and the verify command) run under their

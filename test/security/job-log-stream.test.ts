@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildTriagePrompt } from "../../src/agent/prompts/triage.js";
-import { startGitHubStandIn, type GitHubStandIn } from "../../src/demo/github-standin.js";
+import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { findLastGreenJobLog } from "../../src/github/last-green-log.js";
 import { downloadJobLog } from "../../src/github/job-log.js";
 import type { TriageJob } from "../../src/jobs/types.js";
-import { gatherWorkflowRun } from "../../src/pipeline/triage-gather.js";
+import { gatherWorkflowRun } from "../../src/pipeline/triage/gather.js";
 import { testClient } from "../github/client.js";
 import { LINE_BYTES, logLines, startHugeLogServer, type HugeLogServer } from "./huge-log-server.js";
 

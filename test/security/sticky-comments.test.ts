@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, STANDIN_APP, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { DEMO_MAINTAINER, issueFixScript, setupIssueFix } from "../../src/demo/scenarios/issue-fix.js";
-import { DEMO_REPO } from "../../src/demo/scenarios/ci-failure-fixture.js";
+import { startHarness, STANDIN_APP, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { DEMO_MAINTAINER, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
+import { DEMO_REPO } from "../../demo/scenarios/ci-failure-fixture.js";
 import { upsertStickyComment } from "../../src/github/sticky-comment.js";
 import { jobIdForKey } from "../../src/jobs/job-id.js";
 

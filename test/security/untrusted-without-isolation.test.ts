@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "../../src/demo/harness.js";
-import { postCommand } from "../../src/demo/scenarios/command.js";
-import { ciFailureScript, setupCiFailure } from "../../src/demo/scenarios/ci-failure.js";
-import { DEMO_MAINTAINER } from "../../src/demo/scenarios/issue-fix.js";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
+import { DEMO_MAINTAINER } from "../../demo/scenarios/issue-fix.js";
 
 // Finding 2: where agents are not isolated (they would run as the bot's own user and could read its key),
 // code the repository does not trust gets no agent run at all, and the check run or the reply says why.

@@ -1,0 +1,121 @@
+import { getJobRecord } from "../src/jobs/records.js";
+import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
+import { setupCommandDemo } from "./scenarios/command.js";
+import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
+import { startHarness, type Harness } from "./harness.js";
+import type { StandInSnapshot } from "./github-standin.js";
+import type { Script } from "./scripted-model.js";
+
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command"] as const;
+export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
+
+export interface DemoResult {
+  ok: boolean;
+  /** What the bot did on GitHub, as GitHub would return it. */
+  github: StandInSnapshot;
+  /** The same for people. */
+  text: string;
+}
+
+interface Scenario {
+  intro: string;
+  script: Script;
+  /** Sets the world up, delivers the webhook, returns the job key and a clean-up. */
+  run(h: Harness): Promise<{ key: string; cleanup(): Promise<void> }>;
+}
+
+const SCENARIOS: Record<DemoScenario, Scenario> = {
+  "ci-failure": {
+    intro: "a pull request's CI run failed; Codex explains it",
+    script: ciFailureScript(),
+    async run(h) {
+      const setup = await setupCiFailure(h);
+      await h.deliver("workflow_run", setup.payload);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+  "issue-fix": {
+    intro: "an issue got the codex label; Codex drafts the fix as a draft PR",
+    script: issueFixScript(),
+    async run(h) {
+      const setup = await setupIssueFix(h);
+      await h.deliver("issues", setup.payload, setup.deliveryId);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+  command: {
+    intro: "a maintainer commented `/codex fix` on an issue; the bot acknowledges with 👀 and reports in one sticky comment",
+    script: issueFixScript(),
+    async run(h) {
+      const { command, fixKey, cleanup } = await setupCommandDemo(h);
+      await h.deliver("issue_comment", command.payload);
+      await h.waitForJob(command.key, 60_000);
+      return { key: fixKey, cleanup };
+    },
+  },
+};
+
+/** The offline rehearsal: one scenario end to end, with nothing from outside. */
+export async function runDemo(opts: { scenario: DemoScenario; logLevel?: string }): Promise<DemoResult> {
+  const scenario = SCENARIOS[opts.scenario];
+  const harness = await startHarness({ script: scenario.script, logLevel: opts.logLevel });
+  try {
+    const { key, cleanup } = await scenario.run(harness);
+    try {
+      await harness.waitForJob(key, 120_000);
+      const record = await getJobRecord(harness.db, key);
+      const github = harness.standIn.snapshot();
+      const header = `Scenario ${opts.scenario}: ${scenario.intro}. The job ${record?.status}${record?.outcome ? ` (${record.outcome})` : ""}${record?.error ? `: ${record.error}` : ""}.`;
+      return { ok: record?.status === "succeeded", github, text: describe(header, github) };
+    } finally {
+      await cleanup();
+    }
+  } finally {
+    await harness.close();
+  }
+}
+
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function describe(header: string, github: StandInSnapshot): string {
+  const out: string[] = [header, ""];
+  const rule = (title: string) => `── ${title} ${"─".repeat(Math.max(4, 70 - title.length))}`;
+  for (const pr of github.pullRequests as AnyJson[]) {
+    out.push(rule(`Pull request #${pr.number}${pr.draft ? " (draft)" : ""}: ${pr.title}`));
+    out.push(
+      `${pr.head?.ref} → ${pr.base?.ref} · labels: ${(pr.labels ?? []).map((l: AnyJson) => l.name).join(", ") || "none"} · reviewers: ${(pr.requested_reviewers ?? []).map((r: AnyJson) => r.login).join(", ") || "none"}`,
+      "",
+      String(pr.body ?? ""),
+      "",
+    );
+  }
+  for (const r of github.reactions as AnyJson[])
+    out.push(
+      `Reaction ${r.content} on ${String(r.subject_url ?? "")
+        .split("/repos/")
+        .pop()}`,
+    );
+  if ((github.reactions as AnyJson[]).length) out.push("");
+  for (const c of github.comments as AnyJson[]) {
+    out.push(
+      rule(
+        `Comment on #${String(c.issue_url ?? "")
+          .split("/")
+          .pop()} by ${c.user?.login}`,
+      ),
+      String(c.body ?? ""),
+      "",
+    );
+  }
+  for (const r of github.checkRuns as AnyJson[]) {
+    out.push(rule(`Check run "${r.name}" (${r.conclusion})`));
+    out.push(
+      `Title: ${r.output?.title ?? ""}`,
+      `Annotations: ${r.output?.annotations_count ?? 0}`,
+      "",
+      String(r.output?.summary ?? ""),
+      "",
+    );
+  }
+  return out.join("\n");
+}

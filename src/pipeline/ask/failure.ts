@@ -1,0 +1,33 @@
+import type { AgentRun } from "../../agent/codex.js";
+import type { JobContext } from "../../jobs/worker.js";
+import type { Conversation } from "../steps/conversation.js";
+import { describeAgentFailure } from "../steps/agent-step.js";
+import { sanitizeMarkdown } from "../../text-safety/markdown.js";
+
+export const STOPPED_TEXT = "Stopped: the job was cancelled, and its workspace removed.";
+
+/** Why a run gave no usable answer, in words for the person who asked. */
+export function askFailureText(ctx: JobContext, run: AgentRun, schemaError: string | null, timeoutMs: number, what: string): string {
+  if (ctx.cancelled()) return STOPPED_TEXT;
+  const why = schemaError ?? describeAgentFailure(run, timeoutMs);
+  // No host is given: a failure reason has no business linking anywhere.
+  return `Codex could not ${what}: ${sanitizeMarkdown(why, {})}`;
+}
+
+/**
+ * Runs the job and, when it throws on its last attempt (or after a stop), ends the conversation with 😕 and
+ * the reason, so the person is not left looking at a checklist that says "working…" forever.
+ */
+export async function endConversationOnError<T>(ctx: JobContext, talk: Conversation, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (ctx.isLastAttempt || ctx.cancelled()) {
+      const reason = ctx.cancelled()
+        ? STOPPED_TEXT
+        : `Codex stopped on an error: ${sanitizeMarkdown((err instanceof Error ? err.message : String(err)).slice(0, 500), {})}`;
+      await talk.finish(false, reason).catch(() => undefined);
+    }
+    throw err;
+  }
+}

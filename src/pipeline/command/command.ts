@@ -1,0 +1,185 @@
+import { helpText } from "../../commands/help.js";
+import { parseCommand, type ParsedCommand } from "../../commands/parse.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import { findLatestFailedRun } from "../../github/failed-runs.js";
+import { getPullRequest } from "../../github/pulls.js";
+import { cancelJob } from "../../jobs/cancel.js";
+import { submitJob } from "../../jobs/submit.js";
+import { findActiveJobs } from "../../jobs/find-active-jobs.js";
+import { askKey, commandFixKey, commandTriageKey, workflowRunTriageKey } from "../../jobs/keys.js";
+import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../../jobs/types.js";
+import type { JobContext } from "../../jobs/worker.js";
+import { loadRepoConfig } from "../steps/load-config.js";
+import { authorizeRequester } from "../steps/authorize.js";
+import { permissionAtLeast } from "../../commands/authorize.js";
+import { Conversation } from "../steps/conversation.js";
+import type { PipelineDeps } from "../deps.js";
+import type { JobResult } from "../../jobs/worker.js";
+
+/** An answer to post now, or none: queued work answers in its own progress comment when it starts. */
+type Dispatch = { ok: boolean; summary?: string; outcome: string };
+
+/**
+ * A comment that may be a `/codex` command: parse it with the repository's prefix, check the commenter's
+ * permission, acknowledge with 👀, then answer at once (help, status, stop) or queue the work behind
+ * whatever already runs on the same issue or PR.
+ */
+export async function runCommand(deps: PipelineDeps, job: CommandJob, ctx: JobContext): Promise<JobResult> {
+  const gh = await deps.github(job.installationId);
+  await ctx.setPhase("config");
+  const parsedConfig = await loadRepoConfig(gh, job.repo);
+  const talk = new Conversation({
+    deps,
+    gh,
+    repo: job.repo,
+    issueNumber: job.issueNumber,
+    jobKey: job.key,
+    commentId: job.commentId,
+    commentKind: job.commentKind,
+    onError: (err) => deps.log.warn({ err, job: job.key }, "reaction failed"),
+  });
+  if (!parsedConfig.ok) {
+    // Without a valid config the prefix is unknown: answer only what is certainly meant for us.
+    if (!parseCommand(job.body)) return { outcome: "skipped: not a command" };
+    await talk.finish(
+      false,
+      `Codex cannot act: \`.github/codex.yml\` is not valid.\n\n${parsedConfig.errors.map((e) => `- ${e}`).join("\n")}`,
+    );
+    return { outcome: "invalid-config" };
+  }
+  const config = parsedConfig.config;
+  const command = parseCommand(job.body, config.commands.prefix);
+  if (!command) return { outcome: "skipped: not a command" };
+
+  await ctx.setPhase("authorize");
+  if (!(await authorizeRequester(gh, job.repo, job.sender.login, config.commands.permission, job.issueNumber))) {
+    return { outcome: `refused: ${job.sender.login}` };
+  }
+  // The webhook handler reacted already for a default-prefix comment by someone with write access; a repository
+  // that lets triagers or readers command gets their 👀 here.
+  if (!job.acknowledged || !permissionAtLeast(config.commands.permission, "write")) await talk.acknowledge();
+
+  await ctx.setPhase("dispatch");
+  const result = await dispatch(deps, job, command, config, gh);
+  if (result.summary !== undefined) await talk.finish(result.ok, result.summary);
+  return { outcome: result.outcome };
+}
+
+async function dispatch(
+  deps: PipelineDeps,
+  job: CommandJob,
+  command: ParsedCommand,
+  config: RepoConfig,
+  gh: Awaited<ReturnType<PipelineDeps["github"]>>,
+): Promise<Dispatch> {
+  const target = targetKey(job.repo.fullName, job.issueNumber);
+  const prefix = config.commands.prefix;
+  switch (command.name) {
+    case "help":
+      return { ok: true, summary: helpText(prefix, config.commands.permission), outcome: "help" };
+    case "unknown":
+      return {
+        ok: false,
+        summary: `That is not a command I know.\n\n${helpText(prefix, config.commands.permission)}`,
+        outcome: "unknown-command",
+      };
+    case "status": {
+      const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
+      if (active.length === 0) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
+      const lines = active.map((j) => `- ${j.kind}: ${j.status}${j.phase ? ` (${j.phase})` : ""}, since ${j.startedAt ?? j.createdAt}`);
+      return { ok: true, summary: `Work on #${job.issueNumber}:\n${lines.join("\n")}`, outcome: "status" };
+    }
+    case "stop": {
+      const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
+      for (const j of active) await cancelJob(deps.db, j.key, `stopped by @${job.sender.login}`);
+      return active.length
+        ? {
+            ok: true,
+            summary: `Stopping ${active.length} job(s): the agent is killed and its workspace removed.`,
+            outcome: `stopped ${active.length}`,
+          }
+        : { ok: true, summary: "Nothing to stop here.", outcome: "stopped 0" };
+    }
+    case "triage":
+      return queueTriage(deps, job, gh);
+    case "explain":
+    case "review": {
+      if (command.name === "review" && !job.isPullRequest)
+        return { ok: false, summary: "`review` works on pull requests.", outcome: "refused: review on an issue" };
+      const key = askKey(command.name, job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
+      const ask: AskJob = {
+        kind: command.name,
+        key,
+        installationId: job.installationId,
+        deliveryId: job.deliveryId,
+        repo: job.repo,
+        requestedBy: job.sender.login,
+        issueNumber: job.issueNumber,
+        isPullRequest: job.isPullRequest,
+        commentId: job.commentId,
+        commentKind: job.commentKind,
+        question: command.args,
+        config,
+      };
+      await submitJob(deps.db, deps.queue, ask, { meta: { issue: job.issueNumber }, serialKey: target });
+      return { ok: true, outcome: `queued ${command.name}` };
+    }
+    case "fix":
+    case "do": {
+      const instruction = command.name === "fix" ? command.args || "Fix what this asks for." : command.args;
+      const key = commandFixKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
+      const fix: FixJob = {
+        kind: "fix",
+        key,
+        installationId: job.installationId,
+        deliveryId: job.deliveryId,
+        repo: job.repo,
+        requestedBy: job.sender.login,
+        origin: { type: "command", issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, instruction, commentId: job.commentId },
+        config,
+      };
+      await submitJob(deps.db, deps.queue, fix, { meta: { issue: job.issueNumber }, serialKey: target });
+      return { ok: true, outcome: "queued fix" };
+    }
+  }
+}
+
+async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<ReturnType<PipelineDeps["github"]>>): Promise<Dispatch> {
+  if (!job.isPullRequest) return { ok: false, summary: "`triage` works on pull requests.", outcome: "refused: triage on an issue" };
+  const { owner, name: repo } = job.repo;
+  const pr = await getPullRequest(gh, { owner, repo, number: job.issueNumber });
+  const run = await findLatestFailedRun(gh, { owner, repo, headSha: pr.headSha });
+  if (!run)
+    return {
+      ok: false,
+      summary: `No failed run found for the head of #${pr.number} (${pr.headSha.slice(0, 7)}).`,
+      outcome: "no failed run",
+    };
+  // A new key: an explicit request triages again even when this run was triaged before.
+  const key = commandTriageKey(workflowRunTriageKey(job.repo.fullName, run.headSha, run.id, run.runAttempt), job.commentId);
+  const triage: TriageJob = {
+    kind: "triage",
+    key,
+    installationId: job.installationId,
+    deliveryId: job.deliveryId,
+    repo: job.repo,
+    headSha: run.headSha,
+    headBranch: run.headBranch,
+    pullNumbers: [pr.number],
+    fromFork: (pr.headRepoFullName ?? "").toLowerCase() !== job.repo.fullName.toLowerCase(),
+    source: {
+      type: "workflow_run",
+      runId: run.id,
+      runAttempt: run.runAttempt,
+      workflowId: run.workflowId,
+      workflowName: run.name ?? "workflow",
+      htmlUrl: run.htmlUrl,
+      conclusion: run.conclusion ?? "failure",
+    },
+  };
+  await submitJob(deps.db, deps.queue, triage, {
+    meta: { branch: run.headBranch, sha: run.headSha },
+    serialKey: targetKey(job.repo.fullName, pr.number),
+  });
+  return { ok: true, outcome: "queued triage" };
+}

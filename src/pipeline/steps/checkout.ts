@@ -1,0 +1,56 @@
+import type { Logger } from "probot";
+import { mintInstallationToken } from "../../github/installation-token.js";
+import type { GitHubClient } from "../../github/client.js";
+import { jobIdForKey } from "../../jobs/job-id.js";
+import type { RepoRef } from "../../jobs/types.js";
+import type { JobContext } from "../../jobs/worker.js";
+import { createJobDir, removeJobDir, type JobDir } from "../../workspace/job-dir.js";
+import { ensureMirror } from "../../workspace/mirror.js";
+import { addWorktree, type Worktree } from "../../workspace/worktree.js";
+import type { PipelineDeps } from "../deps.js";
+import { readTrustedInstructions } from "./trusted-instructions.js";
+
+export interface CheckoutOptions {
+  repo: RepoRef;
+  /** The commit to check out. */
+  sha: string;
+  /** Every commit the agent needs in the history (for a review, the base too). */
+  want: string[];
+}
+
+/**
+ * Runs `work` in a fresh job dir with a worktree at `sha` (from the repository's cached mirror, fetched with
+ * a fresh installation token), hands it the default branch's agent instructions, and removes both afterwards, whatever happened (an error, a timeout, a
+ * `/codex stop`). A fork PR's head is fetched through the base repository's
+ * `refs/pull/N/head`; it is only read, and the agent holds no credentials.
+ */
+export async function withCheckout<T>(
+  deps: PipelineDeps,
+  ctx: JobContext,
+  gh: GitHubClient,
+  log: Logger,
+  opts: CheckoutOptions,
+  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string, instructions: string | null) => Promise<T>,
+): Promise<T> {
+  const jobId = jobIdForKey(ctx.key);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
+  let worktree: Worktree | null = null;
+  try {
+    await ctx.setPhase("workspace");
+    const { token } = await mintInstallationToken(gh);
+    const mirror = await ensureMirror({
+      root: deps.env.workspaceDir,
+      repoFullName: opts.repo.fullName,
+      cloneUrl: opts.repo.cloneUrl,
+      token,
+      want: [opts.sha, ...opts.want],
+    });
+    worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+    // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
+    const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
+    return await work(worktree, jobDir, mirror, instructions);
+  } finally {
+    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
+    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  }
+}

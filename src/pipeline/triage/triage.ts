@@ -1,0 +1,212 @@
+import path from "node:path";
+import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../../agent/report.js";
+import { buildTriagePrompt } from "../../agent/prompts/triage.js";
+import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
+import { publishCheckRun, type PublishCheckRunParams } from "../../github/checks.js";
+import { fitBody } from "../../github/limits.js";
+import { triageCommentMarker } from "../../jobs/keys.js";
+import { countRecentJobs } from "../../jobs/records.js";
+import type { TriageJob } from "../../jobs/types.js";
+import type { JobContext, JobResult } from "../../jobs/worker.js";
+import { loadRepoConfig } from "../steps/load-config.js";
+import { maybeEnqueueAutofix } from "./autofix.js";
+import { agentStep, describeAgentFailure } from "../steps/agent-step.js";
+import { TRIAGE_CHECK_NAME, type PipelineDeps } from "../deps.js";
+import { withCheckout } from "../steps/checkout.js";
+import { checkoutFiles } from "../steps/checkout-files.js";
+import { cleanText, plainLine } from "../../text-safety/inline.js";
+import { pullRequestsToComment } from "../steps/pull-requests.js";
+import { refuseUntrustedCode } from "../steps/untrusted-code.js";
+import { postSticky } from "../steps/sticky.js";
+import type { GitHubClient } from "../../github/client.js";
+import { matchesAny } from "../steps/glob.js";
+import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./gather.js";
+import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./render.js";
+
+const BOT_BRANCH_PREFIX = "codex/";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Why a job is not ours to run; null when it is. */
+async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig): Promise<string | null> {
+  const t = config.triage;
+  if (!t.enabled) return "triage disabled in config";
+  if (job.source.type === "workflow_run") {
+    const { workflowName, workflowPath } = job.source;
+    const file = workflowPath ? path.posix.basename(workflowPath) : undefined;
+    if (!matchesAny(t.workflows, [workflowName, workflowPath, file])) return "workflow not in config";
+  } else if (!matchesAny(t.check_runs, [job.source.name])) return "check run not in config";
+  if (!matchesAny(t.branches, [job.headBranch])) return "branch not in config";
+  if (job.headBranch?.startsWith(BOT_BRANCH_PREFIX)) {
+    // The job's own record is already counted, hence `>`.
+    const recent = await countRecentJobs(deps.db, {
+      repo: job.repo.fullName,
+      branch: job.headBranch,
+      kind: "triage",
+      sinceMs: Date.now() - DAY_MS,
+    });
+    if (recent > t.bot_branch_budget) return `bot branch budget spent (${t.bot_branch_budget} a day)`;
+  }
+  return null;
+}
+
+export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobContext): Promise<JobResult> {
+  const started = Date.now();
+  const log = deps.log.child({ job: job.key });
+  const gh = await deps.github(job.installationId);
+
+  await ctx.setPhase("config");
+  // Read from the default branch: a pull request must not be able to change how the bot treats it.
+  const parsed = await loadRepoConfig(gh, job.repo);
+  if (!parsed.ok) {
+    const check = await publishTriageCheck(gh, job, {
+      conclusion: "failure",
+      title: `Invalid ${CONFIG_PATH}`,
+      summary: renderConfigError(parsed.errors, CONFIG_PATH),
+      annotations: [],
+    });
+    return { outcome: "invalid-config", links: check.htmlUrl ? { checkRun: check.htmlUrl } : {} };
+  }
+  const config = parsed.config;
+  const skip = await skipReason(deps, job, config);
+  if (skip) {
+    log.info({ reason: skip }, "triage skipped");
+    return { outcome: `skipped: ${skip}` };
+  }
+
+  const prs = await pullRequestsToComment(gh, job);
+  const refusal = await refuseUntrustedCode(deps, gh, job.repo, prs, job.fromFork);
+  if (refusal) return refuseTriage(deps, gh, job, prs, refusal);
+
+  return withCheckout(
+    deps,
+    ctx,
+    gh,
+    log,
+    { repo: job.repo, sha: job.headSha, want: [] },
+    async (worktree, jobDir, _mirror, instructions) => {
+      await ctx.setPhase("gather");
+      const gathered: GatheredFailure =
+        job.source.type === "workflow_run"
+          ? await gatherWorkflowRun(gh, job as TriageJob & { source: { type: "workflow_run" } }, jobDir.logs)
+          : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
+
+      await ctx.setPhase("agent");
+      const { run, tokens, timeoutMs } = await agentStep(
+        deps,
+        { config, ctx, log },
+        {
+          cwd: worktree.path,
+          prompt: buildTriagePrompt({
+            repoFullName: job.repo.fullName,
+            headSha: job.headSha,
+            headBranch: job.headBranch,
+            ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+            failedJobs: gathered.failedJobs,
+            annotations: gathered.annotations,
+            checkOutput: gathered.checkOutput,
+            logsDir: jobDir.logs,
+          }),
+          sandbox: "read-only",
+          instructions,
+          outputSchema: triageReportJsonSchema(),
+          jobDir: jobDir.dir,
+          addDirs: [jobDir.logs],
+        },
+      );
+
+      await ctx.setPhase("publish");
+      const facts: TriageFacts = {
+        repoFullName: job.repo.fullName,
+        headSha: job.headSha,
+        webBaseUrl: deps.webBaseUrl,
+        ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+        ciUrl: job.source.htmlUrl,
+        attempt: job.source.type === "workflow_run" ? job.source.runAttempt : undefined,
+        failedJobs: gathered.failedJobs,
+        tokens: tokens.input + tokens.output,
+        durationMs: Date.now() - started,
+      };
+      const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
+      const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
+      const { exists } = checkoutFiles(worktree.path);
+
+      const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
+      const check = await publishTriageCheck(gh, job, {
+        conclusion: "neutral",
+        title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
+        summary: fitBody(body, `\n${footer(facts)}`, 65_535),
+        annotations: report?.ok ? toAnnotations(report.report, exists) : [],
+      });
+      const links: Record<string, string> = check.htmlUrl ? { checkRun: check.htmlUrl } : {};
+      const marker = triageCommentMarker(job.source);
+      for (const pr of prs) {
+        const comment = await postSticky(deps, gh, {
+          repo: job.repo,
+          issueNumber: pr.number,
+          marker,
+          body: fitBody(body, `\n${footer(facts)}\n`, 65_536 - marker.length - 2),
+          jobKey: job.key,
+        });
+        links[`pr${pr.number}`] = comment.htmlUrl;
+      }
+      if (report?.ok) {
+        const prRefs = prs.map((pr) => ({
+          number: pr.number,
+          sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase(),
+        }));
+        if (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs)) links.fix = "queued";
+      }
+      const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
+      return { outcome, tokens, links };
+    },
+  );
+}
+
+/** The "Codex triage" check run of this job's commit (one per job key: a retry updates it). */
+function publishTriageCheck(
+  gh: GitHubClient,
+  job: TriageJob,
+  output: Pick<PublishCheckRunParams, "conclusion" | "title" | "summary" | "annotations">,
+) {
+  return publishCheckRun(gh, {
+    owner: job.repo.owner,
+    repo: job.repo.name,
+    headSha: job.headSha,
+    name: TRIAGE_CHECK_NAME,
+    externalId: job.key,
+    ...output,
+  });
+}
+
+/** No agent ran: the check run and the PRs say why (the same words on both). */
+async function refuseTriage(
+  deps: PipelineDeps,
+  gh: GitHubClient,
+  job: TriageJob,
+  prs: { number: number }[],
+  refusal: string,
+): Promise<JobResult> {
+  const body = `### Codex triage did not run\n\n${refusal}\n`;
+  const check = await publishTriageCheck(gh, job, {
+    conclusion: "neutral",
+    title: "Codex did not run on untrusted code",
+    summary: body,
+    annotations: [],
+  });
+  const marker = triageCommentMarker(job.source);
+  for (const pr of prs) await postSticky(deps, gh, { repo: job.repo, issueNumber: pr.number, marker, body, jobKey: job.key });
+  return { outcome: "refused: untrusted code without isolation", links: check.htmlUrl ? { checkRun: check.htmlUrl } : {} };
+}
+
+function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
+  return report.locations
+    .filter((l) => exists(l.path))
+    .map((l) => ({
+      path: l.path,
+      startLine: l.line ?? 1,
+      endLine: l.line ?? 1,
+      level: "failure" as const,
+      message: cleanText(l.message || report.summary),
+      title: "Codex triage",
+    }));
+}
