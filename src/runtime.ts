@@ -14,6 +14,7 @@ import { createQueue, type JobQueue, type QueueOptions } from "./jobs/queue.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
 import { startPipelineWorker } from "./pipeline/start-worker.js";
 import type { KnownSecrets } from "./text-safety/known-secrets.js";
+import { prepareWorkspace } from "./workspace/layout.js";
 
 export interface RuntimeOptions {
   env: AppEnv;
@@ -68,6 +69,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       codexBin: env.CODEX_BIN,
       log,
     });
+    await prepareWorkspace(env.workspaceDir, isolation);
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
     deps = {
       env,

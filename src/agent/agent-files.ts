@@ -1,5 +1,5 @@
 // File ownership and modes for agent runs: a job dir handed to an agent's uid and back, the git config that
-// lets its git read the worktree, and the data dir kept private.
+// lets its git read the worktree, folders agents pass through without listing, and the data dir kept private.
 import { promises as fs } from "node:fs";
 import path from "node:path";
 
@@ -32,6 +32,11 @@ export async function writeAgentGitConfig(home: string, worktree: string): Promi
 export function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Other users (the agents) may pass through `dirs` to what they know the path of, but not list them (0711). */
+export async function traverseOnly(dirs: string[]): Promise<void> {
+  for (const dir of dirs) await fs.chmod(dir, 0o711);
 }
 
 // DATA_DIR holds the database and often the key: the bot's alone. When the workspace lives inside it, the data

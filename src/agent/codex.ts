@@ -165,7 +165,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   const mask = await maskCheckoutInstructions(path.resolve(opts.cwd), path.join(jobDir, "masked-checkout"));
   let run: AgentRun | undefined;
   try {
-    const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd }) : undefined;
+    const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd, home: dirs.home }) : undefined;
     try {
       run = await spawnCodex(opts, file, [...fileArgs, ...args], env, lease);
     } finally {

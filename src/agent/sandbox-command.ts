@@ -38,7 +38,7 @@ export async function runSandboxedCommand(opts: {
   };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
   const isolation = opts.isolation ?? null;
-  const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd }) : undefined;
+  const lease = isolation ? await isolation.lease({ jobDir: opts.jobDir, cwd: opts.cwd, home: dirs.home }) : undefined;
   try {
     return await runInSandbox({ ...opts, codexBin: opts.codexBin ?? isolation?.agentBinary }, dirs, lease);
   } finally {

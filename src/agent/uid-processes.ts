@@ -1,34 +1,6 @@
-// Agent uids across the processes of one machine: who holds a uid (a lock file per uid), and killing whatever
-// still runs under one before it is handed out again or its files change owner.
+// Killing whatever still runs under an agent uid, before the uid is handed out again or its files change owner:
+// an agent's process can leave its process group (setsid, a double fork), so the group kill is not enough.
 import { promises as fs } from "node:fs";
-import path from "node:path";
-
-// Machine-wide, like the uids themselves (not per workspace: two workspaces on one machine share the uids).
-export const UID_CLAIMS_DIR = "/run/codex-dispatch/agent-uids";
-
-// True when this process now holds `uid`. A claim whose holder is dead (a crash) is removed, and the uid is
-// left for a later round rather than taken at once, so two processes clearing it cannot both end up with it.
-export async function claimUid(uid: number): Promise<boolean> {
-  const file = path.join(UID_CLAIMS_DIR, String(uid));
-  try {
-    await fs.writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  }
-  const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
-  if (holder > 0 && holder !== process.pid && !isAlive(holder)) await fs.rm(file, { force: true });
-  return false;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Sends SIGKILL to every process whose real or effective uid is `uid`, until none is left (forks race us). */
 export async function killProcessesOf(uid: number): Promise<void> {

@@ -4,7 +4,10 @@ import type { AgentIsolation } from "../agent/isolation.js";
 import { gitAuthEnv } from "./auth.js";
 import { GitError, runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
-import { parseOrThrow, RepoFullName, Sha } from "./names.js";
+import { describeMirror, mirrorPathFor } from "./layout.js";
+import { parseOrThrow, Sha } from "./names.js";
+
+export { mirrorPathFor } from "./layout.js";
 
 export interface EnsureMirrorOptions {
   /** The workspace directory (WORKSPACE_DIR). */
@@ -44,11 +47,6 @@ const MIRROR_CONFIG: [string, string][] = [
   ["core.logAllRefUpdates", "false"],
   ["fetch.prune", "false"],
 ];
-
-export function mirrorPathFor(root: string, repoFullName: string): string {
-  const { owner, name } = parseOrThrow(RepoFullName, repoFullName, "ensureMirror");
-  return join(root, "mirrors", owner, `${name}.git`);
-}
 
 async function exists(path: string): Promise<boolean> {
   return fs.access(path).then(
@@ -113,7 +111,12 @@ export async function ensureMirror(opts: EnsureMirrorOptions): Promise<string> {
     }
     // Agents run under their own uids: this repository's agents read the mirror through its group, and
     // another repository's agent is stopped at its door.
-    await opts.isolation?.protectMirror(path);
+    if (opts.isolation) {
+      const mirror = describeMirror(path);
+      await opts.isolation.protectMirror(mirror);
+      // Above the mirror: agents pass through to their own repository but never list the others.
+      await opts.isolation.traverseOnly(mirror.parents);
+    }
     return path;
   });
 }

@@ -2,6 +2,7 @@ import { promises as fs } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { AgentIsolation } from "../agent/isolation.js";
 import { runGit } from "./git.js";
+import { describeMirror } from "./layout.js";
 import { withMirrorLock } from "./mirror-lock.js";
 import { parseOrThrow, Sha } from "./names.js";
 
@@ -36,7 +37,7 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
   if (head !== sha) throw new Error(`addWorktree: ${dir} is at ${head}, expected ${sha}`);
   // The repository is fixed here, by the bot, not later from the worktree's `.git` file, which the agent owns.
   const isolation = opts.isolation ?? null;
-  await isolation?.bindWorktree(dir, mirrorPath);
+  await isolation?.bindWorktree(dir, describeMirror(mirrorPath));
 
   let removed: Promise<void> | undefined;
   return {

@@ -10,6 +10,7 @@ import { setUpAgentIsolation, type AgentIsolation } from "../../src/agent/isolat
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
 import { createJobDir, type JobDir } from "../../src/workspace/job-dir.js";
+import { prepareWorkspace } from "../../src/workspace/layout.js";
 import { ensureMirror } from "../../src/workspace/mirror.js";
 import { addWorktree, type Worktree } from "../../src/workspace/worktree.js";
 
@@ -52,6 +53,7 @@ export async function createBotDisk(): Promise<BotDisk> {
   const warnings: string[] = [];
   const log = { info: () => undefined, warn: (_: object, msg: string) => void warnings.push(msg) };
   const isolation = (await setUpAgentIsolation({ env: { AGENT_ISOLATION: "uid" }, dataDir, workspaceDir, privateKeyPath: keyFile, log }))!;
+  await prepareWorkspace(workspaceDir, isolation);
 
   const remotes: BareRemote[] = [
     await createBareRemote({ files: { "README.md": "# alpha\n" } }),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readIsolationSettings, setUpAgentIsolation } from "../../src/agent/isolation.js";
+import { prepareWorkspace } from "../../src/workspace/layout.js";
 
 // What the process does at start: decide, fix the modes of the data and workspace dirs, and say so.
 let root: string;
@@ -53,6 +54,9 @@ describe("setUpAgentIsolation", () => {
     expect(await mode(dataDir)).toBe(0o711);
     expect(await mode(path.join(dataDir, "pglite"))).toBe(0o700);
     expect(await mode(path.join(dataDir, "notes.txt"))).toBe(0o600);
+    expect(await mode(workspaceDir)).toBe(0o711);
+    // The folders inside are the workspace's: it makes them, as the runtime does right after.
+    await prepareWorkspace(workspaceDir, isolation);
     for (const d of [workspaceDir, path.join(workspaceDir, "jobs"), path.join(workspaceDir, "mirrors")])
       expect(await mode(d), d).toBe(0o711);
   });
