@@ -32,18 +32,24 @@ function isTimeZone(name: string): boolean {
 const TaskSchema = z
   .strictObject({
     // Part of the branch name `codex/maintenance/<name>` and of the dashboard's checkbox.
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "1-40 lowercase letters, digits or dashes, starting with a letter or digit"),
-    schedule: z.string().superRefine((value, ctx) => {
-      const problem = cronProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, "1-40 lowercase letters, digits or dashes, starting with a letter or digit")
+      .describe("Unique; the task's branch is codex/maintenance/<name>"),
+    schedule: z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = cronProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .describe("Cron, five fields: minute hour day-of-month month day-of-week, e.g. `0 3 * * 1`"),
     timezone: z.string().refine(isTimeZone, "not an IANA time zone name, like UTC or Europe/Berlin").default("UTC"),
-    prompt: z.string().min(1).max(4000).optional(),
-    preset: z.enum(MAINTENANCE_PRESETS).optional(),
+    prompt: z.string().min(1).max(4000).optional().describe("Your own instruction; set this or `preset`, not both"),
+    preset: z.enum(MAINTENANCE_PRESETS).optional().describe("A built-in instruction; set this or `prompt`, not both"),
     // Globs limiting what the task may change (on top of fix.deny_paths); omitted = whatever fix allows.
     paths: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
     // Omitted: fix.verify_command. null: no verify step for this task (a docs task need not run the tests).
-    verify_command: z.string().min(1).max(500).nullable().optional(),
+    verify_command: z.string().min(1).max(500).nullable().optional().describe("Omitted: fix.verify_command; null: none"),
     enabled: z.boolean().default(true),
   })
   .superRefine((task, ctx) => {

@@ -76,7 +76,8 @@ const sections = {
 export const RepoConfigSchema = z.strictObject(sections).prefault({});
 
 // Probot's convention: `repo`, `owner/repo` or `owner/repo:path/file.yml` (config-extends.ts resolves it).
-export const EXTENDS_PATTERN = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w]{1,100})(?::([-_./\w]{1,200}\.ya?ml))?$/i;
+// No `i` flag: the pattern is published in the JSON Schema, which has no flags.
+export const EXTENDS_PATTERN = /^(?:([A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38})\/)?([-_.\w]{1,100})(?::([-_./\w]{1,200}\.ya?ml))?$/;
 
 // What a repository writes: the sections plus `_extends`. Only for the published JSON Schema, so editors
 // accept `_extends`; parsing goes through RepoConfigSchema once the chain is merged.
