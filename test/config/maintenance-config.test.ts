@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { taskInstruction, taskVerifyCommand } from "../../src/config/maintenance-config.js";
 import { MAINTENANCE_PRESETS, MAINTENANCE_PRESET_PROMPTS } from "../../src/config/maintenance-presets.js";
@@ -117,5 +118,16 @@ describe("maintenance config", () => {
     const many = Array.from({ length: 21 }, (_, i) => `    - { name: t${i}, schedule: '0 3 * * *', preset: docs }\n`).join("");
     expect(errorsOf(`maintenance:\n  tasks:\n${many}`)).toMatch(/`maintenance.tasks`: .*20/);
     expect(errorsOf(task(`name: t\nschedule: '0 3 * * *'\nprompt: ${"x".repeat(4001)}`))).toMatch(/`maintenance.tasks.0.prompt`: .*4000/);
+  });
+
+  it("parses the README's examples as they are written", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const section = readme.slice(readme.indexOf("### The repository: `.github/codex.yml`"), readme.indexOf("### The process: environment"));
+    const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(blocks).toHaveLength(2);
+    // The full listing shows the defaults (agent.model aside).
+    expect(configOf(blocks[0]).maintenance).toEqual(configOf("").maintenance);
+    const tasks = configOf(blocks[1]).maintenance.tasks;
+    expect(tasks.map((t) => t.preset ?? "prompt")).toEqual(["docs", "tests", "lint", "flaky", "agents-md", "prompt"]);
   });
 });
