@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
+import { MaintenanceSchema } from "./maintenance-config.js";
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES, FILE_BYTES_CEILING, TOTAL_BYTES_CEILING } from "../workspace/size-limits.js";
 
 // `.github/codex.yml`. Every key has a safe default, so a repository without the file gets triage with
@@ -63,14 +64,31 @@ const AgentSchema = z
   })
   .prefault({});
 
-export const RepoConfigSchema = z
-  .strictObject({
-    triage: TriageSchema,
-    fix: FixSchema,
-    commands: CommandsSchema,
-    agent: AgentSchema,
-  })
-  .prefault({});
+const sections = {
+  triage: TriageSchema,
+  fix: FixSchema,
+  commands: CommandsSchema,
+  agent: AgentSchema,
+  maintenance: MaintenanceSchema,
+};
+
+/** The configuration the pipelines use: the file after its `_extends` chain is merged in. */
+export const RepoConfigSchema = z.strictObject(sections).prefault({});
+
+// Probot's convention: `repo`, `owner/repo` or `owner/repo:path/file.yml` (config-extends.ts resolves it).
+// No `i` flag: the pattern is published in the JSON Schema, which has no flags.
+export const EXTENDS_PATTERN = /^(?:([A-Za-z\d](?:[A-Za-z\d]|-(?=[A-Za-z\d])){0,38})\/)?([-_.\w]{1,100})(?::([-_./\w]{1,200}\.ya?ml))?$/;
+
+// What a repository writes: the sections plus `_extends`. Only for the published JSON Schema, so editors
+// accept `_extends`; parsing goes through RepoConfigSchema once the chain is merged.
+const RepoConfigFileSchema = z.strictObject({
+  _extends: z
+    .string()
+    .regex(EXTENDS_PATTERN)
+    .optional()
+    .describe("Organisation defaults: `repo` (same owner), `owner/repo` or `owner/repo:path/file.yml`, read from its default branch"),
+  ...sections,
+});
 
 export type RepoConfig = z.infer<typeof RepoConfigSchema>;
 
@@ -82,17 +100,25 @@ export function defaultRepoConfig(): RepoConfig {
   return RepoConfigSchema.parse({});
 }
 
-/** Parses the file's text (null = no file). Errors name the key and what was expected. */
+/** Parses the file's text (null = no file) without following `_extends`. Errors name the key and what was expected. */
 export function parseRepoConfig(text: string | null): ConfigResult {
-  if (text === null || text.trim() === "") return { ok: true, config: defaultRepoConfig() };
-  let raw: unknown;
+  const read = readConfigYaml(text, CONFIG_PATH);
+  return read.ok ? validateRepoConfig(read.raw) : read;
+}
+
+/** The YAML of a config file (`where` names it in errors); null text, empty or comment-only → undefined. */
+export function readConfigYaml(text: string | null, where: string): { ok: true; raw: unknown } | { ok: false; errors: string[] } {
+  if (text === null || text.trim() === "") return { ok: true, raw: undefined };
   try {
-    raw = parseYaml(text, { prettyErrors: true });
+    return { ok: true, raw: parseYaml(text, { prettyErrors: true }) ?? undefined };
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : "";
-    return { ok: false, errors: [`${CONFIG_PATH} is not valid YAML${where}: ${(err as Error).message.split("\n")[0]}`] };
+    const line = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : "";
+    return { ok: false, errors: [`${where} is not valid YAML${line}: ${(err as Error).message.split("\n")[0]}`] };
   }
-  if (raw === null || raw === undefined) return { ok: true, config: defaultRepoConfig() };
+}
+
+/** Checks parsed YAML against the schema and fills the defaults. */
+export function validateRepoConfig(raw: unknown): ConfigResult {
   const result = RepoConfigSchema.safeParse(raw);
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, errors: result.error.issues.map(describeIssue) };
@@ -107,7 +133,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `\`${key}\`: ${issue.message}`;
 }
 
-/** The JSON Schema of the file, for editors and the README. */
-export function repoConfigJsonSchema(): object {
-  return z.toJSONSchema(RepoConfigSchema, { io: "input" });
+/** The JSON Schema of the file, for editors and the README. Draft 7: what yaml-language-server reads. */
+export function repoConfigJsonSchema(): Record<string, unknown> {
+  // Refinements (cron, time zone, unique names, prompt xor preset) have no JSON Schema form: left out.
+  const schema = z.toJSONSchema(RepoConfigFileSchema, { io: "input", target: "draft-7", unrepresentable: "any" });
+  return {
+    ...schema,
+    title: "codex-dispatch .github/codex.yml",
+    description: "Every key is optional; see the README's Configuration section.",
+  };
+}
+
+/** The text of schema/codex.schema.json, written by `npm run schema` and compared by a test. */
+export function renderRepoConfigJsonSchema(): string {
+  return `${JSON.stringify(repoConfigJsonSchema(), null, 2)}\n`;
 }
