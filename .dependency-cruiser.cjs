@@ -21,9 +21,16 @@ module.exports = {
     {
       name: "processes-only-in-owners",
       severity: "error",
-      comment: "child processes are started by src/workspace (git), src/agent (codex) and the doctor",
-      from: { path: "^src/", pathNot: "^src/(workspace|agent)/|^src/cli/doctor\\.ts$" },
+      comment: "child processes are started only by the one runner in src/exec (group kill, time limit, redacted errors)",
+      from: { path: "^src/", pathNot: "^src/exec/" },
       to: { path: "node_modules/execa/|^child_process$|^node:child_process$" },
+    },
+    {
+      name: "exec-is-a-leaf",
+      severity: "error",
+      comment: "the process runner knows no app code, only how to clean the text it reports",
+      from: { path: "^src/exec/" },
+      to: { path: "^src/", pathNot: "^src/(exec|text-safety)/" },
     },
     {
       name: "handlers-stay-thin",

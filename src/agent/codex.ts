@@ -8,8 +8,8 @@
 import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
 import { z } from "zod";
+import { runProcess } from "../exec/run-process.js";
 import { redactWith } from "../text-safety/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";
@@ -187,72 +187,38 @@ async function spawnCodex(
   lease: { uid: number; gid: number } | undefined,
 ): Promise<AgentRun> {
   const parser = new CodexEventParser(opts.onEvent);
-  const started = Date.now();
-  let stderrTail = "";
-  let stopReason: "timeout" | "cancelled" | undefined;
-
-  const child = execa(file, args, {
+  const secrets = [opts.modelToken];
+  // The runner stops codex's whole process group on the time limit or a cancel, so every process it started
+  // goes with it, not just the launcher; its stdout (the event stream) goes to the parser as it comes.
+  const result = await runProcess(file, args, {
     ...(lease && { uid: lease.uid, gid: lease.gid }),
     cwd: opts.cwd,
     env,
-    extendEnv: false,
     input: opts.prompt,
-    detached: true,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    killGraceMs: KILL_GRACE_MS,
+    onSpawn: opts.onSpawn,
+    onStdout: (text) => parser.push(text),
+    tailChars: STDERR_TAIL_BYTES,
+    secrets,
     reject: false,
-    buffer: false,
-    stripFinalNewline: false,
-    encoding: "utf8",
   });
-  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-  child.stdout?.setEncoding("utf8");
-  child.stderr?.setEncoding("utf8");
-  child.stdout?.on("data", (chunk: string) => parser.push(chunk));
-  child.stderr?.on("data", (chunk: string) => {
-    stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_BYTES * 2);
-  });
-
-  const killGroup = (sig: NodeJS.Signals) => {
-    if (child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      // ESRCH: the group is already gone.
-    }
-  };
-  let graceTimer: NodeJS.Timeout | undefined;
-  const stop = (reason: "timeout" | "cancelled") => {
-    if (stopReason) return;
-    stopReason = reason;
-    killGroup("SIGTERM");
-    graceTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-  };
-  const limit = setTimeout(() => stop("timeout"), opts.timeoutMs);
-  const onAbort = () => stop("cancelled");
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  // Aborted while the directories were being prepared: the listener came too late to hear it.
-  if (opts.signal?.aborted) onAbort();
-
-  const result = await child;
-  clearTimeout(limit);
-  clearTimeout(graceTimer);
-  opts.signal?.removeEventListener("abort", onAbort);
-  // Whatever codex left behind in its group (a background command, a stuck helper) goes with it.
-  killGroup("SIGKILL");
 
   const summary = parser.end();
   const errors = [...summary.errors];
-  const exitCode = result.exitCode ?? null;
+  const exitCode = result.exitCode;
   const signal = result.signal ?? undefined;
   let outcome: AgentRun["outcome"];
-  if (stopReason === "timeout") {
+  if (result.timedOut) {
     outcome = "timeout";
     errors.push(`codex did not finish within ${opts.timeoutMs} ms and was killed`);
-  } else if (stopReason === "cancelled") {
+  } else if (result.aborted) {
     outcome = "cancelled";
     errors.push("codex was cancelled");
-  } else if (result.failed && exitCode === null && signal === undefined) {
+  } else if (result.startError !== null) {
     outcome = "crashed";
-    errors.push(`codex could not be started: ${result.originalMessage || result.shortMessage}`);
+    errors.push(`codex could not be started: ${result.startError}`);
   } else if (signal !== undefined) {
     outcome = "crashed";
     errors.push(`codex was killed by ${signal}`);
@@ -266,19 +232,18 @@ async function spawnCodex(
     }
   }
 
-  const secrets = [opts.modelToken];
   return {
     outcome,
     exitCode,
     signal,
     threadId: summary.threadId,
-    durationMs: Date.now() - started,
+    durationMs: result.durationMs,
     finalMessage: summary.finalMessage,
     commands: summary.commands,
     fileChanges: summary.fileChanges,
     usage: summary.usage,
     errors: errors.map((e) => redactWith(e, secrets)),
-    stderrTail: redactWith(stderrTail.slice(-STDERR_TAIL_BYTES), secrets),
+    stderrTail: result.stderrTail,
     garbageLines: summary.garbageLines,
     checkoutConfigWritten: [],
   };

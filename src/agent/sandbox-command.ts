@@ -1,7 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
-import { redactSecrets } from "../text-safety/redact.js";
+import { runProcess } from "../exec/run-process.js";
 import { launcher } from "./codex.js";
 import type { AgentIsolation, AgentLease } from "./isolation.js";
 
@@ -15,6 +14,16 @@ export interface SandboxCommandResult {
 
 const OUTPUT_TAIL = 4000;
 const KILL_GRACE_MS = 2000;
+
+// A child's stdout and stderr are socketpairs (that is how libuv makes pipes), and the sandbox's seccomp filter
+// denies getsockname(): Node (libuv's uv_guess_handle) then cannot tell what fd 1 is, treats it as "unknown"
+// and drops every write. So `node -e 'console.log(1)'` or a failing `node --test` printed nothing (exit codes
+// were right; sh's echo and python write to the fd directly and were fine). The command therefore runs behind
+// a real pipe: its stdout and stderr go through `cat`, and its exit status comes back on fd 4. A Node process
+// the command itself starts with piped stdio (node --test's per-file children) still cannot print: its
+// parent then reports the failure without the child's details. $1 is the repository's command, passed as an
+// argument, never spliced into this script.
+const THROUGH_A_PIPE = 'exec 3>&1; status=$( { { sh -c "$1" 3>&- 4>&-; echo "$?" >&4; } 2>&1 | cat >&3; } 4>&1 ); exit "$status"';
 
 /**
  * Runs a repository's verify command (from its config, so untrusted) in Codex's own sandbox: writes only in
@@ -54,10 +63,7 @@ async function runInSandbox(
   const [file, fileArgs] = launcher(opts.codexBin);
   // Isolated, the command writes only in the job dir, not the shared /tmp (see codex.ts).
   const config = ["-c", 'sandbox_mode="workspace-write"', ...(lease ? ["-c", "sandbox_workspace_write.exclude_slash_tmp=true"] : [])];
-  const started = Date.now();
-  let output = "";
-  let timedOut = false;
-  const child = execa(file, [...fileArgs, "sandbox", ...config, "--", "sh", "-c", opts.command], {
+  const result = await runProcess(file, [...fileArgs, "sandbox", ...config, "--", "sh", "-c", THROUGH_A_PIPE, "sh", opts.command], {
     ...(lease && { uid: lease.uid, gid: lease.gid }),
     cwd: opts.cwd,
     env: {
@@ -68,49 +74,22 @@ async function runInSandbox(
       LANG: "C.UTF-8",
       CI: "true",
     },
-    extendEnv: false,
-    stdin: "ignore",
-    detached: true,
+    // The limit and a cancel stop the whole process group: the sandbox, the shell and all the command started.
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    killGraceMs: KILL_GRACE_MS,
+    tailChars: OUTPUT_TAIL,
     reject: false,
-    buffer: false,
-    encoding: "utf8",
   });
-  const collect = (chunk: string) => {
-    output = (output + chunk).slice(-OUTPUT_TAIL * 2);
-  };
-  child.stdout?.setEncoding("utf8").on("data", collect);
-  child.stderr?.setEncoding("utf8").on("data", collect);
-  const killGroup = (sig: NodeJS.Signals) => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, sig);
-    } catch {
-      // already gone
-    }
-  };
-  let grace: NodeJS.Timeout | undefined;
-  const stop = () => {
-    killGroup("SIGTERM");
-    grace = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
-  };
-  const limit = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, opts.timeoutMs);
-  opts.signal?.addEventListener("abort", stop, { once: true });
-  const result = await child;
-  clearTimeout(limit);
-  clearTimeout(grace);
-  opts.signal?.removeEventListener("abort", stop);
-  killGroup("SIGKILL");
   // Codex warns about helper binaries under temp dirs on every start: noise, not the command's output.
-  const clean = output
+  const output = result.outputTail
     .split("\n")
     .filter((l) => !l.startsWith("WARNING: proceeding, even though we could not create PATH aliases"))
     .join("\n");
   return {
-    exitCode: timedOut ? null : (result.exitCode ?? null),
-    timedOut,
-    output: redactSecrets(clean.slice(-OUTPUT_TAIL)),
-    durationMs: Date.now() - started,
+    exitCode: result.timedOut ? null : result.exitCode,
+    timedOut: result.timedOut,
+    output,
+    durationMs: result.durationMs,
   };
 }

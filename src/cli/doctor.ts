@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { execa } from "execa";
 import { ProbotOctokit } from "probot";
 import { launcher } from "../agent/codex.js";
 import { readIsolationSettings, setUpAgentIsolation } from "../agent/isolation.js";
 import { readEnv, type AppEnv } from "../config/env.js";
+import { runProcess } from "../exec/run-process.js";
 import { openDatabase } from "../jobs/db.js";
+import { gitVersion } from "../workspace/git.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 type Check = (line: (ok: boolean | "warn", what: string, detail: string) => void) => Promise<void>;
@@ -49,12 +50,12 @@ const checkCodex =
   async (line) => {
     const [file, args] = launcher(env?.CODEX_BIN);
     try {
-      const { stdout } = await execa(file, [...args, "--version"], {
-        timeout: 30_000,
-        extendEnv: false,
+      const { stdout } = await runProcess(file, [...args, "--version"], {
+        timeoutMs: 30_000,
         env: { PATH: process.env.PATH ?? "" },
+        keepStdout: true,
       });
-      line(true, "codex", `${stdout.trim()} (${args[0] ?? file})`);
+      line(true, "codex", `${stdout.toString("utf8").trim()} (${args[0] ?? file})`);
     } catch (err) {
       line(false, "codex", firstLine(err));
     }
@@ -62,8 +63,7 @@ const checkCodex =
 
 const checkGit: Check = async (line) => {
   try {
-    const { stdout } = await execa("git", ["--version"], { timeout: 10_000 });
-    line(true, "git", stdout.trim());
+    line(true, "git", (await gitVersion()).trim());
   } catch (err) {
     line(false, "git", firstLine(err));
   }
@@ -150,12 +150,11 @@ const checkIsolation =
     const s = readIsolationSettings(penv);
     const uid = s.AGENT_UID_BASE + s.AGENT_UID_COUNT - 1;
     const [file, args] = launcher(env.CODEX_BIN ?? isolation.agentBinary);
-    const run = await execa(file, [...args, "--version"], {
+    const run = await runProcess(file, [...args, "--version"], {
       uid,
       gid: uid,
       reject: false,
-      timeout: 30_000,
-      extendEnv: false,
+      timeoutMs: 30_000,
       env: { PATH: process.env.PATH ?? "" },
     });
     line(
@@ -163,7 +162,7 @@ const checkIsolation =
       "isolation",
       run.exitCode === 0
         ? `agents run under their own uids (${s.AGENT_UID_BASE}+${s.AGENT_UID_COUNT}); uid ${uid} starts codex`
-        : `uid ${uid} cannot start codex: ${firstLine(run.stderr || run.shortMessage)}`,
+        : `uid ${uid} cannot start codex: ${firstLine(run.stderrTail || run.startError || (run.timedOut ? "timed out" : `exit ${run.exitCode ?? run.signal}`))}`,
     );
     for (const w of warnings) line("warn", "isolation", w);
   };

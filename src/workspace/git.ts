@@ -1,5 +1,6 @@
-import { execa, type ExecaError } from "execa";
-import { redactSecrets, redactWith } from "../text-safety/redact.js";
+import { tmpdir } from "node:os";
+import { ProcessError, type ProcessFailure } from "../exec/process-error.js";
+import { runProcess } from "../exec/run-process.js";
 
 export interface RunGitOptions {
   cwd: string;
@@ -11,17 +12,16 @@ export interface RunGitOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+// Git's output is read whole (a diff, a blob); beyond this something is wrong and the call fails.
+const MAX_OUTPUT_BYTES = 512 * 1024 * 1024;
 
-/** A failed git command; `command` and `stderr` are redacted so the error can be logged or posted as is. */
-export class GitError extends Error {
-  constructor(
-    readonly command: string,
-    readonly exitCode: number | undefined,
-    readonly stderr: string,
-    readonly timedOut: boolean,
-  ) {
-    const why = timedOut ? "timed out" : `exited with ${exitCode ?? "a signal"}`;
-    super(`${command} ${why}${stderr ? `: ${stderr.trim().slice(0, 2000)}` : ""}`);
+/**
+ * A failed git command: a ProcessError (command, exit code, timedOut, redacted stderr) that callers can tell
+ * apart from other failures; `command` and `stderr` are redacted so the error can be logged or posted as is.
+ */
+export class GitError extends ProcessError {
+  constructor(failure: ProcessFailure, options?: ErrorOptions) {
+    super(failure, options);
     this.name = "GitError";
   }
 }
@@ -56,56 +56,40 @@ function sensitiveValues(env: Record<string, string> | undefined): string[] {
   return out;
 }
 
-async function run(args: string[], opts: RunGitOptions, encoding: "utf8" | "buffer") {
+async function run(args: string[], opts: RunGitOptions): Promise<Buffer> {
   if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
     throw new TypeError("runGit: args must be an array of strings");
   }
-  const command = redactSecrets(["git", ...args].join(" "));
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // git starts helpers (git-remote-https, upload-pack, ssh, aliases through a shell) that keep its pipes open;
-  // killing git alone would leave them running and the call hanging. Its own process group goes as a whole.
-  const child = execa("git", args, {
-    cwd: opts.cwd,
-    env: cleanEnv(opts.env),
-    extendEnv: false,
-    detached: true,
-    input: opts.input,
-    stdin: opts.input === undefined ? "ignore" : undefined,
-    encoding,
-    // Bytes are bytes: a file read with `cat-file` must keep its final newline.
-    stripFinalNewline: encoding !== "buffer",
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, timeoutMs);
   try {
-    return await child;
+    // git starts helpers (git-remote-https, upload-pack, ssh, aliases through a shell) that keep its pipes
+    // open; the runner stops git's whole process group on the time limit, so none of them keeps the call hanging.
+    const result = await runProcess("git", args, {
+      cwd: opts.cwd,
+      env: cleanEnv(opts.env),
+      input: opts.input,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      keepStdout: true,
+      maxStdoutBytes: MAX_OUTPUT_BYTES,
+      secrets: sensitiveValues(opts.env),
+    });
+    return result.stdout;
   } catch (error) {
-    const e = error as ExecaError;
-    const raw = e.stderr;
-    const stderrText = typeof raw === "string" ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "";
-    const stderr = redactWith(stderrText || e.shortMessage || String(error), sensitiveValues(opts.env));
-    throw new GitError(command, e.exitCode, stderr, timedOut);
-  } finally {
-    clearTimeout(timer);
+    if (error instanceof ProcessError) throw new GitError(error);
+    throw error;
   }
 }
 
 /** Runs git with a clean environment and returns stdout (final newline stripped). Throws GitError. */
 export async function runGit(args: string[], opts: RunGitOptions): Promise<string> {
-  const result = await run(args, opts, "utf8");
-  return result.stdout as string;
+  return (await run(args, opts)).toString("utf8").replace(/\r?\n$/, "");
 }
 
-/** Same as runGit, for output that may not be text (blob contents). */
+/** Same as runGit, for output that may not be text (blob contents): bytes are bytes, the final newline stays. */
 export async function runGitBuffer(args: string[], opts: RunGitOptions): Promise<Buffer> {
-  const result = await run(args, opts, "buffer");
-  return Buffer.from(result.stdout as Uint8Array);
+  return run(args, opts);
+}
+
+/** `git --version` (for the doctor), run from a neutral directory. */
+export async function gitVersion(): Promise<string> {
+  return runGit(["--version"], { cwd: tmpdir(), timeoutMs: 10_000 });
 }

@@ -1,4 +1,4 @@
-import { runGit } from "../../workspace/git.js";
+import { pullRequestDiff } from "../../workspace/pull-request-diff.js";
 
 /** For each file the pull request changes, the lines of its new version that the diff shows. */
 export type DiffLines = Map<string, Set<number>>;
@@ -44,10 +44,7 @@ export function parseDiffLines(diff: string): DiffLines {
   return lines;
 }
 
-/** The commentable lines of `git diff base...head` (three dots: against the merge base, as GitHub shows it). */
+/** The commentable lines of the pull request's diff against the merge base, as GitHub shows it. */
 export async function diffLines(worktreePath: string, baseSha: string, headSha: string): Promise<DiffLines> {
-  const diff = await runGit(["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "-U3", `${baseSha}...${headSha}`, "--"], {
-    cwd: worktreePath,
-  });
-  return parseDiffLines(diff);
+  return parseDiffLines(await pullRequestDiff(worktreePath, baseSha, headSha));
 }
