@@ -21,16 +21,16 @@ module.exports = {
     {
       name: "processes-only-in-owners",
       severity: "error",
-      comment: "child processes are started only by the one runner in src/exec (group kill, time limit, redacted errors)",
-      from: { path: "^src/", pathNot: "^src/exec/" },
+      comment: "child processes are started only by the one runner in src/process (group kill, time limit, redacted errors)",
+      from: { path: "^src/", pathNot: "^src/process/" },
       to: { path: "node_modules/execa/|^child_process$|^node:child_process$" },
     },
     {
-      name: "exec-is-a-leaf",
+      name: "process-runner-is-a-leaf",
       severity: "error",
       comment: "the process runner knows no app code, only how to clean the text it reports",
-      from: { path: "^src/exec/" },
-      to: { path: "^src/", pathNot: "^src/(exec|text-safety)/" },
+      from: { path: "^src/process/" },
+      to: { path: "^src/", pathNot: "^src/(process|text-safety)/" },
     },
     {
       name: "handlers-stay-thin",

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { runProcess } from "../exec/run-process.js";
+import { runProcess } from "../process/run-process.js";
 import { redactWith } from "../text-safety/redact.js";
 import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { runProcess } from "../exec/run-process.js";
+import { runProcess } from "../process/run-process.js";
 import { launcher } from "./codex.js";
 import type { AgentIsolation, AgentLease } from "./isolation.js";
 

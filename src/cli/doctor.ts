@@ -3,7 +3,7 @@ import { ProbotOctokit } from "probot";
 import { launcher } from "../agent/codex.js";
 import { readIsolationSettings, setUpAgentIsolation } from "../agent/isolation.js";
 import { readEnv, type AppEnv } from "../config/env.js";
-import { runProcess } from "../exec/run-process.js";
+import { runProcess } from "../process/run-process.js";
 import { openDatabase } from "../jobs/db.js";
 import { gitVersion } from "../workspace/git.js";
 

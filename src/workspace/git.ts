@@ -1,6 +1,6 @@
 import { tmpdir } from "node:os";
-import { ProcessError, type ProcessFailure } from "../exec/process-error.js";
-import { runProcess } from "../exec/run-process.js";
+import { ProcessError, type ProcessFailure } from "../process/process-error.js";
+import { runProcess } from "../process/run-process.js";
 
 export interface RunGitOptions {
   cwd: string;

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSandboxedCommand } from "../../src/agent/sandbox-command.js";
-import { ProcessError } from "../../src/exec/process-error.js";
-import { runProcess } from "../../src/exec/run-process.js";
+import { ProcessError } from "../../src/process/process-error.js";
+import { runProcess } from "../../src/process/run-process.js";
 import { initRepo } from "../helpers/codex.js";
 
-// Child processes run text and commands strangers wrote: the one runner (src/exec) must stop all of what they
+// Child processes run text and commands strangers wrote: the one runner (src/process) must stop all of what they
 // start at the limit, and what they print must not carry a secret into an error we log or post.
 
 let root: string;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { ProcessError } from "../../src/exec/process-error.js";
-import { runProcess } from "../../src/exec/run-process.js";
+import { ProcessError } from "../../src/process/process-error.js";
+import { runProcess } from "../../src/process/run-process.js";
 
 // The one process runner, on real processes (sh, node, sleep).
 
