@@ -1,7 +1,7 @@
 import { fixReportJsonSchema, parseFixReport } from "../../agent/fix-report.js";
 import { buildFixPrompt } from "../../agent/prompts/fix.js";
 import type { FixJob } from "../../jobs/types.js";
-import type { JobContext, JobResult } from "../../jobs/worker.js";
+import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import { collectChanges } from "../../workspace/diff.js";
 import { resetWorktree } from "../../workspace/reset.js";
 import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";

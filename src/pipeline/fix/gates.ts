@@ -1,7 +1,7 @@
 import { countOpenBotPullRequests } from "../../github/bot-pull-count.js";
 import type { GitHubClient } from "../../github/client.js";
 import type { FixJob } from "../../jobs/types.js";
-import type { JobContext, JobResult } from "../../jobs/worker.js";
+import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { sanitizeMarkdownLine } from "../../text-safety/markdown.js";
 import { loadRepoConfig } from "../steps/load-config.js";

@@ -4,7 +4,7 @@ import { BranchMovedError, commitChanges, RefusedBranchError } from "../../githu
 import { toCommitChanges } from "../../github/tree-changes.js";
 import { postComment } from "../../github/comments.js";
 import type { FixJob } from "../../jobs/types.js";
-import type { JobResult } from "../../jobs/worker.js";
+import type { JobResult } from "../../jobs/worker/job-context.js";
 import type { Change } from "../../workspace/diff.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";

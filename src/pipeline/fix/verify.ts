@@ -1,6 +1,6 @@
 import { runSandboxedCommand, type SandboxCommandResult } from "../../agent/sandbox-command.js";
 import type { FixJob } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import type { VerifyOutcome } from "./render.js";
 
