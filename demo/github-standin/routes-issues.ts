@@ -1,6 +1,6 @@
 import { numberParam, repoApi, repoHtml, repoOf, type StandInCore } from "./core.js";
 import { HttpError, field, isArray, isObject, isString, paginate, type RouteContext, type Router } from "./http-kit.js";
-import { BOT, inRepo, nextId, type GhUser, type Json, type RepoRecord } from "./state.js";
+import { BOT, inRepo, nextId, nextIssueNumber, userOf, type GhUser, type Json, type RepoRecord } from "./state.js";
 
 const REACTIONS = new Set(["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]);
 
@@ -34,6 +34,35 @@ export function createComment(
   };
   core.state.comments.push(comment);
   return comment;
+}
+
+/** Opens an issue as a person (tests and the demo seed them). */
+export function createIssue(
+  core: StandInCore,
+  record: RepoRecord,
+  { title, body, labels = [], user = "octocat" }: { title: string; body?: string; labels?: string[]; user?: string },
+): Json & { number: number } {
+  const { state } = core;
+  const number = nextIssueNumber(state, record.fullName);
+  const now = new Date().toISOString();
+  const issue = {
+    id: nextId(state),
+    number,
+    node_id: `I_${number}`,
+    url: `${repoApi(core, record)}/issues/${number}`,
+    html_url: `${repoHtml(core, record)}/issues/${number}`,
+    title,
+    body: body ?? null,
+    state: "open",
+    user: userOf(user),
+    labels: labels.map((name) => ({ id: nextId(state), name, color: "ededed", default: false })),
+    comments: 0,
+    created_at: now,
+    updated_at: now,
+    author_association: "MEMBER",
+  };
+  state.issues.push(issue);
+  return issue;
 }
 
 /** The issue or pull request with that number (they share numbers), or 404. */

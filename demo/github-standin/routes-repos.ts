@@ -3,9 +3,45 @@ import { randomBytes } from "node:crypto";
 import { repoOf, gitDirOf, type StandInCore } from "./core.js";
 import { git } from "./git-store.js";
 import { HttpError, type Router } from "./http-kit.js";
-import { APP, BOT } from "./state.js";
+import { APP, BOT, nextId, userOf, type Json } from "./state.js";
 
 const PERMISSIONS = { actions: "read", checks: "write", contents: "write", issues: "write", pull_requests: "write", metadata: "read" };
+
+export interface RepoSpec {
+  owner: string;
+  name: string;
+  cloneUrl: string;
+  defaultBranch?: string;
+  private?: boolean;
+  installationId?: number;
+}
+
+/** Adds a repository (backed by the bare git repository at `cloneUrl`) to an installation. */
+export function createRepo(
+  core: StandInCore,
+  { owner, name, cloneUrl, defaultBranch = "main", private: isPrivate = false, installationId = 1 }: RepoSpec,
+): Json {
+  const { state } = core;
+  if (!/^[A-Za-z0-9_.-]+$/.test(owner) || !/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new Error(`stand-in: invalid repository name ${owner}/${name}`);
+  const fullName = `${owner}/${name}`;
+  if (state.repos.some((r) => r.fullName === fullName)) throw new Error(`stand-in: ${fullName} exists already`);
+  const data = {
+    id: nextId(state),
+    node_id: `R_${fullName}`,
+    name,
+    full_name: fullName,
+    owner: userOf(owner, "Organization"),
+    private: isPrivate,
+    fork: false,
+    default_branch: defaultBranch,
+    clone_url: cloneUrl,
+    html_url: `${core.origin()}/${fullName}`,
+    url: `${core.apiBase()}/repos/${fullName}`,
+  };
+  state.repos.push({ fullName, cloneUrl, installationId, repo: data });
+  return data;
+}
 
 /** The App, its installations and tokens; repositories, file contents and collaborator permissions. */
 export function addRepoRoutes(router: Router, core: StandInCore): void {

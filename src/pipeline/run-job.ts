@@ -1,5 +1,5 @@
 import { JOB_KINDS, type JobKind } from "../jobs/types.js";
-import type { JobContext, JobHandler, JobResult } from "../jobs/worker.js";
+import type { JobContext, JobHandler, JobResult } from "../jobs/worker/job-context.js";
 import type { PipelineDeps } from "./deps.js";
 import { runCommand } from "./command/command.js";
 import { runExplain } from "./ask/explain.js";

@@ -1,4 +1,4 @@
-import { startWorker } from "../jobs/worker.js";
+import { startWorker } from "../jobs/worker/start-worker.js";
 import type { PipelineDeps } from "./deps.js";
 import { reportGiveUp } from "./give-up.js";
 import { pipelineHandlers } from "./run-job.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/jobs/db.js";
 import { getJobRecord, type JobRecord } from "../../src/jobs/records.js";
-import { startWorker } from "../../src/jobs/worker.js";
+import { startWorker } from "../../src/jobs/worker/start-worker.js";
 import { startChild } from "./child.js";
 import { openAll, tempDataDir, waitFor } from "./setup.js";
 

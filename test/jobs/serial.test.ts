@@ -4,7 +4,7 @@ import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { jobIdForKey } from "../../src/jobs/job-id.js";
 import type { JobsLog } from "../../src/jobs/log.js";
 import { getJobRecord } from "../../src/jobs/records.js";
-import { startWorker } from "../../src/jobs/worker.js";
+import { startWorker } from "../../src/jobs/worker/start-worker.js";
 import { openAll, tempDataDir, waitFor } from "./setup.js";
 
 interface Run {

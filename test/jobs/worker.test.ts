@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { getJobRecord } from "../../src/jobs/records.js";
-import { startWorker, type JobContext } from "../../src/jobs/worker.js";
+import { startWorker, type JobContext } from "../../src/jobs/worker/start-worker.js";
 import { openAll, tempDataDir, waitFor } from "./setup.js";
 
 describe("worker (PGlite)", () => {

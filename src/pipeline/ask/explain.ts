@@ -4,7 +4,7 @@ import { getBranchHead } from "../../github/branches.js";
 import { getIssue } from "../../github/issues.js";
 import { getPullRequest } from "../../github/pulls.js";
 import type { AskJob } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import { agentStep } from "../steps/agent-step.js";
 import { withCheckout } from "../steps/checkout.js";
 import { renderExplainAnswer } from "./explain-render.js";
@@ -14,7 +14,7 @@ import { startAsk } from "./start.js";
 import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import type { PipelineDeps } from "../deps.js";
 import { codeLine } from "../../text-safety/inline.js";
-import type { JobResult } from "../../jobs/worker.js";
+import type { JobResult } from "../../jobs/worker/job-context.js";
 
 /**
  * `/codex explain <question>`: Codex reads the code (read-only sandbox) and answers; the answer, with

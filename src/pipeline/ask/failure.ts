@@ -1,5 +1,5 @@
 import type { AgentRun } from "../../agent/codex.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { Conversation } from "../steps/conversation.js";
 import { describeAgentFailure } from "../steps/agent-step.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";

@@ -5,7 +5,7 @@ import { getIssue } from "../../github/issues.js";
 import { postPullRequestReview } from "../../github/pull-review.js";
 import { getPullRequest } from "../../github/pulls.js";
 import type { AskJob } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import { codeLine, shorten } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import { agentStep } from "../steps/agent-step.js";
@@ -17,7 +17,7 @@ import { planReviewComments, renderReviewBody, VERDICT_TEXT } from "./review-ren
 import { startAsk } from "./start.js";
 import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import type { PipelineDeps } from "../deps.js";
-import type { JobResult } from "../../jobs/worker.js";
+import type { JobResult } from "../../jobs/worker/job-context.js";
 
 /**
  * `/codex review`: a second opinion on a pull request. Codex reads the diff in a read-only checkout of the

@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
 import type { GitHubClient } from "../../github/client.js";
 import type { AskJob } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
 import { Conversation } from "../steps/conversation.js";
 import type { PipelineDeps } from "../deps.js";

@@ -8,13 +8,13 @@ import { submitJob } from "../../jobs/submit.js";
 import { findActiveJobs } from "../../jobs/find-active-jobs.js";
 import { askKey, commandFixKey, commandTriageKey, workflowRunTriageKey } from "../../jobs/keys.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
 import { authorizeRequester } from "../steps/authorize.js";
 import { permissionAtLeast } from "../../commands/authorize.js";
 import { Conversation } from "../steps/conversation.js";
 import type { PipelineDeps } from "../deps.js";
-import type { JobResult } from "../../jobs/worker.js";
+import type { JobResult } from "../../jobs/worker/job-context.js";
 
 /** An answer to post now, or none: queued work answers in its own progress comment when it starts. */
 type Dispatch = { ok: boolean; summary?: string; outcome: string };

@@ -1,7 +1,7 @@
 import { runCodex, type AgentRun, type CodexRunOptions } from "../../agent/codex.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../../config/repo-config.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import { formatDuration } from "./format.js";
 

@@ -3,7 +3,7 @@ import { mintInstallationToken } from "../../github/installation-token.js";
 import type { GitHubClient } from "../../github/client.js";
 import { jobIdForKey } from "../../jobs/job-id.js";
 import type { RepoRef } from "../../jobs/types.js";
-import type { JobContext } from "../../jobs/worker.js";
+import type { JobContext } from "../../jobs/worker/job-context.js";
 import { createJobDir, removeJobDir, type JobDir } from "../../workspace/job-dir.js";
 import { ensureMirror } from "../../workspace/mirror.js";
 import { addWorktree, type Worktree } from "../../workspace/worktree.js";

@@ -1,5 +1,5 @@
 import type { CodexEvent } from "../../agent/events.js";
-import { ProgressComment } from "./progress-comment.js";
+import { ProgressComment } from "./progress-comment/progress-comment.js";
 import type { GitHubClient } from "../../github/client.js";
 import { addReaction } from "../../github/comments.js";
 import { jobIdForKey } from "../../jobs/job-id.js";

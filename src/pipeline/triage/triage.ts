@@ -7,7 +7,7 @@ import { fitBody } from "../../github/limits.js";
 import { triageCommentMarker } from "../../jobs/keys.js";
 import { countRecentJobs } from "../../jobs/records.js";
 import type { TriageJob } from "../../jobs/types.js";
-import type { JobContext, JobResult } from "../../jobs/worker.js";
+import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
 import { maybeEnqueueAutofix } from "./autofix.js";
 import { agentStep, describeAgentFailure } from "../steps/agent-step.js";

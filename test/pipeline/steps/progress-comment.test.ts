@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CodexEvent } from "../../../src/agent/events.js";
-import { ProgressComment } from "../../../src/pipeline/steps/progress-comment.js";
+import { ProgressComment } from "../../../src/pipeline/steps/progress-comment/progress-comment.js";
 
 /** A clock and timers that move only when the test says so. */
 class FakeClock {

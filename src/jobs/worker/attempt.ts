@@ -1,0 +1,139 @@
+import type PgBoss from "pg-boss";
+import type { z } from "zod";
+import type { Database } from "../db.js";
+import { cancelBossJob, deferBossJob } from "../boss-job-state.js";
+import type { CancelWatch } from "../cancel-watch.js";
+import { isJobCancelled, type JobCancelledError } from "../cancelled-error.js";
+import { claimJobRecord } from "../claim-record.js";
+import { JobEnvelopeSchema } from "../envelope.js";
+import type { JobsLog } from "../log.js";
+import { updateJobRecord } from "../records.js";
+import { ResultSchema, type JobContext, type JobHandler } from "./job-context.js";
+import { errorText } from "./job-errors.js";
+import { markRecordCancelled } from "./mark-cancelled.js";
+
+/** What every attempt in one worker shares. */
+export interface AttemptDeps {
+  db: Database;
+  log: JobsLog;
+  cancels: CancelWatch;
+  /** The controllers of the attempts running now, aborted when the worker stops. */
+  running: Set<AbortController>;
+  serialWaitSeconds: number;
+}
+
+/**
+ * One attempt of one job: claims its record (or waits behind another job of the same target, or ends at once
+ * when cancelled), runs the handler with a signal that aborts on time-out, stop or cancel, and records the end.
+ * Throws what the handler threw, so that pg-boss retries or dead-letters the job.
+ */
+export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHandler, job: PgBoss.JobWithMetadata<unknown>) {
+  const { db, log, cancels, running } = deps;
+  const envelope = JobEnvelopeSchema.parse(job.data);
+  const attempt = job.retryCount + 1;
+  const isLastAttempt = job.retryCount >= job.retryLimit;
+  const started = Date.now();
+  const jobLog = { key: envelope.key, kind, attempt };
+  const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString());
+  if (claim === "waiting") {
+    // Another job of the same issue/PR runs (or an older one waits): back in line, same attempt.
+    // Returning normally matters: a throw would make pg-boss fail (and retry) the job.
+    const deferred = await deferBossJob(db, kind, job.id, deps.serialWaitSeconds);
+    log.info({ ...jobLog, deferred }, "job waits for its target");
+    return { waiting: true };
+  }
+  if (claim === "cancelled") {
+    await markRecordCancelled(db, envelope.key);
+    await cancelBossJob(db, kind, job.id);
+    log.info(jobLog, "job cancelled before it started");
+    return { cancelled: true };
+  }
+  log.info(jobLog, "job started");
+  const controller = new AbortController();
+  running.add(controller);
+  cancels.add(envelope.key, controller);
+  const cancelReason = (): JobCancelledError | null =>
+    controller.signal.aborted && isJobCancelled(controller.signal.reason) ? controller.signal.reason : null;
+  // A cancelled attempt is over for good: recorded `cancelled` and handed back to pg-boss as done,
+  // so it is neither retried nor dead-lettered (and onGiveUp never hears of it).
+  const recordCancelled = async (reason: JobCancelledError, result?: z.infer<typeof ResultSchema>) => {
+    const finished = Date.now();
+    await updateJobRecord(
+      db,
+      envelope.key,
+      {
+        status: "cancelled",
+        finishedAt: new Date(finished).toISOString(),
+        durationMs: finished - started,
+        outcome: "cancelled",
+        error: errorText(reason),
+        ...(result?.tokens ? { tokens: result.tokens } : {}),
+        ...(result?.links ? { links: result.links } : {}),
+      },
+      { onlyAttempt: attempt },
+    ).catch((e: unknown) => log.error({ ...jobLog, err: errorText(e) }, "job record update failed"));
+    log.info({ ...jobLog, reason: reason.reason, ms: finished - started }, "job cancelled");
+    return { cancelled: true };
+  };
+  // pg-boss gives up on the attempt after expireInSeconds; tell the handler so it stops its processes.
+  // (Postgres's EXTRACT answers a numeric, which arrives as a string such as "1.000000".)
+  const expireSeconds = Number(job.expireInSeconds);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`the attempt exceeded its time limit of ${expireSeconds}s`)),
+    expireSeconds * 1000,
+  );
+  const ctx: JobContext = {
+    key: envelope.key,
+    attempt,
+    isLastAttempt,
+    signal: controller.signal,
+    setPhase: async (phase) => {
+      await updateJobRecord(db, envelope.key, { phase }, { onlyAttempt: attempt });
+    },
+    cancelled: () => cancelReason() !== null,
+  };
+  try {
+    const raw = await handler(envelope.data, ctx);
+    const cancelled = cancelReason();
+    if (cancelled) return await recordCancelled(cancelled, ResultSchema.safeParse(raw).data);
+    const result = ResultSchema.parse(raw);
+    const finished = Date.now();
+    await updateJobRecord(
+      db,
+      envelope.key,
+      {
+        status: "succeeded",
+        finishedAt: new Date(finished).toISOString(),
+        durationMs: finished - started,
+        outcome: result?.outcome ?? null,
+        error: null,
+        ...(result?.tokens ? { tokens: result.tokens } : {}),
+        ...(result?.links ? { links: result.links } : {}),
+      },
+      { onlyAttempt: attempt },
+    );
+    log.info({ ...jobLog, outcome: result?.outcome, ms: finished - started }, "job succeeded");
+    return result ?? {};
+  } catch (err) {
+    // Whatever the handler threw after a cancel (a killed process, the reason itself), it was cancelled.
+    const cancelled = cancelReason();
+    if (cancelled) return await recordCancelled(cancelled);
+    const error = errorText(err);
+    const finished = Date.now();
+    // Before the last attempt the job goes back to waiting for its retry; after it, it has failed.
+    await updateJobRecord(
+      db,
+      envelope.key,
+      isLastAttempt
+        ? { status: "failed", error, finishedAt: new Date(finished).toISOString(), durationMs: finished - started }
+        : { status: "queued", error },
+      { onlyAttempt: attempt },
+    ).catch((e: unknown) => log.error({ ...jobLog, err: errorText(e) }, "job record update failed"));
+    log.warn({ ...jobLog, err: error, isLastAttempt }, "job attempt failed");
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    running.delete(controller);
+    cancels.remove(envelope.key);
+  }
+}

@@ -1,0 +1,87 @@
+import { countOpenBotPullRequests } from "../../github/bot-pull-count.js";
+import type { GitHubClient } from "../../github/client.js";
+import type { FixJob } from "../../jobs/types.js";
+import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import { sanitizeMarkdownLine } from "../../text-safety/markdown.js";
+import { loadRepoConfig } from "../steps/load-config.js";
+import { authorizeRequester } from "../steps/authorize.js";
+import { Conversation } from "../steps/conversation.js";
+import type { PipelineDeps } from "../deps.js";
+import { resolveFixTarget, type FixTarget } from "./target.js";
+
+/** A fix that may start: its client, config, target and the conversation that reports on it. */
+export interface OpenedFix {
+  gh: GitHubClient;
+  config: RepoConfig;
+  target: FixTarget;
+  talk: Conversation;
+}
+
+/**
+ * Everything a fix checks before it touches a checkout, in this order: the repository's config, the label
+ * that started it, the requester's permission, the target (issue, PR, review), and the limits on review rounds
+ * and open pull requests. Answers the job's result when the fix stops here (having said why where it should).
+ */
+export async function openFix(
+  deps: PipelineDeps,
+  job: FixJob,
+  ctx: JobContext,
+  onError: (err: unknown) => void,
+): Promise<{ stop: JobResult } | { fix: OpenedFix }> {
+  const { owner, name: repo } = job.repo;
+  const gh = await deps.github(job.installationId);
+
+  await ctx.setPhase("config");
+  const parsed = await loadRepoConfig(gh, job.repo, job.config);
+  const resolved = await resolveFixTarget(gh, job);
+  const reportOn = resolved.ok ? resolved.target.reportOn : resolved.reportOn;
+  const talk = new Conversation({
+    deps,
+    gh,
+    repo: job.repo,
+    issueNumber: reportOn,
+    jobKey: job.key,
+    commentId: job.origin.type === "command" ? job.origin.commentId : undefined,
+    reactOnIssue: job.origin.type === "issue",
+    onError,
+  });
+  if (!parsed.ok) {
+    await talk.say(
+      `Codex did not start: \`.github/codex.yml\` is not valid.\n\n${parsed.errors.map((e) => `- ${sanitizeMarkdownLine(e.slice(0, 500), {})}`).join("\n")}`,
+    );
+    return { stop: { outcome: "invalid-config" } };
+  }
+  const config = parsed.config;
+  if (job.origin.type === "issue" && job.origin.label !== undefined && job.origin.label !== config.commands.label) {
+    return { stop: { outcome: "skipped: not the configured label" } };
+  }
+  if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, reportOn))) {
+    return { stop: { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` } };
+  }
+  // A command's 👀 came with the command itself; a label or a review gets it here.
+  if (job.requestedBy && job.origin.type !== "command") await talk.acknowledge();
+  if (!resolved.ok) {
+    await talk.finish(false, `Codex did not draft a fix: ${resolved.reason}.`);
+    return { stop: { outcome: `refused: ${resolved.reason}` } };
+  }
+  const target = resolved.target;
+  if (job.origin.type === "review" && job.origin.round > config.fix.max_review_rounds) {
+    await talk.finish(
+      false,
+      `Codex stops here: this pull request has had ${config.fix.max_review_rounds} review rounds, the most \`fix.max_review_rounds\` allows. A person takes it from here.`,
+    );
+    return { stop: { outcome: "review-rounds-spent" } };
+  }
+  if (target.existingPr === null) {
+    const open = await countOpenBotPullRequests(gh, { owner, repo, branchPrefix: "codex/" });
+    if (open >= config.fix.max_open_prs) {
+      await talk.finish(
+        false,
+        `Codex did not open another pull request: ${open} of the bot's pull requests are open, the most \`fix.max_open_prs\` allows. Merge or close some first.`,
+      );
+      return { stop: { outcome: "open-pr-limit" } };
+    }
+  }
+  return { fix: { gh, config, target, talk } };
+}

@@ -1,0 +1,100 @@
+import type { GitHubClient } from "../../github/client.js";
+import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../../github/fix-pull-request.js";
+import { BranchMovedError, commitChanges, RefusedBranchError } from "../../github/git-commit.js";
+import { toCommitChanges } from "../../github/tree-changes.js";
+import { postComment } from "../../github/comments.js";
+import type { FixJob } from "../../jobs/types.js";
+import type { JobResult } from "../../jobs/worker/job-context.js";
+import type { Change } from "../../workspace/diff.js";
+import type { RepoConfig } from "../../config/repo-config.js";
+import { sanitizeMarkdown } from "../../text-safety/markdown.js";
+import type { Conversation } from "../steps/conversation.js";
+import type { PipelineDeps } from "../deps.js";
+import type { FixTarget } from "./target.js";
+
+/** What a checked change becomes on GitHub: the commit's title line and the pull request's body. */
+export interface FixPublication {
+  changes: Change[];
+  title: string;
+  body: string;
+  tokens: { input: number; output: number };
+}
+
+/**
+ * Commits the change on the bot's branch through the API (never over a person's commits), opens the draft
+ * pull request or renews the existing one's body, and says where it went.
+ */
+export async function publishFix(
+  deps: PipelineDeps,
+  gh: GitHubClient,
+  job: FixJob,
+  target: FixTarget,
+  talk: Conversation,
+  { changes, title, body, tokens }: FixPublication,
+  fixConfig: RepoConfig["fix"],
+): Promise<JobResult> {
+  const { owner, name: repo } = job.repo;
+  const commitList = toCommitChanges(changes);
+  let commitSha: string;
+  try {
+    ({ commitSha } = await commitChanges(gh, {
+      owner,
+      repo,
+      branch: target.branch,
+      baseSha: target.baseSha,
+      message: `${title}\n\nDrafted by Codex for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`,
+      changes: commitList,
+      expectedHead: target.expectedHead,
+      appSlug: deps.env.APP_SLUG,
+    }));
+  } catch (err) {
+    if (err instanceof BranchMovedError || err instanceof RefusedBranchError) {
+      const why =
+        err instanceof BranchMovedError
+          ? `someone else pushed to \`${target.branch}\`, and the bot never overwrites a person's commits`
+          : err.message;
+      await talk.finish(false, `Codex stopped without pushing: ${sanitizeMarkdown(why, { webBaseUrl: deps.webBaseUrl })}.`);
+      return { outcome: err instanceof BranchMovedError ? "branch-moved" : "branch-refused", tokens };
+    }
+    throw err;
+  }
+
+  // Every round renews the PR's body, so its hand-off block always shows this round's files and verdicts; an
+  // existing PR keeps the title people may have edited.
+  const pr = await findOrCreateDraftPullRequest(gh, {
+    owner,
+    repo,
+    head: target.branch,
+    base: target.prBase,
+    title,
+    body,
+    keepTitle: target.existingPr !== null,
+  });
+  const prNumber = pr.number;
+  const created = pr.created;
+  const prUrl = created ? pr.htmlUrl : "";
+  if (created) {
+    if (fixConfig.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });
+    if (fixConfig.reviewers.length || fixConfig.team_reviewers.length) {
+      await requestReviewers(gh, {
+        owner,
+        repo,
+        number: pr.number,
+        reviewers: fixConfig.reviewers,
+        teamReviewers: fixConfig.team_reviewers,
+      });
+    }
+    // The mention asks a reviewing agent to look; once per PR, not on every retry.
+    if (fixConfig.mention) await postComment(gh, { owner, repo, issueNumber: pr.number, body: fixConfig.mention });
+  }
+  const where = prUrl ? `#${prNumber}` : `a new commit on #${prNumber}`;
+  await talk.finish(
+    true,
+    `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`,
+  );
+  return {
+    outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`,
+    tokens,
+    links: { pr: prUrl || `#${prNumber}`, commit: commitSha },
+  };
+}
