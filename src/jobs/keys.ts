@@ -61,6 +61,16 @@ export function issueLabelFixKey(repoFullName: string, issueNumber: number, labe
   return `fix:${repoFullName.toLowerCase()}#${issueNumber}:label:${label}@${labelledAt}`;
 }
 
+/** One run of a maintenance task per schedule period (or per dashboard tick), whichever worker ticks first. */
+export function maintenanceRunKey(repoFullName: string, task: string, period: string): string {
+  return `fix:${repoFullName.toLowerCase()}:maintenance:${task}@${period}`;
+}
+
+/** The serial key of a maintenance task: its runs (scheduled or by hand) take turns on the one living PR. */
+export function maintenanceTargetKey(repoFullName: string, task: string): string {
+  return `${repoFullName.toLowerCase()}:maintenance/${task}`;
+}
+
 /**
  * The sticky comment marker for a (PR, failing run): every attempt of one run edits the same comment.
  * Runs and check runs are named so the marker never collides between the two.

@@ -84,6 +84,17 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     instruction: z.string(),
     commentId: z.number().int(),
   }),
+  // A maintenance task from `.github/codex.yml`, on its schedule or by its box on the dashboard issue: each
+  // task keeps one living draft PR on codex/maintenance/<task>.
+  z.object({
+    type: z.literal("maintenance"),
+    task: z.string().min(1),
+    /** The schedule period this run is for (see maintenanceRunKey), or `manual-…` for a dashboard tick. */
+    period: z.string().min(1),
+    trigger: z.enum(["schedule", "dashboard"]),
+    /** The `flaky` preset: the test to make deterministic, found in triage history. */
+    test: z.string().optional(),
+  }),
   // Review feedback on one of the bot's own PRs.
   z.object({
     type: z.literal("review"),

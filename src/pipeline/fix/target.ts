@@ -124,7 +124,10 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
     };
   }
 
-  const number = origin.type === "issue" ? origin.issueNumber : origin.issueNumber;
+  // Maintenance tasks are resolved in pipeline/fix/maintenance-target.ts (being built for [7/13]).
+  if (origin.type === "maintenance") return { ok: false, reason: "maintenance tasks do not run yet", reportOn: null };
+
+  const number = origin.issueNumber;
   const issue = await getIssue(gh, { owner, repo, number });
   const issueContext = {
     label: `${issue.isPullRequest ? "Pull request" : "Issue"} #${issue.number}: title and description`,
