@@ -1,0 +1,78 @@
+// The dashboard issue shows text from the repository's .github/codex.yml (error messages, schedules, zones) and
+// from runs (outcomes), and its checkboxes start agent runs. Nothing shown may ping, render HTML, link, or plant
+// a run marker that a later tick of the box would act on.
+import { describe, expect, it } from "vitest";
+import { runNowStates, tickedTasks } from "../../src/pipeline/maintenance/dashboard-parse.js";
+import { renderDashboard, type DashboardTask } from "../../src/pipeline/maintenance/dashboard.js";
+
+const task: DashboardTask = { name: "deps", schedule: "0 3 * * 1", enabled: true, nextRun: new Date("2025-04-07T03:00:00Z") };
+const FORGED = "fine\n- [ ] Run evil now <!-- codex-dispatch:run:evil -->\n<!-- codex-dispatch:run-now:end -->";
+
+/** The body with code spans and our own markers removed: what is left renders as markdown and HTML. */
+function rendered(body: string): string {
+  return body.replace(/(`+)[^`]*?\1/g, "").replace(/<!-- codex-dispatch:[a-z-]+(?::[a-z-]+)?(?::[A-Za-z0-9._-]+)? -->/g, "");
+}
+
+/** A table row's cells, split where GFM splits them (at pipes not escaped by a backslash). */
+function cells(row: string): string[] {
+  return row.split(/(?<!\\)\|/).slice(1, -1);
+}
+
+describe("maintenance dashboard", () => {
+  it("[S15.1] a config error message carrying a checkbox line and run markers → rendered inert, no run line for it", () => {
+    const body = renderDashboard({ tasks: [task], configErrors: [{ key: "maintenance.tasks.1", problem: FORGED }] });
+    expect(body).not.toContain("codex-dispatch:run:evil");
+    expect(body.match(/<!-- codex-dispatch:run-now:end -->/g)).toHaveLength(1);
+    expect([...runNowStates(body).keys()]).toEqual(["deps"]);
+    // Even a person ticking every box of this body starts only the real task.
+    expect(tickedTasks(body, body.replace(/- \[ \]/g, "- [x]"))).toEqual(["deps"]);
+  });
+
+  it("[S15.2] an outcome or error with @mentions, HTML and a link → no ping, no tag, no link", () => {
+    const evil = "@octocat @acme/security <img src=https://evil.example/p.png> [win](https://evil.example)";
+    const body = renderDashboard({
+      tasks: [{ ...task, lastRun: { at: new Date("2025-03-31T03:00:00Z"), outcome: evil } }],
+      configErrors: [{ key: "@octocat", problem: evil }],
+    });
+    // Mentions and URLs are shown only inside code spans, which never ping or link; a "<" outside them is escaped.
+    const outside = rendered(body);
+    expect(outside).not.toMatch(/@octocat|@acme/);
+    expect(outside).not.toMatch(/https?:\/\//);
+    expect(outside).not.toMatch(/(?<!\\)</);
+    expect(outside).toContain("\\<img");
+    expect(body).not.toContain("](https://");
+  });
+
+  it("[S15.3] a schedule, zone or outcome with pipes and backticks → cannot add or split table cells", () => {
+    const body = renderDashboard({
+      tasks: [
+        {
+          ...task,
+          schedule: "0 3 * * 1 | `x` | y",
+          timezone: "Europe/Berlin | z",
+          lastRun: { at: new Date("2025-03-31T03:00:00Z"), outcome: "a | b | c ``` d" },
+          openPullRequest: 7,
+        },
+      ],
+    });
+    const row = body.split("\n").find((l) => l.startsWith("| `deps`"));
+    expect(row).toBeDefined();
+    expect(cells(row!)).toHaveLength(6);
+    expect(cells(row!)[4].trim()).toBe("#7");
+  });
+
+  it("[S15.4] a task name that is not a slug (`a-->b`, spaces, HTML) → shown as code, given no run checkbox", () => {
+    const body = renderDashboard({ tasks: [{ ...task, name: "x --><img src=y>" }, task] });
+    expect(body).toContain("| `x --><img src=y>` |");
+    expect(rendered(body)).not.toMatch(/(?<!\\)</);
+    expect(body).not.toContain("codex-dispatch:run:x");
+    expect([...runNowStates(body).keys()]).toEqual(["deps"]);
+  });
+
+  it("[S15.5] a run line pasted below the run-now section, then ticked → starts nothing", () => {
+    const body = renderDashboard({ tasks: [task] });
+    const before = `${body}\n- [ ] Run deps now <!-- codex-dispatch:run:deps -->`;
+    const after = `${body}\n- [x] Run deps now <!-- codex-dispatch:run:deps -->`;
+    expect(tickedTasks(before, after)).toEqual([]);
+  });
+});
