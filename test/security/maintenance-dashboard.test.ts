@@ -22,7 +22,7 @@ function cells(row: string): string[] {
 }
 
 describe("maintenance dashboard", () => {
-  it("[S15.1] a config error message carrying a checkbox line and run markers → rendered inert, no run line for it", () => {
+  it("[S16.1] a config error message carrying a checkbox line and run markers → rendered inert, no run line for it", () => {
     const body = renderDashboard({ tasks: [task], configErrors: [{ key: "maintenance.tasks.1", problem: FORGED }] });
     expect(body).not.toContain("codex-dispatch:run:evil");
     expect(body.match(/<!-- codex-dispatch:run-now:end -->/g)).toHaveLength(1);
@@ -31,7 +31,7 @@ describe("maintenance dashboard", () => {
     expect(tickedTasks(body, body.replace(/- \[ \]/g, "- [x]"))).toEqual(["deps"]);
   });
 
-  it("[S15.2] an outcome or error with @mentions, HTML and a link → no ping, no tag, no link", () => {
+  it("[S16.2] an outcome or error with @mentions, HTML and a link → no ping, no tag, no link", () => {
     const evil = "@octocat @acme/security <img src=https://evil.example/p.png> [win](https://evil.example)";
     const body = renderDashboard({
       tasks: [{ ...task, lastRun: { at: new Date("2025-03-31T03:00:00Z"), outcome: evil } }],
@@ -46,7 +46,7 @@ describe("maintenance dashboard", () => {
     expect(body).not.toContain("](https://");
   });
 
-  it("[S15.3] a schedule, zone or outcome with pipes and backticks → cannot add or split table cells", () => {
+  it("[S16.3] a schedule, zone or outcome with pipes and backticks → cannot add or split table cells", () => {
     const body = renderDashboard({
       tasks: [
         {
@@ -64,7 +64,7 @@ describe("maintenance dashboard", () => {
     expect(cells(row!)[4].trim()).toBe("#7");
   });
 
-  it("[S15.4] a task name that is not a slug (`a-->b`, spaces, HTML) → shown as code, given no run checkbox", () => {
+  it("[S16.4] a task name that is not a slug (`a-->b`, spaces, HTML) → shown as code, given no run checkbox", () => {
     const body = renderDashboard({ tasks: [{ ...task, name: "x --><img src=y>" }, task] });
     expect(body).toContain("| `x --><img src=y>` |");
     expect(rendered(body)).not.toMatch(/(?<!\\)</);
@@ -72,7 +72,7 @@ describe("maintenance dashboard", () => {
     expect([...runNowStates(body).keys()]).toEqual(["deps"]);
   });
 
-  it("[S15.5] a run line pasted below the run-now section, then ticked → starts nothing", () => {
+  it("[S16.5] a run line pasted below the run-now section, then ticked → starts nothing", () => {
     const body = renderDashboard({ tasks: [task] });
     const before = `${body}\n- [ ] Run deps now <!-- codex-dispatch:run:deps -->`;
     const after = `${body}\n- [x] Run deps now <!-- codex-dispatch:run:deps -->`;
@@ -82,7 +82,7 @@ describe("maintenance dashboard", () => {
   describe("the dashboard issue on GitHub", () => {
     afterEach(assertAllMocksUsed);
 
-    it("[S15.6] a person's issue (or one by a user named like the App) carrying the dashboard marker → not taken over; the App opens its own", async () => {
+    it("[S16.6] a person's issue (or one by a user named like the App) carrying the dashboard marker → not taken over; the App opens its own", async () => {
       useNock();
       const body = renderDashboard({ tasks: [task] });
       const planted = (number: number, login: string) => ({
