@@ -28,12 +28,12 @@ beforeEach(useNock);
 afterEach(assertAllMocksUsed);
 
 describe("replaceBotBranch", () => {
-  it("[S16.1] a force-move asked for a branch outside codex/maintenance/ → refused before any request", async () => {
+  it("[S17.1] a force-move asked for a branch outside codex/maintenance/ → refused before any request", async () => {
     await expect(replaceBotBranch(testClient(), { ...params, branch: "codex/issue/12" })).rejects.toThrow(/codex\/maintenance\//);
     await expect(replaceBotBranch(testClient(), { ...params, branch: "main" })).rejects.toThrow(/codex\/maintenance\//);
   });
 
-  it("[S16.2] the branch is no longer at the head the bot read (a person pushed) → BranchMovedError, nothing written", async () => {
+  it("[S17.2] the branch is no longer at the head the bot read (a person pushed) → BranchMovedError, nothing written", async () => {
     nock(API)
       .get(R)
       .reply(200, { default_branch: "main" })
@@ -42,7 +42,7 @@ describe("replaceBotBranch", () => {
     await expect(replaceBotBranch(testClient(), params)).rejects.toBeInstanceOf(BranchMovedError);
   });
 
-  it("[S16.3] a push lands while the bot writes its commit → the swap's last check refuses, the ref is never patched", async () => {
+  it("[S17.3] a push lands while the bot writes its commit → the swap's last check refuses, the ref is never patched", async () => {
     nock(API)
       .get(R)
       .reply(200, { default_branch: "main" })
@@ -61,7 +61,7 @@ describe("replaceBotBranch", () => {
     await expect(replaceBotBranch(testClient(), params)).rejects.toBeInstanceOf(BranchMovedError);
   });
 
-  it("[S16.4] a protected maintenance branch → refused, nothing written", async () => {
+  it("[S17.4] a protected maintenance branch → refused, nothing written", async () => {
     nock(API)
       .get(R)
       .reply(200, { default_branch: "main" })
