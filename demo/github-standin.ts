@@ -5,6 +5,7 @@ import { Router, type Reply } from "./github-standin/http-kit.js";
 import type { StandInCore } from "./github-standin/core.js";
 import { addActionsRoutes, createWorkflowRun, storeJobLog } from "./github-standin/routes-actions.js";
 import { addCheckRoutes, createCheckRun } from "./github-standin/routes-checks.js";
+import { addCompareRoutes } from "./github-standin/routes-compare.js";
 import { addGitRoutes } from "./github-standin/routes-git.js";
 import { addIssueRoutes, createComment, createIssue } from "./github-standin/routes-issues.js";
 import { addPullRoutes, createPullRequest } from "./github-standin/routes-pulls.js";
@@ -41,6 +42,7 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   addPullRoutes(router, core);
   addReviewRoutes(router, core);
   addGitRoutes(router, core);
+  addCompareRoutes(router, core);
 
   // A signed log URL works once; an "expired" one answers 403 like Azure blob storage does.
   const serveBlob = (token: string): Reply => {

@@ -2,11 +2,12 @@ import { getJobRecord } from "../src/jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
 import { setupCommandDemo } from "./scenarios/command.js";
 import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
+import { maintenanceScript, setupMaintenance, submitMaintenanceRun } from "./scenarios/maintenance.js";
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
 import type { Script } from "./scripted-model.js";
 
-export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -51,6 +52,18 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
       await h.deliver("issue_comment", command.payload);
       await h.waitForJob(command.key, 60_000);
       return { key: fixKey, cleanup };
+    },
+  },
+  maintenance: {
+    intro: "a scheduled maintenance task ran twice; its one draft PR on codex/maintenance/docs-sync holds both commits",
+    script: maintenanceScript("docs/sum.md", "`sum(a, b)` adds two numbers."),
+    async run(h) {
+      const setup = await setupMaintenance(h);
+      // The dashboard issue (another job of the tick) is added here by the integrator, before the runs.
+      await h.waitForJob(await submitMaintenanceRun(h, setup, "docs-sync", "2026-w01"), 120_000);
+      h.model.setScript(maintenanceScript("docs/usage.md", "Import sum from src/sum.js.", "Document how to import sum"));
+      const key = await submitMaintenanceRun(h, setup, "docs-sync", "2026-w02");
+      return { key, cleanup: () => setup.remote.cleanup() };
     },
   },
 };

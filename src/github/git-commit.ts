@@ -56,7 +56,7 @@ export type CommitChangesParams = z.input<typeof Params>;
 const Created = z.object({ sha: z.string() });
 const Repository = z.object({ default_branch: z.string() });
 
-async function readCommit(gh: GitHubClient, owner: string, repo: string, sha: string): Promise<GitCommit> {
+export async function readCommit(gh: GitHubClient, owner: string, repo: string, sha: string): Promise<GitCommit> {
   const route = `GET /repos/${owner}/${repo}/git/commits/${sha}`;
   const response = await callGitHub(route, () =>
     gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: sha }),
@@ -65,7 +65,7 @@ async function readCommit(gh: GitHubClient, owner: string, repo: string, sha: st
 }
 
 /** Uploads each distinct content once, then writes the tree on top of the base tree; returns the tree sha. */
-async function writeTree(gh: GitHubClient, owner: string, repo: string, baseTree: string, changes: CommitChange[]): Promise<string> {
+export async function writeTree(gh: GitHubClient, owner: string, repo: string, baseTree: string, changes: CommitChange[]): Promise<string> {
   const blobs = new Map<string, string>();
   const entries: { path: string; mode: CommitChange["mode"]; type: "blob"; sha: string | null }[] = [];
   // One after another: blob creation counts against GitHub's secondary limit on content-creating requests.

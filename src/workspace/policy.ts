@@ -32,6 +32,8 @@ export type PolicyRule =
   | "empty"
   | ProtectedRule
   | "deny-path"
+  // Outside a maintenance task's `paths` (checked in pipeline/fix/diff-check.ts).
+  | "outside-paths"
   | "symlink-escape"
   | "binary"
   | "lockfile-only"

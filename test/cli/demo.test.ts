@@ -48,6 +48,21 @@ describe("codex-dispatch demo", () => {
     expect(fromBot[0].body).toContain("<!-- codex-dispatch:work:");
   }, 120_000);
 
+  it("--scenario maintenance --json shows one draft PR on codex/maintenance/docs-sync with two commits", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "maintenance", "--json"]);
+    expect(code).toBe(0);
+    const github = JSON.parse(stdout) as AnyJson;
+    expect(github.pullRequests).toHaveLength(1);
+    const [pr] = github.pullRequests;
+    expect(pr.draft).toBe(true);
+    expect(pr.head.ref).toBe("codex/maintenance/docs-sync");
+    // The second run's commit sits on the first's, which sits on main: one PR, two commits.
+    const commits = github.commits as AnyJson[];
+    expect(commits).toHaveLength(2);
+    expect(commits[1].parents.map((p: AnyJson) => p.sha)).toEqual([commits[0].sha]);
+    expect(pr.head.sha).toBe(commits[1].sha);
+  }, 120_000);
+
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {
     const bad = await runCli(["demo", "--scenario", "nope"]);
     expect(bad.code).toBe(2);

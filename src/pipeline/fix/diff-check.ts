@@ -3,7 +3,8 @@ import type { GitHubClient } from "../../github/client.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { codeLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdownLine } from "../../text-safety/markdown.js";
-import { checkDiffPolicy, type PolicyResult } from "../../workspace/policy.js";
+import { matchesGlob } from "../../workspace/glob.js";
+import { checkDiffPolicy, type PolicyResult, type Violation } from "../../workspace/policy.js";
 import type { Change } from "../../workspace/diff.js";
 
 export type FixPolicy = Awaited<ReturnType<typeof fixPolicy>>;
@@ -22,9 +23,32 @@ export async function fixPolicy(gh: GitHubClient, config: RepoConfig) {
   };
 }
 
-/** The policy's verdict on the diff in the worktree (the truth, never the agent's message). */
-export function checkFixDiff(changes: Change[], policy: FixPolicy, checkoutConfigWritten: string[]): PolicyResult {
-  return refuseDiscardedConfig(checkDiffPolicy(changes, policy), checkoutConfigWritten);
+/**
+ * The policy's verdict on the diff in the worktree (the truth, never the agent's message). `onlyPaths` (a
+ * maintenance task's `paths`) turns deny_paths around: every changed path, and a rename's old one, must match.
+ */
+export function checkFixDiff(changes: Change[], policy: FixPolicy, checkoutConfigWritten: string[], onlyPaths?: string[]): PolicyResult {
+  return refuseDiscardedConfig(refuseOutside(checkDiffPolicy(changes, policy), changes, onlyPaths), checkoutConfigWritten);
+}
+
+function refuseOutside(verdict: PolicyResult, changes: Change[], onlyPaths: string[] | undefined): PolicyResult {
+  if (!onlyPaths || verdict.empty) return verdict;
+  const outside: Violation[] = changes
+    .flatMap((c) => (c.oldPath !== undefined && c.oldPath !== c.path ? [c.path, c.oldPath] : [c.path]))
+    .filter((path) => !onlyPaths.some((glob) => matchesGlob(path, glob)))
+    .map((path) => ({ path, rule: "outside-paths" as const, message: `the maintenance task may only change ${onlyPaths.join(", ")}` }));
+  if (outside.length === 0) return verdict;
+  return withViolations(outside, verdict);
+}
+
+function withViolations(extra: Violation[], verdict: PolicyResult): PolicyResult {
+  const violations = [...extra, ...verdict.violations];
+  return {
+    ok: false,
+    empty: false,
+    violations,
+    message: `The diff breaks ${violations.length} rule(s): ${[...new Set(violations.map((v) => v.rule))].join(", ")}.`,
+  };
 }
 
 /** What the fix's conversation says about a refused diff: the verdict and its first ten violations. */
@@ -46,18 +70,12 @@ export function refusalOutcome(verdict: PolicyResult): string {
 // the next agent instructions.
 function refuseDiscardedConfig(verdict: PolicyResult, written: string[]): PolicyResult {
   if (written.length === 0) return verdict;
-  const violations = [
-    ...written.map((name) => ({
+  return withViolations(
+    written.map((name) => ({
       path: `${name}/`,
       rule: "agent-config" as const,
       message: `${name}/ configures agents; the bot never commits changes to it`,
     })),
-    ...verdict.violations,
-  ];
-  return {
-    ok: false,
-    empty: false,
-    violations,
-    message: `The diff breaks ${violations.length} rule(s): ${[...new Set(violations.map((v) => v.rule))].join(", ")}.`,
-  };
+    verdict,
+  );
 }

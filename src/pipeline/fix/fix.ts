@@ -11,6 +11,7 @@ import { agentStep, describeAgentFailure } from "../steps/agent-step.js";
 import type { PipelineDeps } from "../deps.js";
 import { checkFixDiff, describeRefusal, fixPolicy, refusalOutcome } from "./diff-check.js";
 import { openFix } from "./gates.js";
+import { maintenanceNoChange, maintenancePublishing } from "./maintenance-outcome.js";
 import { publishFix } from "./publish.js";
 import { renderFixPullRequestBody, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
 import { blockedByVerify, failureNotReproduced, runVerify } from "./verify.js";
@@ -24,7 +25,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   const log = deps.log.child({ job: job.key });
   const opened = await openFix(deps, job, ctx, (err) => log.warn({ err }, "progress update failed"));
   if ("stop" in opened) return opened.stop;
-  const { gh, config, target, talk } = opened.fix;
+  const { gh, config, target, talk, maintenance } = opened.fix;
 
   return withCheckout(
     deps,
@@ -34,7 +35,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     { repo: job.repo, sha: target.baseSha, want: [] },
     async (worktree, jobDir, _mirror, instructions) => {
       const where = { cwd: worktree.path, jobDir: jobDir.dir };
-      const verifyCommand = config.fix.verify_command;
+      const verifyCommand = maintenance ? maintenance.verifyCommand : config.fix.verify_command;
       let verify: VerifyOutcome | null = null;
       if (verifyCommand) {
         await ctx.setPhase("verify-before");
@@ -88,7 +89,9 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       // The diff in the worktree is the truth, never the agent's message.
       await ctx.setPhase("verify");
       const changes = await collectChanges(worktree.path, target.baseSha);
-      const verdict = checkFixDiff(changes, policy, run.checkoutConfigWritten);
+      const verdict = checkFixDiff(changes, policy, run.checkoutConfigWritten, maintenance?.paths);
+      if (maintenance && verdict.empty && run.checkoutConfigWritten.length === 0)
+        return await maintenanceNoChange(gh, job, maintenance, talk, tokens);
       if (!verdict.ok) {
         await talk.finish(false, describeRefusal(verdict, target.describe));
         return { outcome: refusalOutcome(verdict), tokens };
@@ -114,12 +117,13 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         verify,
         tokens,
         durationMs: Date.now() - started,
-        origin: { type: job.origin.type, requested_by: job.requestedBy },
+        origin: { ...(job.origin.type === "maintenance" ? job.origin : { type: job.origin.type }), requested_by: job.requestedBy },
         baseSha: target.baseSha,
         webBaseUrl: deps.webBaseUrl,
       });
       const title = plainLine(parsedReport.report.summary, 200);
-      return await publishFix(deps, gh, job, target, talk, { changes, title, body, tokens }, config.fix);
+      const how = maintenance ? maintenancePublishing(gh, job, target, maintenance) : {};
+      return await publishFix(deps, gh, job, target, talk, { changes, title, body, tokens }, config.fix, how);
     },
   );
 }

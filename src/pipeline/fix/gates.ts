@@ -8,6 +8,8 @@ import { loadRepoConfig } from "../steps/load-config.js";
 import { authorizeRequester } from "../steps/authorize.js";
 import { Conversation } from "../steps/conversation.js";
 import type { PipelineDeps } from "../deps.js";
+import { isMaintenanceJob, openMaintenance } from "./maintenance-gates.js";
+import type { MaintenanceRun } from "./maintenance-target.js";
 import { resolveFixTarget, type FixTarget } from "./target.js";
 
 /** A fix that may start: its client, config, target and the conversation that reports on it. */
@@ -16,6 +18,8 @@ export interface OpenedFix {
   config: RepoConfig;
   target: FixTarget;
   talk: Conversation;
+  /** A maintenance task's run: its task, verify command, paths and how its commit lands (maintenance-target.ts). */
+  maintenance?: MaintenanceRun;
 }
 
 /**
@@ -34,6 +38,14 @@ export async function openFix(
 
   await ctx.setPhase("config");
   const parsed = await loadRepoConfig(gh, job.repo, job.config);
+  if (isMaintenanceJob(job)) {
+    // No issue to talk on: an invalid config shows on the dashboard, through the job's outcome.
+    if (!parsed.ok) return { stop: { outcome: "invalid-config" } };
+    const opened = await openMaintenance(deps, job, gh, parsed.config, onError);
+    if ("stop" in opened) return opened;
+    const { target, talk, run } = opened.maintenance;
+    return { fix: { gh, config: parsed.config, target, talk, maintenance: run } };
+  }
   const resolved = await resolveFixTarget(gh, job);
   const reportOn = resolved.ok ? resolved.target.reportOn : resolved.reportOn;
   const talk = new Conversation({

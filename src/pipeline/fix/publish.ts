@@ -1,6 +1,6 @@
 import type { GitHubClient } from "../../github/client.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../../github/fix-pull-request.js";
-import { BranchMovedError, commitChanges, RefusedBranchError } from "../../github/git-commit.js";
+import { BranchMovedError, commitChanges, RefusedBranchError, type CommitChange } from "../../github/git-commit.js";
 import { toCommitChanges } from "../../github/tree-changes.js";
 import { postComment } from "../../github/comments.js";
 import type { FixJob } from "../../jobs/types.js";
@@ -20,6 +20,13 @@ export interface FixPublication {
   tokens: { input: number; output: number };
 }
 
+/** How the commit lands on the branch when it is not commitChanges' forward-only push (maintenance rebuilds). */
+export interface PublishOptions {
+  commit?: (p: { message: string; changes: CommitChange[] }) => Promise<{ commitSha: string }>;
+  /** Link the PR by its URL even when it already existed (no issue holds the link: maintenance). */
+  linkUrl?: boolean;
+}
+
 /**
  * Commits the change on the bot's branch through the API (never over a person's commits), opens the draft
  * pull request or renews the existing one's body, and says where it went.
@@ -32,21 +39,25 @@ export async function publishFix(
   talk: Conversation,
   { changes, title, body, tokens }: FixPublication,
   fixConfig: RepoConfig["fix"],
+  how: PublishOptions = {},
 ): Promise<JobResult> {
   const { owner, name: repo } = job.repo;
   const commitList = toCommitChanges(changes);
+  const message = `${title}\n\nDrafted by Codex for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`;
   let commitSha: string;
   try {
-    ({ commitSha } = await commitChanges(gh, {
-      owner,
-      repo,
-      branch: target.branch,
-      baseSha: target.baseSha,
-      message: `${title}\n\nDrafted by Codex for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`,
-      changes: commitList,
-      expectedHead: target.expectedHead,
-      appSlug: deps.env.APP_SLUG,
-    }));
+    ({ commitSha } = how.commit
+      ? await how.commit({ message, changes: commitList })
+      : await commitChanges(gh, {
+          owner,
+          repo,
+          branch: target.branch,
+          baseSha: target.baseSha,
+          message,
+          changes: commitList,
+          expectedHead: target.expectedHead,
+          appSlug: deps.env.APP_SLUG,
+        }));
   } catch (err) {
     if (err instanceof BranchMovedError || err instanceof RefusedBranchError) {
       const why =
@@ -95,6 +106,6 @@ export async function publishFix(
   return {
     outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`,
     tokens,
-    links: { pr: prUrl || `#${prNumber}`, commit: commitSha },
+    links: { pr: prUrl || (how.linkUrl ? pr.htmlUrl : `#${prNumber}`), commit: commitSha },
   };
 }

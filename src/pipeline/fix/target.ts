@@ -124,8 +124,9 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
     };
   }
 
-  // Maintenance tasks are resolved in pipeline/fix/maintenance-target.ts (being built for [7/13]).
-  if (origin.type === "maintenance") return { ok: false, reason: "maintenance tasks do not run yet", reportOn: null };
+  // A maintenance task's target depends on its config (the task, its living PR): gates.ts sends those runs to
+  // maintenance-gates.ts before it gets here.
+  if (origin.type === "maintenance") throw new Error("resolveFixTarget: maintenance runs are resolved by resolveMaintenanceTarget");
 
   const number = origin.issueNumber;
   const issue = await getIssue(gh, { owner, repo, number });
