@@ -6,6 +6,8 @@ import type { StandInCore } from "./github-standin/core.js";
 import { addActionsRoutes, createWorkflowRun, storeJobLog } from "./github-standin/routes-actions.js";
 import { addCheckRoutes, createCheckRun } from "./github-standin/routes-checks.js";
 import { addGitRoutes } from "./github-standin/routes-git.js";
+import { addInstallationRoutes } from "./github-standin/routes-installations.js";
+import { addIssueListRoutes } from "./github-standin/routes-issue-list.js";
 import { addIssueRoutes, createComment, createIssue } from "./github-standin/routes-issues.js";
 import { addPullRoutes, createPullRequest } from "./github-standin/routes-pulls.js";
 import { addReviewRoutes, createReview } from "./github-standin/routes-reviews.js";
@@ -38,6 +40,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   addActionsRoutes(router, core);
   addCheckRoutes(router, core);
   addIssueRoutes(router, core);
+  addIssueListRoutes(router, core);
+  addInstallationRoutes(router, core);
   addPullRoutes(router, core);
   addReviewRoutes(router, core);
   addGitRoutes(router, core);
