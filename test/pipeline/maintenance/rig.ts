@@ -1,6 +1,4 @@
-import { generateKeyPairSync } from "node:crypto";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { startGitHubStandIn, type GitHubStandIn } from "../../../demo/github-standin.js";
 import type { GitHubClient } from "../../../src/github/client.js";
@@ -10,23 +8,11 @@ import type { RepoRef } from "../../../src/jobs/types.js";
 import type { DashboardDeps } from "../../../src/pipeline/maintenance/dashboard-job.js";
 import type { TickDeps } from "../../../src/pipeline/maintenance/tick.js";
 import { openAll, tempDataDir } from "../../jobs/setup.js";
+import { newPrivateKey, standInProbot } from "./standin-app.js";
+
+export { newPrivateKey, standInProbot };
 
 export const APP_SLUG = "codex-dispatch";
-
-/** A Probot for the App on the stand-in: `auth()` is the App's JWT client, `auth(id)` mints an installation token. */
-export function standInProbot(baseUrl: string, privateKey: string): Probot {
-  return new Probot({
-    appId: 4242,
-    privateKey,
-    baseUrl,
-    log: pino({ level: "silent" }),
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
-  });
-}
-
-export function newPrivateKey(): string {
-  return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-}
 
 export interface MaintenanceRig {
   standIn: GitHubStandIn;
