@@ -7,6 +7,8 @@ import { addActionsRoutes, createWorkflowRun, storeJobLog } from "./github-stand
 import { addCheckRoutes, createCheckRun } from "./github-standin/routes-checks.js";
 import { addCompareRoutes } from "./github-standin/routes-compare.js";
 import { addGitRoutes } from "./github-standin/routes-git.js";
+import { addInstallationRoutes } from "./github-standin/routes-installations.js";
+import { addIssueListRoutes } from "./github-standin/routes-issue-list.js";
 import { addIssueRoutes, createComment, createIssue } from "./github-standin/routes-issues.js";
 import { addPullRoutes, createPullRequest } from "./github-standin/routes-pulls.js";
 import { addReviewRoutes, createReview } from "./github-standin/routes-reviews.js";
@@ -39,6 +41,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   addActionsRoutes(router, core);
   addCheckRoutes(router, core);
   addIssueRoutes(router, core);
+  addIssueListRoutes(router, core);
+  addInstallationRoutes(router, core);
   addPullRoutes(router, core);
   addReviewRoutes(router, core);
   addGitRoutes(router, core);

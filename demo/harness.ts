@@ -88,6 +88,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     log,
     processEnv: { AGENT_ISOLATION: opts.env?.AGENT_ISOLATION ?? process.env.AGENT_ISOLATION },
     installationClient: (installationId) => probot.auth(installationId),
+    appClient: () => probot.auth(),
     secrets,
     webBaseUrl: standIn.baseUrl.replace(/\/api\/v3$/, ""),
     queue: {

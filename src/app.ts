@@ -2,6 +2,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import type { HandlerDeps } from "./handlers/deps.js";
 import { onCheckRunCompleted } from "./handlers/check-run.js";
 import { onIssueComment, onReviewComment } from "./handlers/comment-command.js";
+import { onIssueEdited } from "./handlers/issues-edited.js";
 import { onIssueLabeled } from "./handlers/issues-labeled.js";
 import { onIssueUnlabeled } from "./handlers/issues-unlabeled.js";
 import { onPullRequestReviewSubmitted } from "./handlers/pull-request-review.js";
@@ -15,6 +16,7 @@ export function registerWebhookHandlers(app: Probot, deps: HandlerDeps): void {
   app.on("check_run.completed", onCheckRunCompleted(deps));
   app.on("issues.labeled", onIssueLabeled(deps));
   app.on("issues.unlabeled", onIssueUnlabeled(deps));
+  app.on("issues.edited", onIssueEdited(deps));
   app.on("issue_comment.created", onIssueComment(deps));
   app.on("pull_request_review_comment.created", onReviewComment(deps));
   app.on("pull_request_review.submitted", onPullRequestReviewSubmitted(deps));

@@ -30,6 +30,7 @@ export async function start(): Promise<void> {
     log,
     processEnv: process.env,
     installationClient: (installationId) => probot.auth(installationId),
+    appClient: () => probot.auth(),
     secrets: knownSecretsFromEnv(process.env),
     webBaseUrl: webBaseUrl(process.env),
   });

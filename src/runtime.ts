@@ -8,9 +8,11 @@ import { setUpAgentIsolation } from "./agent/isolation.js";
 import { startKeyProxy } from "./agent/key-proxy.js";
 import type { AppEnv } from "./config/env.js";
 import type { GitHubClient } from "./github/client.js";
+import { lookUpAppSlug } from "./github/app-slug.js";
 import { guardOutgoing } from "./github/outgoing-guard.js";
 import { openDatabase, type Database } from "./jobs/db.js";
 import { createQueue, type JobQueue, type QueueOptions } from "./jobs/queue.js";
+import { scheduleMaintenanceTick } from "./jobs/maintenance-tick-schedule.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
 import { startPipelineWorker } from "./pipeline/start-worker.js";
 import type { KnownSecrets } from "./text-safety/known-secrets.js";
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
   processEnv: NodeJS.ProcessEnv;
   /** An Octokit authenticated as the installation (Probot's `auth`). */
   installationClient(installationId: number): Promise<GitHubClient>;
+  /** An Octokit authenticated as the App (Probot's `auth()` without an installation). */
+  appClient(): Promise<GitHubClient>;
   /** Values redacted from everything sent to GitHub, whatever their shape. */
   secrets: KnownSecrets;
   /** https://github.com, or the GHE / stand-in host. */
@@ -71,12 +75,21 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     });
     await prepareWorkspace(env.workspaceDir, isolation);
     const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
+    const appGithub = async () => guardOutgoing(await opts.appClient(), opts.secrets);
+    let slug: Promise<string | undefined> | undefined;
+    const appSlug = (): Promise<string | undefined> => {
+      // Asked once; a failed look-up is asked again by the next job that needs it.
+      slug ??= env.APP_SLUG ? Promise.resolve(env.APP_SLUG) : lookUpAppSlug(appGithub, log).then((s) => (s ? s : ((slug = undefined), s)));
+      return slug;
+    };
     deps = {
       env,
       log,
       db,
       queue,
       github: async (installationId) => guardOutgoing(await opts.installationClient(installationId), opts.secrets),
+      appGithub,
+      appSlug,
       keyProxy,
       agentSlots: pLimit(env.WORKER_CONCURRENCY),
       isolation,
@@ -87,6 +100,9 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       () => worker.stop(),
       () => keyProxy.close(),
     );
+    // The maintenance tick: pg-boss's cron, so one tick a minute across all worker processes. A process with the
+    // scheduler off (the tests' harness) neither registers it nor fires it.
+    if (opts.queue?.schedule !== false) await scheduleMaintenanceTick(queue);
     log.info({ concurrency: env.WORKER_CONCURRENCY, isolated: isolation !== null }, "worker started");
   }
   return {

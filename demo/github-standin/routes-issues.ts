@@ -54,7 +54,7 @@ export function createIssue(
     title,
     body: body ?? null,
     state: "open",
-    user: userOf(user),
+    user: user === BOT.login ? { ...BOT } : userOf(user),
     labels: labels.map((name) => ({ id: nextId(state), name, color: "ededed", default: false })),
     comments: 0,
     created_at: now,

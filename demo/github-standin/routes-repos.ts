@@ -1,8 +1,8 @@
-import { createVerify } from "node:crypto";
+import { createHash, createVerify } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import { repoOf, gitDirOf, type StandInCore } from "./core.js";
 import { git } from "./git-store.js";
-import { HttpError, type Router } from "./http-kit.js";
+import { HttpError, type Reply, type Router } from "./http-kit.js";
 import { APP, BOT, nextId, userOf, type Json } from "./state.js";
 
 const PERMISSIONS = { actions: "read", checks: "write", contents: "write", issues: "write", pull_requests: "write", metadata: "read" };
@@ -83,7 +83,7 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
 
   router.add("GET", "/repos/:owner/:repo", (ctx) => ({ status: 200, body: repoOf(core, ctx).repo }));
 
-  router.add("GET", "/repos/:owner/:repo/contents/*path", async (ctx) => {
+  router.add("GET", "/repos/:owner/:repo/contents/*path", async (ctx): Promise<Reply> => {
     const record = repoOf(core, ctx);
     const ref = ctx.query.get("ref") || record.repo.default_branch;
     const path = ctx.params.path.replace(/^\/+/, "");
@@ -97,8 +97,18 @@ export function addRepoRoutes(router: Router, core: StandInCore): void {
       }
     }
     const accept = String(ctx.headers.accept ?? "");
+    // As GitHub: an ETag per representation, and a 304 without a body when If-None-Match still matches.
+    const etag = `"${createHash("sha1")
+      .update(accept.includes(".raw") ? "raw\0" : "json\0")
+      .update(content)
+      .digest("hex")}"`;
+    if (String(ctx.headers["if-none-match"] ?? "") === etag) return { status: 304, headers: { etag } };
     if (accept.includes(".raw")) {
-      return { status: 200, body: Buffer.from(content, "utf8"), headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
+      return {
+        status: 200,
+        body: Buffer.from(content, "utf8"),
+        headers: { "content-type": "application/vnd.github.raw; charset=utf-8", etag },
+      };
     }
     const base = `${core.apiBase()}/repos/${record.fullName}/contents/${path}`;
     return {

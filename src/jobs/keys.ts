@@ -71,6 +71,34 @@ export function maintenanceTargetKey(repoFullName: string, task: string): string
   return `${repoFullName.toLowerCase()}:maintenance/${task}`;
 }
 
+/** The hidden marker of a repository's dashboard issue (see src/pipeline/maintenance/dashboard.ts). */
+export const DASHBOARD_MARKER = "<!-- codex-dispatch:dashboard -->";
+
+/** The queue (and envelope key) of the once-a-minute maintenance tick. */
+export const MAINTENANCE_TICK = "maintenance-tick";
+
+/** The serial key of a repository's dashboard issue: its renders take turns. */
+export function dashboardTargetKey(repoFullName: string): string {
+  return `${repoFullName.toLowerCase()}:dashboard`;
+}
+
+/**
+ * A refresh of the dashboard for one state of the repository (config, periods, runs, day): the tick asks every
+ * minute, and the key lets a render through only when something it shows has changed.
+ */
+export function dashboardRefreshKey(repoFullName: string, stateFingerprint: string): string {
+  return `dashboard:${repoFullName.toLowerCase()}:state-${stateFingerprint}`;
+}
+
+/**
+ * An edit of the dashboard issue: keyed on the edit itself (the issue's updated_at and the new body), not on the
+ * delivery header, so a redelivered or replayed event is the same job.
+ */
+export function dashboardEditKey(repoFullName: string, issueNumber: number, updatedAt: string, body: string): string {
+  const digest = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  return `dashboard:${targetKey(repoFullName, issueNumber)}:edit@${updatedAt}:${digest}`;
+}
+
 /**
  * The sticky comment marker for a (PR, failing run): every attempt of one run edits the same comment.
  * Runs and check runs are named so the marker never collides between the two.

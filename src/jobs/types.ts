@@ -160,6 +160,31 @@ export const CommandJobSchema = z.object({
 });
 export type CommandJob = z.infer<typeof CommandJobSchema>;
 
+// Once a minute (pg-boss's cron, one send per minute across all processes): which maintenance tasks of which
+// repositories are due. It has no record (a scheduled send carries no key of its own); each run it enqueues does.
+export const MaintenanceTickJobSchema = z.object({ kind: z.literal("maintenance-tick") });
+export type MaintenanceTickJob = z.infer<typeof MaintenanceTickJobSchema>;
+
+// A repository's dashboard issue: re-rendered when the tick sees its state change, or after a person edited it
+// (maybe ticking "run now" boxes). The edit is checked (who, which boxes) when the job runs, with the config.
+export const DashboardJobSchema = z.object({
+  kind: z.literal("dashboard"),
+  key: z.string(),
+  installationId: z.number().int(),
+  /** The edit's delivery; "tick" when the tick asked for a refresh. Names the run-now period `manual-<id>`. */
+  deliveryId: z.string().min(1),
+  repo: RepoRefSchema,
+  edit: z
+    .object({
+      sender: z.string().min(1),
+      issueNumber: z.number().int(),
+      previousBody: z.string(),
+      body: z.string(),
+    })
+    .optional(),
+});
+export type DashboardJob = z.infer<typeof DashboardJobSchema>;
+
 export { targetKey } from "./keys.js";
 
 export const JOB_KINDS = {
@@ -168,5 +193,7 @@ export const JOB_KINDS = {
   explain: AskJobSchema,
   review: AskJobSchema,
   command: CommandJobSchema,
+  "maintenance-tick": MaintenanceTickJobSchema,
+  dashboard: DashboardJobSchema,
 } as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -16,6 +16,10 @@ export interface PipelineDeps {
   queue: JobQueue;
   /** An Octokit authenticated as the installation; minted per job so tokens are always fresh. */
   github(installationId: number): Promise<GitHubClient>;
+  /** An Octokit authenticated as the App itself (its JWT): lists installations for the maintenance tick. */
+  appGithub(): Promise<GitHubClient>;
+  /** The App's slug (APP_SLUG, else asked once of GitHub): its bot `<slug>[bot]` owns the dashboard issues. */
+  appSlug(): Promise<string | undefined>;
   keyProxy: KeyProxy;
   /** At most WORKER_CONCURRENCY agent runs at once in this process, whatever the job kinds. */
   agentSlots: LimitFunction;

@@ -6,6 +6,8 @@ import { runExplain } from "./ask/explain.js";
 import { runFix } from "./fix/fix.js";
 import { runReview } from "./ask/review.js";
 import { runTriage } from "./triage/triage.js";
+import { runDashboard } from "./maintenance/dashboard-job.js";
+import { runMaintenanceTick } from "./maintenance/tick.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -17,6 +19,8 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   explain: runExplain,
   review: runReview,
   command: runCommand,
+  "maintenance-tick": runMaintenanceTick,
+  dashboard: runDashboard,
 };
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */

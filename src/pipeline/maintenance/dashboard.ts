@@ -3,10 +3,11 @@
 // budget. Everything in it that came from the repository (schedules, zones, error messages, outcomes) goes
 // through src/text-safety, so it renders as inert text: no mention pings, no HTML, no link, no hidden comment,
 // and so no forged run marker (the only HTML comments in the body are the ones written here).
+import { DASHBOARD_MARKER } from "../../jobs/keys.js";
 import { codeLine, sanitizeLine } from "../../text-safety/inline.js";
 
-/** Finds the issue among the bot's own issues. */
-export const DASHBOARD_MARKER = "<!-- codex-dispatch:dashboard -->";
+/** Finds the issue among the bot's own issues (kept with the keys: the issues.edited handler looks for it too). */
+export { DASHBOARD_MARKER };
 /** Only checkbox lines between these two markers are read back (see dashboard-parse.ts). */
 export const RUN_NOW_START = "<!-- codex-dispatch:run-now:start -->";
 export const RUN_NOW_END = "<!-- codex-dispatch:run-now:end -->";

@@ -1,0 +1,50 @@
+import type { Context } from "probot";
+import { z } from "zod";
+import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey } from "../jobs/keys.js";
+import { recordDelivery } from "../jobs/ledger.js";
+import { submitJob } from "../jobs/submit.js";
+import type { DashboardJob } from "../jobs/types.js";
+import { isOwnSender, type HandlerDeps } from "./deps.js";
+import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
+
+const PayloadSchema = z.object({
+  action: z.literal("edited"),
+  installation: InstallationSchema,
+  repository: RepositorySchema,
+  sender: SenderSchema,
+  issue: z.object({
+    number: z.number().int(),
+    updated_at: z.string().min(1),
+    body: z.string().nullable(),
+    pull_request: z.unknown().optional(),
+  }),
+  changes: z.object({ body: z.object({ from: z.string().nullable() }).optional() }).optional(),
+});
+
+/**
+ * issues.edited on the dashboard issue: a person may have ticked "run now" boxes. Only a body edit of an issue
+ * whose body carries the dashboard marker, by a person (the bot's own re-render edits it too), goes on the
+ * queue; the job checks the config, the boxes and the editor's permission. Keyed on the edit, so a redelivery
+ * is the same job.
+ */
+export function onIssueEdited(deps: HandlerDeps) {
+  return async (context: Context<"issues.edited">): Promise<void> => {
+    const data = parsePayload(context, PayloadSchema);
+    if (!data) return;
+    const { issue, repository, installation, sender, changes } = data;
+    const previousBody = changes?.body?.from;
+    if (previousBody === undefined || issue.pull_request !== undefined) return;
+    if (!issue.body?.includes(DASHBOARD_MARKER)) return;
+    if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
+    await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
+    const job: DashboardJob = {
+      kind: "dashboard",
+      key: dashboardEditKey(repository.full_name, issue.number, issue.updated_at, issue.body),
+      installationId: installation.id,
+      deliveryId: context.id,
+      repo: toRepoRef(repository),
+      edit: { sender: sender.login, issueNumber: issue.number, previousBody: previousBody ?? "", body: issue.body },
+    };
+    await submitJob(deps.db, deps.queue, job, { meta: { issue: issue.number }, serialKey: dashboardTargetKey(repository.full_name) });
+  };
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { maintenanceRunKey } from "../../../src/jobs/keys.js";
+import { listJobRecords } from "../../../src/jobs/records.js";
+import { RepoConfigCache } from "../../../src/pipeline/maintenance/config-cache.js";
+import { tickMaintenance } from "../../../src/pipeline/maintenance/tick.js";
+import { DEPS_TASK, maintenanceConfig, useMaintenanceRig } from "./rig.js";
+
+const rig = useMaintenanceRig();
+const at = (iso: string) => new Date(iso);
+
+async function records(repo: string, kind: string) {
+  return (await listJobRecords(rig.db, { limit: 100, repo })).filter((r) => r.kind === kind);
+}
+
+describe("the maintenance tick", () => {
+  it("enqueues a due task once, and not again in the same period; the next period is due again", async () => {
+    const repo = rig.addRepo("tick-once", maintenanceConfig(DEPS_TASK));
+    const cache = new RepoConfigCache();
+    // The daily 03:00 run's jitter is at most 15 minutes: 03:20 is past it.
+    const first = await tickMaintenance(rig.deps, { now: at("2025-03-10T03:20:00Z"), cache });
+    const key = maintenanceRunKey(repo.fullName, "deps", "2025-03-10T03:00:00.000Z");
+    expect(first.enqueued).toEqual([key]);
+    const [run] = await records(repo.fullName, "fix");
+    expect(run).toMatchObject({ key, status: "queued", target: "acme/tick-once:maintenance/deps" });
+    expect((run.data as { origin: unknown }).origin).toEqual({
+      type: "maintenance",
+      task: "deps",
+      period: "2025-03-10T03:00:00.000Z",
+      trigger: "schedule",
+    });
+
+    const again = await tickMaintenance(rig.deps, { now: at("2025-03-10T05:00:00Z"), cache });
+    expect(again.enqueued).toEqual([]);
+    expect(await records(repo.fullName, "fix")).toHaveLength(1);
+    // The second read of the unchanged config was a 304.
+    const reads = rig.standIn.requests.filter((r) => r.path.startsWith("/api/v3/repos/acme/tick-once/contents/.github%2Fcodex.yml"));
+    expect(reads.map((r) => r.status)).toEqual([200, 304]);
+
+    const nextDay = await tickMaintenance(rig.deps, { now: at("2025-03-11T03:20:00Z"), cache });
+    expect(nextDay.enqueued).toEqual([maintenanceRunKey(repo.fullName, "deps", "2025-03-11T03:00:00.000Z")]);
+  });
+
+  it("does not enqueue before the task's jittered start, nor a disabled task", async () => {
+    const disabled = `    - name: off\n      schedule: "0 3 * * *"\n      preset: docs\n      enabled: false\n`;
+    const repo = rig.addRepo("tick-early", maintenanceConfig(DEPS_TASK + disabled));
+    // 02:59: still yesterday's period, which was never run, so it is due; 03:00 exactly starts today's.
+    const summary = await tickMaintenance(rig.deps, { now: at("2025-03-10T02:59:00Z"), cache: new RepoConfigCache() });
+    expect(summary.enqueued).toEqual([maintenanceRunKey(repo.fullName, "deps", "2025-03-09T03:00:00.000Z")]);
+    const runs = await records(repo.fullName, "fix");
+    expect(runs.map((r) => (r.data as { origin: { task: string } }).origin.task)).toEqual(["deps"]);
+  });
+
+  it("after a restart mid-period (empty cache, new process) enqueues nothing more, even with the clock stepped back", async () => {
+    const repo = rig.addRepo("tick-restart", maintenanceConfig(DEPS_TASK));
+    await tickMaintenance(rig.deps, { now: at("2025-03-10T03:20:00Z"), cache: new RepoConfigCache() });
+    const afterRestart = await tickMaintenance(rig.deps, { now: at("2025-03-10T09:00:00Z"), cache: new RepoConfigCache() });
+    expect(afterRestart.enqueued).toEqual([]);
+    const clockBack = await tickMaintenance(rig.deps, { now: at("2025-03-09T23:00:00Z"), cache: new RepoConfigCache() });
+    expect(clockBack.enqueued).toEqual([]);
+    expect(await records(repo.fullName, "fix")).toHaveLength(1);
+  });
+
+  it("asks for a dashboard render when what it shows changed, and not every minute", async () => {
+    const repo = rig.addRepo("tick-dash", maintenanceConfig(DEPS_TASK));
+    const cache = new RepoConfigCache();
+    expect((await tickMaintenance(rig.deps, { now: at("2025-03-10T01:00:00Z"), cache })).dashboards).toBe(1);
+    // Same state a minute later: the same render key, no new job.
+    expect((await tickMaintenance(rig.deps, { now: at("2025-03-10T01:01:00Z"), cache })).dashboards).toBe(0);
+    // The config changed (a 200 with a new text): a new render.
+    rig.standIn.setFile(repo.fullName, "main", ".github/codex.yml", maintenanceConfig(DEPS_TASK, "  daily_runs: 3\n"));
+    expect((await tickMaintenance(rig.deps, { now: at("2025-03-10T01:02:00Z"), cache })).dashboards).toBe(1);
+    const dashboards = await records(repo.fullName, "dashboard");
+    expect(dashboards).toHaveLength(2);
+    expect(dashboards.every((d) => d.target === "acme/tick-dash:dashboard")).toBe(true);
+  });
+
+  it("leaves repositories without a maintenance section alone, and one repository's failure does not stop the others", async () => {
+    rig.addRepo("tick-none", "triage:\n  enabled: true\n");
+    rig.addRepo("tick-broken", maintenanceConfig(DEPS_TASK));
+    const other = rig.addRepo("tick-other", maintenanceConfig(DEPS_TASK), 2);
+    rig.standIn.failNext("GET", /^\/repos\/acme\/tick-broken\/contents\//, 500);
+    const summary = await tickMaintenance(rig.deps, { now: at("2025-03-10T03:20:00Z"), cache: new RepoConfigCache() });
+    expect(summary).toMatchObject({ repositories: 3, failed: 1 });
+    expect(summary.enqueued).toEqual([maintenanceRunKey(other.fullName, "deps", "2025-03-10T03:00:00.000Z")]);
+    expect(await listJobRecords(rig.db, { limit: 10, repo: "acme/tick-none" })).toEqual([]);
+  });
+});
