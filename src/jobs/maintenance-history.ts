@@ -56,20 +56,3 @@ export async function latestMaintenancePullRequests(db: Database, repo: string):
   }
   return found;
 }
-
-/** Maintenance runs created at or after `sinceMs` (Unix ms) and the tokens they spent, for the budget lines. */
-export async function maintenanceUsageSince(db: Database, repo: string, sinceMs: number): Promise<{ runs: number; tokens: number }> {
-  const since = z.number().nonnegative().parse(sinceMs);
-  const { rows } = await db.query<{ runs: unknown; tokens: unknown }>(
-    `SELECT count(*) AS runs, COALESCE(sum(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), 0) AS tokens
-     FROM ${SCHEMA}.job_records
-     WHERE repo = $1 AND ${MAINTENANCE_RUN} AND created_at >= to_timestamp($2::double precision / 1000)`,
-    [Repo.parse(repo), since],
-  );
-  return { runs: Number(rows[0].runs), tokens: Number(rows[0].tokens) };
-}
-
-/** The start of `now`'s UTC day (budgets count per UTC day, as `daily_runs` says). */
-export function utcDayStart(now: Date): number {
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-}

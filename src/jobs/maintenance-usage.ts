@@ -18,7 +18,8 @@ export const MAINTENANCE_STOPPED_OUTCOMES = [
 const Params = z.object({
   repo: z.string().min(1),
   /** The run asking: it is not counted against itself. */
-  excludeKey: z.string().min(1),
+  /** The asking run's own key, left out of the count; omitted when nobody asks (the dashboard). */
+  excludeKey: z.string().min(1).optional(),
   now: z.date(),
 });
 
@@ -41,7 +42,7 @@ export function utcDayStart(now: Date): Date {
  */
 export async function maintenanceUsageToday(
   db: Database,
-  opts: { repo: string; excludeKey: string; now?: Date },
+  opts: { repo: string; excludeKey?: string; now?: Date },
 ): Promise<MaintenanceUsage> {
   const o = Params.parse({ ...opts, now: opts.now ?? new Date() });
   const { rows } = await db.query(
@@ -49,8 +50,8 @@ export async function maintenanceUsageToday(
             COALESCE(sum(COALESCE(input_tokens, 0) + COALESCE(output_tokens, 0)), 0) AS tokens
      FROM ${SCHEMA}.job_records
      WHERE lower(repo) = lower($1) AND kind = 'fix' AND key LIKE 'fix:%:maintenance:%'
-       AND created_at >= $2::timestamptz AND key <> $3`,
-    [o.repo, utcDayStart(o.now).toISOString(), o.excludeKey, [...MAINTENANCE_STOPPED_OUTCOMES]],
+       AND created_at >= $2::timestamptz AND key IS DISTINCT FROM $3`,
+    [o.repo, utcDayStart(o.now).toISOString(), o.excludeKey ?? null, [...MAINTENANCE_STOPPED_OUTCOMES]],
   );
   return { runs: Number(rows[0].runs), tokens: Number(rows[0].tokens) };
 }

@@ -100,7 +100,7 @@ export function createQueue(db: Database, opts: QueueOptions = {}): JobQueue {
         kind === DEAD_LETTER_QUEUE
           ? { name: kind, policy: "standard", retryLimit: defaults.retryLimit, retryDelay: 5, retryBackoff: true }
           : { name: kind, policy: "standard", ...defaults, deadLetter: DEAD_LETTER_QUEUE };
-      p = boss.createQueue(kind, options);
+      p = createQueueRetrying(boss, kind, options);
       created.set(kind, p);
       p.catch(() => created.delete(kind));
     }
@@ -142,4 +142,22 @@ export function createQueue(db: Database, opts: QueueOptions = {}): JobQueue {
       await boss.stop({ graceful: true, timeout: opts.stopTimeoutMs ?? 30_000, close: true });
     },
   };
+}
+
+// Postgres errors that two processes creating the same queue at once can meet (pg-boss inserts the queue row and
+// creates its partition in one statement): a deadlock, a serialization failure, or the loser of the insert race.
+const CREATE_RACE_CODES = new Set(["40P01", "40001", "23505", "42P07"]);
+
+/** boss.createQueue, tried again after a short random pause when another process was creating it at the same moment. */
+async function createQueueRetrying(boss: PgBoss, kind: string, options: PgBoss.Queue, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(kind, options);
+      return;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= attempts || typeof code !== "string" || !CREATE_RACE_CODES.has(code)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }

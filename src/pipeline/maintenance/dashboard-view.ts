@@ -3,12 +3,8 @@
 import { createHash } from "node:crypto";
 import type { ConfigResult } from "../../config/repo-config.js";
 import type { Database } from "../../jobs/db.js";
-import {
-  latestMaintenancePullRequests,
-  latestMaintenanceRuns,
-  maintenanceUsageSince,
-  utcDayStart,
-} from "../../jobs/maintenance-history.js";
+import { latestMaintenancePullRequests, latestMaintenanceRuns } from "../../jobs/maintenance-history.js";
+import { maintenanceUsageToday } from "../../jobs/maintenance-usage.js";
 import type { DashboardTask, DashboardView } from "./dashboard.js";
 import { ScheduleError, taskPeriod } from "./schedule.js";
 
@@ -26,7 +22,8 @@ export async function buildDashboardView(db: Database, repo: string, result: Con
   const [runs, pulls, usage] = await Promise.all([
     latestMaintenanceRuns(db, repo),
     latestMaintenancePullRequests(db, repo),
-    maintenanceUsageSince(db, repo, utcDayStart(now)),
+    // The same count the run's budget gate makes (runs refused in the gates spent nothing).
+    maintenanceUsageToday(db, { repo, now }),
   ]);
   const tasks = maintenance.tasks.map((task): DashboardTask => {
     let nextRun: Date | null = null;
