@@ -12,6 +12,17 @@ const Params = z.object({
   ref: z.string().min(1).optional(),
   etag: z.string().min(1).nullable(),
 });
+// Without the raw media type GitHub answers JSON with base64 content (empty above 1 MB); we ask for raw text,
+// but still understand the JSON form in case a proxy or an older GHES ignores the Accept header.
+const JsonFile = z.object({ type: z.literal("file"), encoding: z.string(), content: z.string() });
+
+function fileText(data: unknown, where: string): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  const file = JsonFile.safeParse(data);
+  if (!file.success) throw new Error(`${where} is not a file`);
+  return Buffer.from(file.data.content, file.data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+}
 
 export type ConditionalFile =
   | { status: "unchanged" }
@@ -33,9 +44,7 @@ export async function fetchFileIfChanged(gh: GitHubClient, params: z.input<typeo
         ...(etag ? { headers: { "if-none-match": etag } } : {}),
       }),
     );
-    const data: unknown = response.data;
-    const text = typeof data === "string" ? data : data instanceof ArrayBuffer ? Buffer.from(data).toString("utf8") : null;
-    if (text === null) throw new Error(`${path} is not a file`);
+    const text = fileText(response.data, `${path} at ${ref ?? "the default branch"}`);
     return { status: "changed", text, etag: response.headers.etag ?? null };
   } catch (error) {
     if (isGitHubStatus(error, 304)) return { status: "unchanged" };
