@@ -11,62 +11,12 @@ import path from "node:path";
 import { z } from "zod";
 import { runProcess } from "../process/run-process.js";
 import { redactWith } from "../text-safety/redact.js";
-import { CodexEventParser, type CodexEvent, type CodexCommand, type CodexFileChange, type CodexUsage } from "./events.js";
+import { CodexEventParser } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";
 import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";
-import type { AgentIsolation } from "./isolation.js";
+import type { AgentRun, CodexRunOptions } from "./codex-run-types.js";
 
-export interface CodexRunOptions {
-  /** Default: the CODEX_BIN env variable, else the launcher of the @openai/codex dependency. */
-  codexBin?: string;
-  /** The worktree codex works in. */
-  cwd: string;
-  /** Written to stdin, which is then closed (an open stdin makes `codex exec` wait forever). */
-  prompt: string;
-  sandbox: "read-only" | "workspace-write";
-  /** JSON Schema for the final message; written to a file in jobDir and passed as --output-schema. */
-  outputSchema?: object;
-  /** Per-job scratch dir; CODEX_HOME = <jobDir>/codex-home, created fresh. */
-  jobDir: string;
-  /** Extra directories codex may read (e.g. the full logs next to the worktree). */
-  addDirs?: string[];
-  model?: string;
-  /** Where codex sends model requests (the key proxy), through a custom model provider. */
-  modelBaseUrl: string;
-  /** The credential codex sends: a per-job proxy token, never the real key. */
-  modelToken: string;
-  /** Wall clock limit; then the whole process group is killed. */
-  timeoutMs: number;
-  signal?: AbortSignal;
-  onEvent?: (event: CodexEvent) => void;
-  /** Called with the pid of the started process (also its process group id), e.g. to record it. */
-  onSpawn?: (pid: number) => void;
-  /**
-   * The only instructions codex gets besides the prompt (the default branch's AGENTS.md): written to the job's
-   * CODEX_HOME, while the checkout's own AGENTS files and skills are switched off (checkout-instructions.ts).
-   */
-  instructions?: string | null;
-  /** Run codex under a user id of its own (see isolation.ts); absent or null: as the bot's own user. */
-  isolation?: AgentIsolation | null;
-}
-
-export interface AgentRun {
-  outcome: "completed" | "failed" | "timeout" | "cancelled" | "crashed";
-  exitCode: number | null;
-  signal?: string;
-  threadId?: string;
-  durationMs: number;
-  finalMessage?: string;
-  commands: CodexCommand[];
-  fileChanges: CodexFileChange[];
-  usage: CodexUsage;
-  errors: string[];
-  /** The last few KB of stderr, redacted. */
-  stderrTail: string;
-  garbageLines: number;
-  /** Skill or agent-config folders (.agents, .codex) the agent created in the checkout; they were discarded. */
-  checkoutConfigWritten: string[];
-}
+export type { AgentRun, CodexRunOptions } from "./codex-run-types.js";
 
 // The variable codex reads the proxy token from (the provider's env_key). Commands never see it.
 export const MODEL_TOKEN_ENV = "CODEX_DISPATCH_MODEL_TOKEN";
