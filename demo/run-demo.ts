@@ -2,7 +2,7 @@ import { getJobRecord } from "../src/jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
 import { setupCommandDemo } from "./scenarios/command.js";
 import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
-import { maintenanceScript, setupMaintenance, submitMaintenanceRun } from "./scenarios/maintenance.js";
+import { maintenanceScript, setupMaintenance, submitDashboardRefresh, submitMaintenanceRun } from "./scenarios/maintenance.js";
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
 import type { Script } from "./scripted-model.js";
@@ -59,10 +59,12 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
     script: maintenanceScript("docs/sum.md", "`sum(a, b)` adds two numbers."),
     async run(h) {
       const setup = await setupMaintenance(h);
-      // The dashboard issue (another job of the tick) is added here by the integrator, before the runs.
       await h.waitForJob(await submitMaintenanceRun(h, setup, "docs-sync", "2026-w01"), 120_000);
       h.model.setScript(maintenanceScript("docs/usage.md", "Import sum from src/sum.js.", "Document how to import sum"));
       const key = await submitMaintenanceRun(h, setup, "docs-sync", "2026-w02");
+      await h.waitForJob(key, 120_000);
+      // The dashboard issue, as the tick refreshes it after the runs: the task, its last run and its PR.
+      await h.waitForJob(await submitDashboardRefresh(h, setup, "after-two-runs"), 60_000);
       return { key, cleanup: () => setup.remote.cleanup() };
     },
   },
@@ -101,6 +103,10 @@ function describe(header: string, github: StandInSnapshot): string {
       String(pr.body ?? ""),
       "",
     );
+  }
+  // Issues the bot opened itself (the maintenance dashboard); the scenarios' own issues are the input.
+  for (const issue of (github.issues as AnyJson[]).filter((i) => String(i.user?.login ?? "").endsWith("[bot]"))) {
+    out.push(rule(`Issue #${issue.number} by ${issue.user?.login}: ${issue.title}`), String(issue.body ?? ""), "");
   }
   for (const r of github.reactions as AnyJson[])
     out.push(

@@ -1,7 +1,8 @@
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
-import { maintenanceRunKey, maintenanceTargetKey } from "../../src/jobs/keys.js";
+import { dashboardRefreshKey, dashboardTargetKey } from "../../src/jobs/keys.js";
 import { submitJob } from "../../src/jobs/submit.js";
-import type { FixJob, RepoRef } from "../../src/jobs/types.js";
+import type { DashboardJob, RepoRef } from "../../src/jobs/types.js";
+import { enqueueMaintenanceRun } from "../../src/pipeline/maintenance/enqueue-run.js";
 import type { Harness } from "../harness.js";
 import type { ScriptStep } from "../scripted-model.js";
 import { DEMO_FILES, DEMO_REPO } from "./ci-failure-fixture.js";
@@ -48,7 +49,7 @@ export async function setupMaintenance(
   return { remote, repo, installationId };
 }
 
-/** Enqueues one run of `task` for `period`, as the tick would; returns its key. */
+/** Enqueues one run of `task` for `period` the way the tick does; returns its key. */
 export async function submitMaintenanceRun(
   h: Harness,
   setup: MaintenanceSetup,
@@ -56,18 +57,30 @@ export async function submitMaintenanceRun(
   period: string,
   opts: { test?: string; trigger?: "schedule" | "dashboard" } = {},
 ): Promise<string> {
-  const key = maintenanceRunKey(setup.repo.fullName, task, period);
-  const job: FixJob = {
-    kind: "fix",
-    key,
+  const { key } = await enqueueMaintenanceRun(h, {
     installationId: setup.installationId,
-    deliveryId: `maintenance-${task}-${period}`,
     repo: setup.repo,
+    task,
+    period,
+    trigger: opts.trigger ?? "schedule",
+    deliveryId: `maintenance-${task}-${period}`,
     requestedBy: null,
-    origin: { type: "maintenance", task, period, trigger: opts.trigger ?? "schedule", ...(opts.test ? { test: opts.test } : {}) },
-  };
-  await submitJob(h.db, h.queue, job, { serialKey: maintenanceTargetKey(setup.repo.fullName, task), meta: { maintenanceTask: task } });
+    ...(opts.test ? { test: opts.test } : {}),
+  });
   return key;
+}
+
+/** Asks for the repository's dashboard issue the way the tick does; returns the job's key. */
+export async function submitDashboardRefresh(h: Harness, setup: MaintenanceSetup, state: string): Promise<string> {
+  const job: DashboardJob = {
+    kind: "dashboard",
+    key: dashboardRefreshKey(setup.repo.fullName, state),
+    installationId: setup.installationId,
+    deliveryId: "tick",
+    repo: setup.repo,
+  };
+  await submitJob(h.db, h.queue, job, { serialKey: dashboardTargetKey(setup.repo.fullName) });
+  return job.key;
 }
 
 /** The model's side of one maintenance run: add a docs file (any path), then report in the fix schema. */

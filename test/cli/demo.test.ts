@@ -61,6 +61,12 @@ describe("codex-dispatch demo", () => {
     expect(commits).toHaveLength(2);
     expect(commits[1].parents.map((p: AnyJson) => p.sha)).toEqual([commits[0].sha]);
     expect(pr.head.sha).toBe(commits[1].sha);
+    // The dashboard issue lists the task with its last run's PR and a run-now box.
+    const dashboards = (github.issues as AnyJson[]).filter((i) => String(i.body).includes("<!-- codex-dispatch:dashboard -->"));
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0].title).toBe("Codex dispatch dashboard");
+    expect(dashboards[0].body).toMatch(/\| `docs-sync` \| `0 3 \* \* 1` UTC \|[^\n]*\| #1 \|/);
+    expect(dashboards[0].body).toContain("- [ ] Run docs-sync now <!-- codex-dispatch:run:docs-sync -->");
   }, 120_000);
 
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {

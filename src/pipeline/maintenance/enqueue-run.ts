@@ -13,6 +13,8 @@ export interface MaintenanceRunRequest {
   deliveryId: string;
   /** Who ticked the box; null for a scheduled run. */
   requestedBy: string | null;
+  /** The `flaky` preset: the test to make deterministic. */
+  test?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function enqueueMaintenanceRun(
     deliveryId: run.deliveryId,
     repo: run.repo,
     requestedBy: run.requestedBy,
-    origin: { type: "maintenance", task: run.task, period: run.period, trigger: run.trigger },
+    origin: { type: "maintenance", task: run.task, period: run.period, trigger: run.trigger, ...(run.test ? { test: run.test } : {}) },
   };
   const { enqueued } = await submitJob(deps.db, deps.queue, job, {
     meta: { task: run.task, period: run.period, trigger: run.trigger, branch: `codex/maintenance/${run.task}` },
