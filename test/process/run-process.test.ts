@@ -1,19 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
+import { running } from "../helpers/processes.js";
 import { describe, expect, it } from "vitest";
 import { ProcessError } from "../../src/process/process-error.js";
 import { runProcess } from "../../src/process/run-process.js";
 
 // The one process runner, on real processes (sh, node, sleep).
-
-/** Whether any process's command line contains `marker` (a unique sleep length), read from /proc. */
-async function running(marker: string): Promise<boolean> {
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.split("\0").includes(marker)) return true;
-  }
-  return false;
-}
 
 describe("runProcess", () => {
   it("returns exit code, kept stdout and the tails", async () => {

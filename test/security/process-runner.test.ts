@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { running } from "../helpers/processes.js";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** Whether any process's command line has `marker` as an argument (seen from here whatever namespaces it is in). */
-async function running(marker: string): Promise<boolean> {
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (cmdline.split("\0").includes(marker)) return true;
-  }
-  return false;
-}
 
 describe("the process runner", () => {
   it("[S15.1] a verify command that leaves a background process running → its whole process group is killed at the limit, reported as timed out", async () => {
