@@ -77,5 +77,6 @@ export function demoTriageAnswer() {
     ],
     suggested_fix: "In src/sum.js, return `a + b` instead of `a - b`.",
     fixable: true,
+    failing_tests: ["adds two numbers"],
   };
 }

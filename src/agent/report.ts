@@ -29,6 +29,12 @@ export const TriageReportSchema = z.strictObject({
     .max(20),
   suggested_fix: z.string().max(3000),
   fixable: z.boolean().describe("True when the fix is clear and small enough to draft automatically."),
+  // What the flaky-test chaser counts (src/jobs/triage-findings.ts): the same test failing on runs that also
+  // pass, or classified flaky, again and again. Names as the runner prints them, so a command can select one.
+  failing_tests: z
+    .array(z.string().min(1).max(300))
+    .max(20)
+    .describe("The tests that failed, named as the test runner names them (e.g. tests/test_api.py::test_login); empty if none."),
 });
 
 export type TriageReport = z.infer<typeof TriageReportSchema>;

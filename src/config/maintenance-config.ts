@@ -84,6 +84,15 @@ const FlakySchema = z
     window_days: z.number().int().min(1).max(90).default(14),
     // Times the verify step runs the test before and after the change.
     runs: z.number().int().min(1).max(100).default(20),
+    // How to run one test: `{test}` becomes the test's name, shell-quoted. Needed by a task with `preset: flaky`.
+    command: z
+      .string()
+      .min(1)
+      .max(500)
+      .refine((c) => c.includes("{test}"), "needs {test} where the test's name goes, like `npx vitest run -t {test}`")
+      .nullable()
+      .default(null)
+      .describe("Runs one test; {test} becomes its name, shell-quoted. e.g. `pytest -k {test}`"),
   })
   .prefault({});
 
@@ -108,6 +117,15 @@ export const MaintenanceSchema = z
     flaky: FlakySchema,
     dashboard: DashboardSchema,
   })
+  .superRefine((m, ctx) => {
+    const chaser = m.tasks.find((t) => t.preset === "flaky");
+    if (chaser && m.flaky.command === null)
+      ctx.addIssue({
+        code: "custom",
+        path: ["flaky", "command"],
+        message: `task "${chaser.name}" uses the flaky preset, which needs a command that runs one test, with {test} where its name goes (like \`npx vitest run -t {test}\`)`,
+      });
+  })
   .prefault({});
 
 export type MaintenanceConfig = z.infer<typeof MaintenanceSchema>;
@@ -124,4 +142,10 @@ export function taskInstruction(task: MaintenanceTask): string {
 /** The task's verify command: its own (null = none), else the fix section's. */
 export function taskVerifyCommand(task: MaintenanceTask, fixVerifyCommand: string | null): string | null {
   return task.verify_command === undefined ? fixVerifyCommand : task.verify_command;
+}
+
+/** The flaky preset's command for one test: `{test}` becomes the name in single quotes (a shell word, whatever it holds). */
+export function flakyTestCommand(template: string, test: string): string {
+  const quoted = `'${test.replace(/'/g, "'\\''")}'`;
+  return template.split("{test}").join(quoted);
 }

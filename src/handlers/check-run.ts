@@ -3,6 +3,7 @@ import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
 import { checkRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
+import { recordRerunPass } from "../jobs/triage-findings.js";
 import type { TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
@@ -61,9 +62,18 @@ export function onCheckRunCompleted(deps: HandlerDeps) {
     const data = parsePayload(context, PayloadSchema);
     if (!data) return;
     const { check_run: check, repository, installation, sender } = data;
-    if (!check.conclusion || !FAILED_CONCLUSIONS.has(check.conclusion)) return;
     if (!check.app || check.app.slug === ACTIONS_APP_SLUG) return;
     if ((deps.appId !== undefined && check.app.id === deps.appId) || (deps.appSlug && check.app.slug === deps.appSlug)) return;
+    if (check.conclusion === "success" && /^[0-9a-f]{40}$/.test(check.head_sha)) {
+      // A check that passes on a commit it failed on (a re-run): that failure was flaky (see workflow-run.ts).
+      await recordRerunPass(deps.db, {
+        repo: repository.full_name,
+        headSha: check.head_sha,
+        ciName: (check.name || "check").slice(0, 300),
+      });
+      return;
+    }
+    if (!check.conclusion || !FAILED_CONCLUSIONS.has(check.conclusion)) return;
     if (isOwnSender(deps, sender)) return;
 
     await recordDelivery(deps.db, { guid: context.id, event: "check_run", action: "completed", repo: repository.full_name });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
 import { workflowRunTriageKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
+import { recordRerunPass } from "../jobs/triage-findings.js";
 import type { TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
@@ -33,6 +34,17 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
     const data = parsePayload(context, PayloadSchema);
     if (!data) return;
     const { workflow_run: run, repository, installation, sender } = data;
+    if (run.conclusion === "success" && /^[0-9a-f]{40}$/.test(run.head_sha)) {
+      // A pass on a commit that failed before (a re-run, or the workflow started again) marks that failure as
+      // flaky for the chaser; kept only when the commit has a triage.
+      const kept = await recordRerunPass(deps.db, {
+        repo: repository.full_name,
+        headSha: run.head_sha,
+        ciName: (run.name || "workflow").slice(0, 300),
+      });
+      if (kept) context.log.info({ repo: repository.full_name, sha: run.head_sha }, "a workflow passed on a commit it failed on");
+      return;
+    }
     if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) return;
     if (isOwnSender(deps, sender)) return;
 

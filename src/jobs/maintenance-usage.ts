@@ -13,6 +13,7 @@ export const MAINTENANCE_STOPPED_OUTCOMES = [
   "limit-open-prs",
   "person-committed",
   "invalid-config",
+  "no-flaky-test",
 ] as const;
 
 const Params = z.object({
@@ -54,4 +55,9 @@ export async function maintenanceUsageToday(
     [o.repo, utcDayStart(o.now).toISOString(), o.excludeKey ?? null, [...MAINTENANCE_STOPPED_OUTCOMES]],
   );
   return { runs: Number(rows[0].runs), tokens: Number(rows[0].tokens) };
+}
+
+/** Whether the day's maintenance budget is spent: the run gate refuses then, and the tick enqueues nothing. */
+export function budgetSpent(used: MaintenanceUsage, limits: { daily_runs: number; daily_tokens: number }): boolean {
+  return used.runs >= limits.daily_runs || used.tokens >= limits.daily_tokens;
 }

@@ -85,6 +85,35 @@ export const MIGRATIONS: Migration[] = [
    )`,
     ],
   },
+  {
+    version: 3,
+    name: "triage findings and re-run passes",
+    statements: [
+      // One row per triage that produced a report: what the flaky-test chaser counts and what the agents-md task
+      // reads back. repo is lower-case (GitHub names are case-insensitive); tests is the report's failing_tests.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.triage_findings (
+     job_key text PRIMARY KEY,
+     repo text NOT NULL,
+     ci_name text NOT NULL,
+     head_sha text NOT NULL,
+     classification text NOT NULL,
+     summary text NOT NULL,
+     root_cause text NOT NULL,
+     tests jsonb NOT NULL DEFAULT '[]'::jsonb,
+     created_at timestamptz NOT NULL DEFAULT now()
+   )`,
+      `CREATE INDEX IF NOT EXISTS triage_findings_repo_created ON ${SCHEMA}.triage_findings (repo, created_at)`,
+      // A workflow that passed on a commit where it had failed: same code, another result, so the failure was not
+      // the code's (flaky). Kept only for commits with a triage; one row per (repository, commit, workflow).
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.rerun_passes (
+     repo text NOT NULL,
+     head_sha text NOT NULL,
+     ci_name text NOT NULL,
+     passed_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (repo, head_sha, ci_name)
+   )`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

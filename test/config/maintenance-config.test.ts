@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { taskInstruction, taskVerifyCommand } from "../../src/config/maintenance-config.js";
+import { flakyTestCommand, taskInstruction, taskVerifyCommand } from "../../src/config/maintenance-config.js";
 import { MAINTENANCE_PRESETS, MAINTENANCE_PRESET_PROMPTS } from "../../src/config/maintenance-presets.js";
 import { parseRepoConfig, type RepoConfig } from "../../src/config/repo-config.js";
 
@@ -27,7 +30,7 @@ describe("maintenance config", () => {
       max_open_prs: 3,
       daily_runs: 10,
       daily_tokens: 2_000_000,
-      flaky: { threshold: 3, window_days: 14, runs: 20 },
+      flaky: { threshold: 3, window_days: 14, runs: 20, command: null },
       dashboard: { enabled: true, title: "Codex dispatch dashboard" },
     });
   });
@@ -129,5 +132,19 @@ describe("maintenance config", () => {
     expect(configOf(blocks[0]).maintenance).toEqual(configOf("").maintenance);
     const tasks = configOf(blocks[1]).maintenance.tasks;
     expect(tasks.map((t) => t.preset ?? "prompt")).toEqual(["docs", "tests", "lint", "flaky", "agents-md", "prompt"]);
+  });
+
+  it("a flaky task needs flaky.command with {test}: the error names the key and the task", () => {
+    expect(errorsOf(task("name: chase\nschedule: '0 5 * * *'\npreset: flaky"))).toMatch(
+      /`maintenance.flaky.command`: task "chase" uses the flaky preset, which needs a command that runs one test/,
+    );
+    expect(errorsOf("maintenance:\n  flaky: { command: 'npm test' }\n")).toMatch(/`maintenance.flaky.command`: needs \{test\}/);
+  });
+
+  it("the test's name goes into the command as one shell word, whatever it holds", async () => {
+    const name = `it's "odd" $(touch pwned) \`id\` ; exit 3`;
+    const command = flakyTestCommand("printf '%s|' {test} end", name);
+    const { stdout } = await promisify(execFile)("sh", ["-c", command], { cwd: tmpdir() });
+    expect(stdout).toBe(`${name}|end|`);
   });
 });

@@ -52,6 +52,7 @@ export function buildTriagePrompt(input: TriagePromptInput): string {
     "- classification: code, test, flaky, infrastructure, configuration, dependency or unknown;",
     "- evidence: the log lines (verbatim) that show it; locations: repository-relative paths with line numbers;",
     "- suggested_fix: what a maintainer should change; fixable: true only when the fix is clear and small;",
+    "- failing_tests: each failing test's name exactly as the test runner printed it (file and test), [] when no test failed;",
     "- confidence: low, medium or high. Say unknown with low confidence rather than guess.",
   );
   return parts.join("\n");

@@ -13,8 +13,8 @@ import { checkFixDiff, describeRefusal, fixPolicy, refusalOutcome } from "./diff
 import { openFix } from "./gates.js";
 import { maintenanceNoChange, maintenancePublishing } from "./maintenance-outcome.js";
 import { publishFix } from "./publish.js";
-import { renderFixPullRequestBody, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
-import { blockedByVerify, failureNotReproduced, runVerify } from "./verify.js";
+import { renderFixPullRequestBody, repeatVerdict, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
+import { blockedByVerify, failureNotReproduced, runVerify, runVerifyRepeated } from "./verify.js";
 
 /**
  * A fix, start to end: the gates (gates.ts), then in a fresh checkout the verify command before, the agent, the
@@ -37,10 +37,21 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       const where = { cwd: worktree.path, jobDir: jobDir.dir };
       const verifyCommand = maintenance ? maintenance.verifyCommand : config.fix.verify_command;
       let verify: VerifyOutcome | null = null;
+      const repeat = maintenance?.repeat ?? null;
+      // The flaky chaser runs its one test many times; every other run checks once.
+      const check = async (command: string) =>
+        repeat === null
+          ? { result: await runVerify(deps, ctx, where, command), count: null }
+          : await runVerifyRepeated(deps, ctx, where, command, repeat);
       if (verifyCommand) {
         await ctx.setPhase("verify-before");
-        const before = await runVerify(deps, ctx, where, verifyCommand);
-        verify = { command: verifyCommand, before, after: null };
+        const { result: before, count } = await check(verifyCommand);
+        verify = {
+          command: verifyCommand,
+          before,
+          after: null,
+          ...(repeat !== null ? { repeat: { runs: repeat, before: count, after: null } } : {}),
+        };
         await resetWorktree(worktree.path);
         if (failureNotReproduced(job, before)) {
           await talk.say(
@@ -97,12 +108,13 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         return { outcome: refusalOutcome(verdict), tokens };
       }
       if (verify && verifyCommand) {
-        const after = await runVerify(deps, ctx, where, verifyCommand);
+        const { result: after, count } = await check(verifyCommand);
         verify.after = after;
+        if (verify.repeat) verify.repeat.after = count;
         if (blockedByVerify(job, verify, after)) {
           await talk.finish(
             false,
-            `Codex's change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`,
+            `Codex's change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it${repeat === null ? "" : ` (${repeatVerdict(count, repeat)})`}.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`,
           );
           return { outcome: "verify-failed", tokens };
         }

@@ -1,7 +1,7 @@
 import { countOpenBotPullRequests } from "../../github/bot-pull-count.js";
 import type { GitHubClient } from "../../github/client.js";
 import { MAINTENANCE_BRANCH_PREFIX } from "../../github/maintenance-branch.js";
-import { maintenanceUsageToday } from "../../jobs/maintenance-usage.js";
+import { budgetSpent, maintenanceUsageToday } from "../../jobs/maintenance-usage.js";
 import type { FixJob } from "../../jobs/types.js";
 import type { JobResult } from "../../jobs/worker/job-context.js";
 import type { RepoConfig } from "../../config/repo-config.js";
@@ -10,6 +10,7 @@ import { authorizeRequester } from "../steps/authorize.js";
 import { Conversation } from "../steps/conversation.js";
 import { postSticky } from "../steps/sticky.js";
 import type { PipelineDeps } from "../deps.js";
+import { maintenanceNotes } from "./maintenance-notes.js";
 import { resolveMaintenanceTarget, type MaintenanceRun } from "./maintenance-target.js";
 import type { FixTarget } from "./target.js";
 
@@ -51,11 +52,12 @@ export async function openMaintenance(
   }
 
   const used = await maintenanceUsageToday(deps.db, { repo: job.repo.fullName, excludeKey: job.key });
-  if (used.runs >= settings.daily_runs || used.tokens >= settings.daily_tokens) {
-    return { stop: { outcome: "budget-spent" } };
-  }
+  if (budgetSpent(used, settings)) return { stop: { outcome: "budget-spent" } };
 
-  const resolved = await resolveMaintenanceTarget(gh, job, task, config, deps.env.APP_SLUG);
+  // A chaser run always names its test (the tick or the dashboard chose it); one without has nothing to chase.
+  if (task.preset === "flaky" && job.origin.test === undefined) return { stop: { outcome: "no-flaky-test" } };
+  const notes = await maintenanceNotes(deps.db, job.repo.fullName, task, new Date());
+  const resolved = await resolveMaintenanceTarget(gh, job, task, config, deps.env.APP_SLUG, notes);
   if (!resolved.ok && resolved.prNumber !== null) {
     await postSticky(deps, gh, {
       repo: job.repo,

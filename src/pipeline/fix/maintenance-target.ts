@@ -1,9 +1,10 @@
 import { isAppCommit } from "../../github/app-commit.js";
 import { botBranchName, getBranchHead } from "../../github/branches.js";
 import type { GitHubClient } from "../../github/client.js";
+import { closedPullRequestHeads } from "../../github/closed-pull-heads.js";
 import { compareCommits } from "../../github/compare-commits.js";
 import { findOpenBotPullRequest } from "../../github/fix-pull-request.js";
-import { taskInstruction, taskVerifyCommand, type MaintenanceTask } from "../../config/maintenance-config.js";
+import { flakyTestCommand, taskInstruction, taskVerifyCommand, type MaintenanceTask } from "../../config/maintenance-config.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { FixJob } from "../../jobs/types.js";
 import type { FixTarget } from "./target.js";
@@ -14,6 +15,8 @@ type MaintenanceOrigin = Extract<FixJob["origin"], { type: "maintenance" }>;
 export interface MaintenanceRun {
   task: MaintenanceTask;
   verifyCommand: string | null;
+  /** The flaky chaser: how many times the verify command (the one test) runs before and after; else null. */
+  repeat: number | null;
   /** Globs the change must stay inside; undefined = whatever the fix policy allows. */
   paths: string[] | undefined;
   /**
@@ -35,13 +38,25 @@ export type MaintenanceResolution =
   | { ok: false; outcome: "person-committed"; prNumber: number; branch: string }
   | { ok: false; outcome: string; prNumber: null };
 
-export function maintenanceBranch(task: string): string {
-  return botBranchName("maintenance", task);
+/** `codex/maintenance/<task>`; the flaky chaser keeps one per test: `codex/maintenance/<task>/<test, slugged>-<hash>`. */
+export function maintenanceBranch(task: string, test?: string): string {
+  return botBranchName("maintenance", test === undefined ? task : `${task}/${test}`);
 }
 
 /** The task's words for the agent: the configured instruction, and the limits on where it may change files. */
-function taskText(task: MaintenanceTask, mode: MaintenanceRun["mode"], hasPr: boolean): string {
+function taskText(
+  task: MaintenanceTask,
+  mode: MaintenanceRun["mode"],
+  hasPr: boolean,
+  verifyCommand: string | null,
+  repeat: number | null,
+): string {
   const lines = [`Maintenance task "${task.name}":`, taskInstruction(task)];
+  if (repeat !== null && verifyCommand)
+    lines.push(
+      "",
+      `The bot runs this command ${repeat} times before and after your change; it must pass every time after: ${verifyCommand}`,
+    );
   if (task.paths) lines.push("", `Change only files matching these globs (other changes are refused): ${task.paths.join(", ")}`);
   if (mode === "continue")
     lines.push("", "This branch already holds the task's open pull request: add what is still missing; change nothing if it is complete.");
@@ -59,9 +74,11 @@ export async function resolveMaintenanceTarget(
   task: MaintenanceTask,
   config: RepoConfig,
   appSlug: string | undefined,
+  notes: FixTarget["context"] = [],
 ): Promise<MaintenanceResolution> {
   const { owner, name: repo, defaultBranch } = job.repo;
-  const branch = maintenanceBranch(task.name);
+  const origin = job.origin;
+  const branch = maintenanceBranch(task.name, origin.test);
   const defaultHead = await getBranchHead(gh, { owner, repo, branch: defaultBranch });
   if (!defaultHead) return { ok: false, outcome: `refused: the default branch ${defaultBranch} was not found`, prNumber: null };
 
@@ -80,12 +97,15 @@ export async function resolveMaintenanceTarget(
       prChangesNothing = compared.changedFiles === null ? null : compared.changedFiles === 0;
     }
   } else {
-    // A merged or closed PR's branch may still exist: the new run starts fresh and resets it.
+    // A merged or closed PR's branch may still exist: the new run starts fresh and resets it, unless that
+    // would lose a person's commits (on the branch after its PR closed, or on a branch that never had a PR).
     branchHead = await getBranchHead(gh, { owner, repo, branch });
+    if (branchHead && !(await resettable(gh, { owner, repo, branch, head: branchHead, defaultHead }, appSlug)))
+      return { ok: false, outcome: "person-committed", prNumber: null };
   }
 
-  const origin = job.origin;
-  const context = origin.test ? [{ label: "The flaky test", text: origin.test }] : [];
+  const context = [...(origin.test ? [{ label: "The flaky test", text: origin.test }] : []), ...notes];
+  const { verifyCommand, repeat } = runCheck(task, config, origin.test);
   const continuing = mode === "continue" && open;
   return {
     ok: true,
@@ -97,14 +117,15 @@ export async function resolveMaintenanceTarget(
       existingPr: open?.number ?? null,
       expectedHead: undefined,
       reportOn: open?.number ?? null,
-      task: taskText(task, mode, open !== null),
+      task: taskText(task, mode, open !== null, verifyCommand, repeat),
       context,
       closes: null,
       describe: `the maintenance task \`${task.name}\``,
     },
     run: {
       task,
-      verifyCommand: taskVerifyCommand(task, config.fix.verify_command),
+      verifyCommand,
+      repeat,
       paths: task.paths,
       mode,
       branchHead,
@@ -113,4 +134,27 @@ export async function resolveMaintenanceTarget(
       prChangesNothing,
     },
   };
+}
+
+/** The check a run makes: the task's verify command, or for the flaky chaser its one test, run many times. */
+function runCheck(
+  task: MaintenanceTask,
+  config: RepoConfig,
+  test: string | undefined,
+): { verifyCommand: string | null; repeat: number | null } {
+  const flaky = config.maintenance.flaky;
+  if (task.preset === "flaky" && test !== undefined && flaky.command !== null)
+    return { verifyCommand: flakyTestCommand(flaky.command, test), repeat: flaky.runs };
+  return { verifyCommand: taskVerifyCommand(task, config.fix.verify_command), repeat: null };
+}
+
+/** Whether moving `branch` away from `head` loses nothing: its commits are all the App's, or a closed PR keeps them. */
+async function resettable(
+  gh: GitHubClient,
+  at: { owner: string; repo: string; branch: string; head: string; defaultHead: string },
+  appSlug: string | undefined,
+): Promise<boolean> {
+  if ((await closedPullRequestHeads(gh, at)).has(at.head)) return true;
+  const compared = await compareCommits(gh, { owner: at.owner, repo: at.repo, base: at.defaultHead, head: at.head });
+  return compared.complete && compared.commits.every((c) => isAppCommit(c, appSlug));
 }

@@ -8,6 +8,15 @@ export interface VerifyOutcome {
   command: string;
   before: { exitCode: number | null; timedOut: boolean; output: string } | null;
   after: { exitCode: number | null; timedOut: boolean; output: string } | null;
+  /** The flaky chaser: the command ran `runs` times before and after; before/after above stand for all runs. */
+  repeat?: { runs: number; before: { passed: number; ran: number } | null; after: { passed: number; ran: number } | null };
+}
+
+/** `17 of 20 runs passed` (and how many did not run when time ran out). */
+export function repeatVerdict(count: { passed: number; ran: number } | null, runs: number): string {
+  if (!count) return "not run";
+  const missing = runs - count.ran;
+  return `${count.passed} of ${runs} runs passed${missing > 0 ? ` (${missing} not run: time limit)` : ""}`;
 }
 
 export interface FixFacts {
@@ -43,7 +52,18 @@ export function handoffBlock(report: FixReport, facts: FixFacts): string {
     commands_run: facts.commands.slice(0, 30),
     agent_claims: report.tests.slice(0, 10).map((t) => ({ command: t.command, outcome: t.outcome })),
     verify: facts.verify
-      ? { command: facts.verify.command, before: verdict(facts.verify.before), after: verdict(facts.verify.after) }
+      ? {
+          command: facts.verify.command,
+          before: verdict(facts.verify.before),
+          after: verdict(facts.verify.after),
+          ...(facts.verify.repeat
+            ? {
+                runs: facts.verify.repeat.runs,
+                passed_before: facts.verify.repeat.before?.passed ?? null,
+                passed_after: facts.verify.repeat.after?.passed ?? null,
+              }
+            : {}),
+        }
       : null,
     confidence: report.confidence,
     tokens: facts.tokens,
@@ -68,8 +88,11 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
     const after = facts.verify.after;
     if (after && (after.timedOut || after.exitCode !== 0))
       lines.push(`**${codeLine(facts.verify.command)} still fails after this change: this is not a ready fix.**`, "");
+    const repeat = facts.verify.repeat;
     lines.push(
-      `- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`,
+      repeat
+        ? `- ${codeLine(facts.verify.command)}, run ${repeat.runs} times: before the change ${repeatVerdict(repeat.before, repeat.runs)}, after it ${repeatVerdict(repeat.after, repeat.runs)}`
+        : `- ${codeLine(facts.verify.command)}: before the change ${verdict(facts.verify.before)}, after it ${verdict(facts.verify.after)}`,
     );
   }
   // What was run comes from what the bot saw (codex's command events and its own verify runs), never from the

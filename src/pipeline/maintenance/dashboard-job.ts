@@ -3,6 +3,7 @@
 // the payload). A refused tick runs nothing; the render puts every box back unticked and says, without naming
 // anyone (no mention, no ping), that a request was refused; the log names who. Ticked boxes of tasks the current
 // config does not have, or has disabled, are dropped the same way: the render only has boxes for real tasks.
+import type { MaintenanceTask } from "../../config/maintenance-config.js";
 import type { RepoConfig } from "../../config/repo-config.js";
 import { upsertDashboardIssue } from "../../github/dashboard-issue.js";
 import type { DashboardJob } from "../../jobs/types.js";
@@ -14,6 +15,7 @@ import { DASHBOARD_MARKER, DEFAULT_DASHBOARD_TITLE, renderDashboard } from "./da
 import { tickedTasks } from "./dashboard-parse.js";
 import { buildDashboardView } from "./dashboard-view.js";
 import { enqueueMaintenanceRun } from "./enqueue-run.js";
+import { taskRunSubject } from "./flaky-choice.js";
 
 export type DashboardDeps = Pick<PipelineDeps, "db" | "queue" | "log" | "github" | "appSlug">;
 
@@ -43,20 +45,26 @@ export async function renderDashboardJob(deps: DashboardDeps, job: DashboardJob,
       const permission = config.commands.permission;
       if (await authorizeRequester(gh, job.repo, sender, permission, null)) {
         for (const task of wanted) {
-          const run = { installationId: job.installationId, repo: job.repo, task, trigger: "dashboard" as const };
+          const subject = await taskRunSubject(deps.db, job.repo.fullName, config.maintenance, task, now);
+          if (!subject.run) {
+            notes.push(`> [!NOTE]\n> ${task.name} was not run: ${subject.reason}.\n`);
+            continue;
+          }
+          const run = { installationId: job.installationId, repo: job.repo, task: task.name, trigger: "dashboard" as const };
           await enqueueMaintenanceRun(deps, {
             ...run,
             period: `manual-${job.deliveryId}`,
             deliveryId: job.deliveryId,
             requestedBy: sender,
+            test: subject.test,
           });
-          queued.push(task);
+          queued.push(task.name);
         }
         deps.log.info({ repo: job.repo.fullName, sender, tasks: queued }, "dashboard: run-now queued");
       } else {
         refused = true;
         notes.push(refusedNote(permission));
-        deps.log.info({ repo: job.repo.fullName, sender, tasks: wanted, permission }, "dashboard: run-now refused");
+        deps.log.info({ repo: job.repo.fullName, sender, tasks: wanted.map((t) => t.name), permission }, "dashboard: run-now refused");
       }
     }
   }
@@ -81,7 +89,7 @@ export async function renderDashboardJob(deps: DashboardDeps, job: DashboardJob,
 }
 
 /** Boxes that went from unticked to ticked, kept only for enabled tasks of the current config. */
-function requestedTasks(config: RepoConfig, previousBody: string, body: string): string[] {
-  const enabled = new Set(config.maintenance.tasks.filter((t) => t.enabled).map((t) => t.name));
-  return tickedTasks(previousBody, body).filter((name) => enabled.has(name));
+function requestedTasks(config: RepoConfig, previousBody: string, body: string): MaintenanceTask[] {
+  const enabled = new Map(config.maintenance.tasks.filter((t) => t.enabled).map((t) => [t.name, t]));
+  return tickedTasks(previousBody, body).flatMap((name) => enabled.get(name) ?? []);
 }

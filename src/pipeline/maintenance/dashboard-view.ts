@@ -6,6 +6,7 @@ import type { Database } from "../../jobs/db.js";
 import { latestMaintenancePullRequests, latestMaintenanceRuns } from "../../jobs/maintenance-history.js";
 import { maintenanceUsageToday } from "../../jobs/maintenance-usage.js";
 import type { DashboardTask, DashboardView } from "./dashboard.js";
+import { flakyCandidates } from "./flaky-choice.js";
 import { ScheduleError, taskPeriod } from "./schedule.js";
 
 /** `\`maintenance.tasks.0.schedule\`: not valid …` (validateRepoConfig's form) → key and problem. */
@@ -52,8 +53,17 @@ export async function buildDashboardView(db: Database, repo: string, result: Con
       queued: active,
     };
   });
+  const chaser = maintenance.tasks.some((t) => t.preset === "flaky");
+  const flaky = chaser
+    ? {
+        threshold: maintenance.flaky.threshold,
+        windowDays: maintenance.flaky.window_days,
+        tests: (await flakyCandidates(db, repo, maintenance, now)).map((t) => ({ test: t.test, failures: t.failures })),
+      }
+    : undefined;
   return {
     tasks,
+    ...(flaky ? { flaky } : {}),
     budget: {
       runsToday: usage.runs,
       dailyRuns: maintenance.daily_runs,

@@ -50,8 +50,16 @@ export interface DashboardBudget {
   dailyTokens: number | null;
 }
 
+export interface DashboardFlaky {
+  threshold: number;
+  windowDays: number;
+  /** Tests over the threshold, most flaky failures first (names from triage: untrusted). */
+  tests: { test: string; failures: number }[];
+}
+
 export interface DashboardView {
   tasks: DashboardTask[];
+  flaky?: DashboardFlaky;
   configErrors?: { key: string; problem: string }[];
   budget?: DashboardBudget;
 }
@@ -130,6 +138,17 @@ function budgetLines(budget: DashboardBudget): string[] {
   ];
 }
 
+function flakyLines(flaky: DashboardFlaky): string[] {
+  const head = [
+    "### Flaky tests",
+    "",
+    `Tests that failed flakily (triage said so, or the workflow passed on the same commit) at least ${flaky.threshold} times in ${flaky.windowDays} days; the flaky task chases the first.`,
+    "",
+  ];
+  if (flaky.tests.length === 0) return [...head, "None at the moment."];
+  return [...head, ...flaky.tests.map((t) => `- ${codeLine(t.test, 150)}: ${Math.max(0, Math.floor(t.failures))} failures`)];
+}
+
 function configErrorLines(errors: { key: string; problem: string }[]): string[] {
   const shown = errors.slice(0, MAX_ERRORS).map((e) => `- ${codeLine(e.key || "(root)", 100)}: ${sanitizeLine(e.problem, 300)}`);
   const more = errors.length > MAX_ERRORS ? [`- …and ${errors.length - MAX_ERRORS} more`] : [];
@@ -154,6 +173,7 @@ export function renderDashboard(view: DashboardView): string {
     lines.push("| Task | Schedule | Last run | Outcome | Pull request | Next run |", "| --- | --- | --- | --- | --- | --- |");
     lines.push(...view.tasks.map(taskRow), "", "### Run now", "", ...runNowLines(view.tasks));
   }
+  if (view.flaky) lines.push("", ...flakyLines(view.flaky));
   if (view.budget) lines.push("", ...budgetLines(view.budget));
   return lines.join("\n") + "\n";
 }

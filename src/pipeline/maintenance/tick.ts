@@ -6,6 +6,7 @@
 // enqueue nothing twice. One repository's failure is logged and the tick goes on with the others.
 import { dashboardRefreshKey, dashboardTargetKey } from "../../jobs/keys.js";
 import { lastScheduledPeriods } from "../../jobs/maintenance-history.js";
+import { budgetSpent, maintenanceUsageToday } from "../../jobs/maintenance-usage.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { DashboardJob, MaintenanceTickJob, RepoRef } from "../../jobs/types.js";
 import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
@@ -14,6 +15,7 @@ import type { PipelineDeps } from "../deps.js";
 import { RepoConfigCache, wantsMaintenance } from "./config-cache.js";
 import { buildDashboardView, viewFingerprint } from "./dashboard-view.js";
 import { enqueueMaintenanceRun } from "./enqueue-run.js";
+import { taskRunSubject } from "./flaky-choice.js";
 import { checkTask } from "./schedule.js";
 
 export type TickDeps = Pick<PipelineDeps, "db" | "queue" | "log" | "github" | "appGithub">;
@@ -22,6 +24,8 @@ export interface TickSummary {
   repositories: number;
   /** Keys of the runs this tick enqueued (a run another tick enqueued first is not here). */
   enqueued: string[];
+  /** `owner/repo:task` of due tasks held back because the repository's budget for the day is spent. */
+  held: string[];
   dashboards: number;
   failed: number;
 }
@@ -39,7 +43,7 @@ export async function tickMaintenance(
   opts: { now: Date; cache?: RepoConfigCache; signal?: AbortSignal },
 ): Promise<TickSummary> {
   const cache = opts.cache ?? sharedCache;
-  const summary: TickSummary = { repositories: 0, enqueued: [], dashboards: 0, failed: 0 };
+  const summary: TickSummary = { repositories: 0, enqueued: [], held: [], dashboards: 0, failed: 0 };
   const installations = await listInstallationIds(await deps.appGithub());
   for (const installationId of installations) {
     let repos: RepoRef[];
@@ -76,21 +80,33 @@ async function tickRepository(
   const loaded = await cache.load(gh, repo);
   if (!wantsMaintenance(loaded)) return;
   if (loaded.result.ok) {
+    const settings = loaded.result.config.maintenance;
     const lastPeriods = await lastScheduledPeriods(deps.db, repo.fullName);
-    for (const task of loaded.result.config.maintenance.tasks) {
+    // Read once, and only when a task is due: a spent budget holds every due task until the next UTC day, in
+    // the same period if it is still open (the run gate would refuse it, and use up the period's one run).
+    let spent: boolean | undefined;
+    for (const task of settings.tasks) {
       const check = checkTask(task, now, { repository: repo.fullName, lastPeriodKeyRun: lastPeriods.get(task.name) ?? null });
       if (check.status === "invalid")
         deps.log.warn({ repo: repo.fullName, task: task.name, err: check.error.message }, "maintenance task has an unusable schedule");
       if (check.status !== "due") continue;
+      spent ??= budgetSpent(await maintenanceUsageToday(deps.db, { repo: repo.fullName, now }), settings);
+      if (spent) {
+        summary.held.push(`${repo.fullName}:${task.name}`);
+        continue;
+      }
+      const subject = await taskRunSubject(deps.db, repo.fullName, settings, task, now);
+      if (!subject.run) continue;
       const run = { installationId, repo, task: task.name, period: check.period.key, trigger: "schedule" as const };
       const { enqueued, key } = await enqueueMaintenanceRun(deps, {
         ...run,
         deliveryId: `schedule-${check.period.key}`,
         requestedBy: null,
+        test: subject.test,
       });
       if (enqueued) {
         summary.enqueued.push(key);
-        deps.log.info({ repo: repo.fullName, task: task.name, period: check.period.key }, "maintenance run enqueued");
+        deps.log.info({ repo: repo.fullName, task: task.name, period: check.period.key, test: subject.test }, "maintenance run enqueued");
       }
     }
     if (!loaded.result.config.maintenance.dashboard.enabled) return;

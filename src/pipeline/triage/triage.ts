@@ -1,4 +1,5 @@
 import path from "node:path";
+import { recordTriageFinding } from "../../jobs/triage-findings.js";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../../agent/report.js";
 import { buildTriagePrompt } from "../../agent/prompts/triage.js";
 import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
@@ -150,6 +151,17 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
         links[`pr${pr.number}`] = comment.htmlUrl;
       }
       if (report?.ok) {
+        // History for the maintenance tasks: losing it costs a flaky count, never the triage already posted.
+        await recordTriageFinding(deps.db, {
+          jobKey: job.key,
+          repo: job.repo.fullName,
+          ciName: facts.ciName || "workflow",
+          headSha: job.headSha,
+          classification: report.report.classification,
+          summary: plainLine(report.report.summary, 300),
+          rootCause: plainLine(report.report.root_cause, 2000),
+          tests: report.report.failing_tests.map((t) => plainLine(t, 300)).filter((t) => t !== ""),
+        }).catch((err: unknown) => log.warn({ err }, "triage finding not recorded"));
         const prRefs = prs.map((pr) => ({
           number: pr.number,
           sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase(),
