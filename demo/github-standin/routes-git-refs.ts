@@ -53,10 +53,10 @@ export function addGitRefRoutes(router: Router, core: StandInCore): void {
       if (!fastForward) throw new HttpError(422, "Update is not a fast forward");
     }
     await git(dir, ["update-ref", ref, sha, old]);
-    // Pull requests follow their head branch.
+    // Open pull requests follow their head branch; a closed one keeps the head it closed with, as on GitHub.
     const branch = ref.replace(/^refs\/heads\//, "");
     for (const pr of state.pullRequests.filter(inRepo(record.fullName))) {
-      if (pr.head.ref === branch && (pr.head.repo as Json).full_name === record.fullName) pr.head.sha = sha;
+      if (pr.state === "open" && pr.head.ref === branch && (pr.head.repo as Json).full_name === record.fullName) pr.head.sha = sha;
     }
     const body = refBody(core, record, ref, sha);
     state.refs.push(body);

@@ -142,6 +142,48 @@ describe("a maintenance task's one living draft PR", () => {
     expect(said[0].body).toContain("someone other than the bot committed");
   });
 
+  const personCommit = async (parent: string, message: string) => {
+    const tree = await git("rev-parse", `${parent}^{tree}`);
+    return runGit(["--git-dir", s.remote.url, "commit-tree", tree, "-p", parent, "-m", message], {
+      cwd: s.remote.dir,
+      env: {
+        GIT_AUTHOR_NAME: "Mona",
+        GIT_AUTHOR_EMAIL: "mona@example.com",
+        GIT_COMMITTER_NAME: "Mona",
+        GIT_COMMITTER_EMAIL: "mona@example.com",
+      },
+    });
+  };
+  const close = (n: number) => {
+    const pr = h.standIn.state.pullRequests.find((p) => p.number === n && String(p.url).includes("/maint/"))!;
+    pr.state = "closed";
+    return pr;
+  };
+
+  it("the person's PR is closed → the next run starts afresh; the person's commit stays in the closed PR", async () => {
+    const theirs = await head(BRANCH);
+    const closed = close(number);
+    const record = await run("docs-sync", "2026-w08", maintenanceScript("docs/f.md", "Fresh."));
+    expect(record.outcome).toMatch(/^pr-opened #\d+$/);
+    number = Number(/#(\d+)/.exec(record.outcome!)![1]);
+    expect(await parentsOf(await head(BRANCH))).toEqual([await head("main")]);
+    expect((closed.head as { sha: string }).sha).toBe(theirs);
+  });
+
+  it("a person's commit pushed after the PR closed (kept by no PR) → the branch is left alone: person-committed", async () => {
+    const closed = close(number);
+    const botTip = (closed.head as { sha: string }).sha;
+    const theirs = await personCommit(botTip, "Keep working after the close");
+    await git("update-ref", `refs/heads/${BRANCH}`, theirs, botTip);
+    const modelCalls = h.model.requests.length;
+    const openBefore = prs().filter((p) => p.state === "open").length;
+    const record = await run("docs-sync", "2026-w09", maintenanceScript("docs/g.md", "never"));
+    expect(record.outcome).toBe("person-committed");
+    expect(await head(BRANCH)).toBe(theirs);
+    expect(h.model.requests.length).toBe(modelCalls);
+    expect(prs().filter((p) => p.state === "open").length).toBe(openBefore);
+  });
+
   it("paths: a change outside the task's `paths` is refused, nothing pushed", async () => {
     const patch = ["*** Begin Patch", "*** Add File: src/notes.js", "+export const notes = 1;", "*** End Patch"].join("\n");
     const script = maintenanceScript("docs/notes.md", "short");

@@ -74,7 +74,8 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
             baseRef: target.baseRef,
             task: target.task,
             context: target.context,
-            verifyCommand,
+            // The chaser's command holds a test name from a log: the prompt shows its template (see MaintenanceRun).
+            verifyCommand: maintenance ? maintenance.verifyShown : verifyCommand,
             policy,
             verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
           }),

@@ -17,6 +17,11 @@ export interface MaintenanceRun {
   verifyCommand: string | null;
   /** The flaky chaser: how many times the verify command (the one test) runs before and after; else null. */
   repeat: number | null;
+  /**
+   * The verify command as the prompt shows it: for the chaser the configured template with `{test}` left in,
+   * since the test's name came from a log and reaches the agent only inside a fenced data block.
+   */
+  verifyShown: string | null;
   /** Globs the change must stay inside; undefined = whatever the fix policy allows. */
   paths: string[] | undefined;
   /**
@@ -48,14 +53,14 @@ function taskText(
   task: MaintenanceTask,
   mode: MaintenanceRun["mode"],
   hasPr: boolean,
-  verifyCommand: string | null,
+  verifyShown: string | null,
   repeat: number | null,
 ): string {
   const lines = [`Maintenance task "${task.name}":`, taskInstruction(task)];
-  if (repeat !== null && verifyCommand)
+  if (repeat !== null && verifyShown)
     lines.push(
       "",
-      `The bot runs this command ${repeat} times before and after your change; it must pass every time after: ${verifyCommand}`,
+      `The bot runs the test with \`${verifyShown}\` ({test} is the flaky test named below) ${repeat} times before and after your change; it must pass every time after.`,
     );
   if (task.paths) lines.push("", `Change only files matching these globs (other changes are refused): ${task.paths.join(", ")}`);
   if (mode === "continue")
@@ -105,7 +110,7 @@ export async function resolveMaintenanceTarget(
   }
 
   const context = [...(origin.test ? [{ label: "The flaky test", text: origin.test }] : []), ...notes];
-  const { verifyCommand, repeat } = runCheck(task, config, origin.test);
+  const { verifyCommand, verifyShown, repeat } = runCheck(task, config, origin.test);
   const continuing = mode === "continue" && open;
   return {
     ok: true,
@@ -117,7 +122,7 @@ export async function resolveMaintenanceTarget(
       existingPr: open?.number ?? null,
       expectedHead: undefined,
       reportOn: open?.number ?? null,
-      task: taskText(task, mode, open !== null, verifyCommand, repeat),
+      task: taskText(task, mode, open !== null, verifyShown, repeat),
       context,
       closes: null,
       describe: `the maintenance task \`${task.name}\``,
@@ -125,6 +130,7 @@ export async function resolveMaintenanceTarget(
     run: {
       task,
       verifyCommand,
+      verifyShown,
       repeat,
       paths: task.paths,
       mode,
@@ -141,11 +147,12 @@ function runCheck(
   task: MaintenanceTask,
   config: RepoConfig,
   test: string | undefined,
-): { verifyCommand: string | null; repeat: number | null } {
+): Pick<MaintenanceRun, "verifyCommand" | "verifyShown" | "repeat"> {
   const flaky = config.maintenance.flaky;
   if (task.preset === "flaky" && test !== undefined && flaky.command !== null)
-    return { verifyCommand: flakyTestCommand(flaky.command, test), repeat: flaky.runs };
-  return { verifyCommand: taskVerifyCommand(task, config.fix.verify_command), repeat: null };
+    return { verifyCommand: flakyTestCommand(flaky.command, test), verifyShown: flaky.command, repeat: flaky.runs };
+  const command = taskVerifyCommand(task, config.fix.verify_command);
+  return { verifyCommand: command, verifyShown: command, repeat: null };
 }
 
 /** Whether moving `branch` away from `head` loses nothing: its commits are all the App's, or a closed PR keeps them. */

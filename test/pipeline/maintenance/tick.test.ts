@@ -40,6 +40,24 @@ describe("the maintenance tick", () => {
     expect(nextDay.enqueued).toEqual([maintenanceRunKey(repo.fullName, "deps", "2025-03-11T03:00:00.000Z")]);
   });
 
+  it("holds a due task while the day's budget is spent, and runs it the next day within the same period", async () => {
+    const weekly = `    - name: weekly\n      schedule: "0 3 * * 1"\n      preset: docs\n`;
+    const repo = rig.addRepo("tick-budget", maintenanceConfig(weekly, "  daily_runs: 1\n"));
+    // Monday 2025-03-10: one run of another task already happened today.
+    await rig.db.query(
+      `INSERT INTO codex_dispatch.job_records (id, key, kind, repo, outcome, created_at) VALUES ('spent', $1, 'fix', $2, 'pr-opened #1', '2025-03-10T01:00:00Z')`,
+      [maintenanceRunKey(repo.fullName, "other", "earlier"), repo.fullName],
+    );
+    const cache = new RepoConfigCache();
+    const monday = await tickMaintenance(rig.deps, { now: at("2025-03-10T03:20:00Z"), cache });
+    expect(monday.enqueued).toEqual([]);
+    expect(monday.held).toEqual([`${repo.fullName}:weekly`]);
+    // Tuesday: a new budget, the same weekly period (Monday's), still unrun.
+    const tuesday = await tickMaintenance(rig.deps, { now: at("2025-03-11T00:05:00Z"), cache });
+    expect(tuesday.enqueued).toEqual([maintenanceRunKey(repo.fullName, "weekly", "2025-03-10T03:00:00.000Z")]);
+    expect(tuesday.held).toEqual([]);
+  });
+
   it("does not enqueue before the task's jittered start, nor a disabled task", async () => {
     const disabled = `    - name: off\n      schedule: "0 3 * * *"\n      preset: docs\n      enabled: false\n`;
     const repo = rig.addRepo("tick-early", maintenanceConfig(DEPS_TASK + disabled));
