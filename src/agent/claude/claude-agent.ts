@@ -14,6 +14,7 @@ import type { AgentRun } from "../codex-run-types.js";
 import { claudeReachableBinary, defaultClaudeBinary } from "./binary.js";
 import { claudeArgs, claudeEnv, DEFAULT_MAX_TURNS } from "./claude-args.js";
 import { ClaudeEventParser } from "./claude-events.js";
+import { killClaudeLeftovers } from "./leftovers.js";
 import { outcomeOf } from "./claude-outcome.js";
 
 /** The model when neither the repository nor CLAUDE_MODEL names one (the CLI maps it to its current Sonnet). */
@@ -93,6 +94,7 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
     try {
       const parser = new ClaudeEventParser(opts.onEvent);
       const secrets = [opts.token];
+      let pid: number | undefined;
       const result = await runProcess(file, args, {
         ...(lease && { uid: lease.uid, gid: lease.gid }),
         cwd: opts.cwd,
@@ -101,12 +103,17 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
         timeoutMs: opts.timeoutMs,
         signal: opts.signal,
         killGraceMs: KILL_GRACE_MS,
-        onSpawn: opts.onSpawn,
+        onSpawn: (spawned) => {
+          pid = spawned;
+          opts.onSpawn?.(spawned);
+        },
         onStdout: (text) => parser.push(text),
         tailChars: TAIL_CHARS,
         secrets,
         reject: false,
       });
+      // The commands Claude ran are not in its process group: what they left running goes now.
+      if (pid !== undefined) await killClaudeLeftovers(pid);
       const summary = parser.end();
       const { outcome, finalMessage, errors } = outcomeOf(result, summary, {
         timeoutMs: opts.timeoutMs,

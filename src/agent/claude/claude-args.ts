@@ -20,14 +20,11 @@ export const DEFAULT_MAX_TURNS = 100;
 export const MAX_RETRIES = "2";
 
 /**
- * Settings given on the command line (honoured even with every settings file off): the job token stays out
- * of the environment of the commands Bash runs, and nothing is remembered between runs.
+ * Settings given on the command line (honoured even with every settings file off): the network tools are
+ * denied even if a later CLI adds them to a tool set. The commands Bash runs do see ANTHROPIC_API_KEY (the job
+ * token; checked on 2.1.332): it is worth nothing but this run's Messages calls, and nothing once revoked.
  */
-const APP_SETTINGS = {
-  credentials: { envVars: [{ name: "ANTHROPIC_API_KEY", mode: "deny" }] },
-  permissions: { deny: ["WebFetch", "WebSearch"] },
-  autoMemoryEnabled: false,
-};
+const APP_SETTINGS = { permissions: { deny: ["WebFetch", "WebSearch"] } };
 
 export interface ClaudeArgsInput {
   sandbox: "read-only" | "workspace-write";
