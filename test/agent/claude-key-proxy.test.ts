@@ -85,7 +85,9 @@ describe("key proxy: Messages API", () => {
     const { model, proxy } = await start();
     const grant = proxy.issue();
     grant.revoke();
-    for (const headers of [{}, { "x-api-key": "cdx-job-guessed" }, { "x-api-key": KEY }, { "x-api-key": grant.token }]) {
+    const attempts: Record<string, string>[] = [{}, { "x-api-key": "cdx-job-guessed" }, { "x-api-key": KEY }, { "x-api-key": grant.token }];
+    // None, a guessed one, the real key itself, a revoked one.
+    for (const headers of attempts) {
       const res = await post(proxy.anthropicBaseUrl, "/v1/messages", headers);
       expect(res.status).toBe(401);
       expect((await res.json()).error.code).toBe("invalid_proxy_token");
