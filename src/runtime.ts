@@ -74,7 +74,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log,
     });
     await prepareWorkspace(env.workspaceDir, isolation);
-    const keyProxy = await startKeyProxy({ upstreamBaseUrl: env.MODEL_BASE_URL, upstreamApiKey: env.CODEX_API_KEY });
+    const keyProxy = await startKeyProxy({
+      upstreamBaseUrl: env.MODEL_BASE_URL,
+      upstreamApiKey: env.CODEX_API_KEY,
+      anthropic: { upstreamBaseUrl: env.ANTHROPIC_BASE_URL_UPSTREAM, upstreamApiKey: env.ANTHROPIC_API_KEY },
+    });
     const appGithub = async () => guardOutgoing(await opts.appClient(), opts.secrets);
     let slug: Promise<string | undefined> | undefined;
     const appSlug = (): Promise<string | undefined> => {

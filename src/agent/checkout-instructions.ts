@@ -22,8 +22,13 @@ export const NO_CHECKOUT_INSTRUCTIONS = [
 ];
 
 // Folders (at the worktree root, the only level Codex scans when its cwd is the root) that hold skills or
-// agent configuration. Claude Code's `.claude/` joins them once that backend lands.
+// agent configuration.
 const MASKED = [".agents", ".codex"];
+/**
+ * For Claude Code also its settings folder (settings, hooks, skills, commands, agents) and `.mcp.json`. Its
+ * flags already keep them unread (claude/claude-args.ts); moving them out is the second lock.
+ */
+export const CLAUDE_MASKED = [...MASKED, ".claude", ".mcp.json"];
 
 export interface CheckoutMask {
   /** Puts the folders back; returns the masked names the agent created anew while it ran. */
@@ -34,11 +39,15 @@ export interface CheckoutMask {
  * Moves the checkout's skill and agent-config folders into `stashDir` (same file system: a rename) for the
  * duration of one run. The agent can still read them through git (`git show HEAD:.agents/…`): as data.
  */
-export async function maskCheckoutInstructions(worktree: string, stashDir: string): Promise<CheckoutMask> {
+export async function maskCheckoutInstructions(
+  worktree: string,
+  stashDir: string,
+  names: readonly string[] = MASKED,
+): Promise<CheckoutMask> {
   await fs.rm(stashDir, { recursive: true, force: true });
   await fs.mkdir(stashDir, { recursive: true, mode: 0o700 });
   const moved: string[] = [];
-  for (const name of MASKED) {
+  for (const name of names) {
     const from = path.join(worktree, name);
     if (!(await fs.lstat(from).catch(() => null))) continue;
     await fs.rename(from, path.join(stashDir, name));
@@ -49,7 +58,7 @@ export async function maskCheckoutInstructions(worktree: string, stashDir: strin
     restore: () =>
       (restored ??= (async () => {
         const created: string[] = [];
-        for (const name of MASKED) {
+        for (const name of names) {
           const at = path.join(worktree, name);
           // Whatever the agent put there is not the checkout's: it goes, and the caller hears of it.
           if (await fs.lstat(at).catch(() => null)) {

@@ -37,6 +37,8 @@ export interface CodexRunOptions {
 }
 
 export interface AgentRun {
+  /** Which CLI did the work. */
+  agent: "codex" | "claude";
   outcome: "completed" | "failed" | "timeout" | "cancelled" | "crashed";
   exitCode: number | null;
   signal?: string;
@@ -50,6 +52,6 @@ export interface AgentRun {
   /** The last few KB of stderr, redacted. */
   stderrTail: string;
   garbageLines: number;
-  /** Skill or agent-config folders (.agents, .codex) the agent created in the checkout; they were discarded. */
+  /** Skill or agent-config folders (.agents, .codex; for Claude also .claude, .mcp.json) the agent created in the checkout; they were discarded. */
   checkoutConfigWritten: string[];
 }

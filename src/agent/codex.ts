@@ -52,6 +52,7 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   if (opts.signal?.aborted) {
     // Cancelled before it started (e.g. the job was cancelled while waiting): nothing to spawn or kill.
     return {
+      agent: "codex",
       outcome: "cancelled",
       exitCode: null,
       durationMs: 0,
@@ -183,6 +184,7 @@ async function spawnCodex(
   }
 
   return {
+    agent: "codex",
     outcome,
     exitCode,
     signal,

@@ -1,25 +1,33 @@
 // What the key proxy lets through to the real model API. The proxy holds the real key, so anything it
-// forwards is done with the operator's account: only the one call codex makes is allowed, with only the
-// headers that call needs, and a body of bounded size.
+// forwards is done with the operator's account: only the one call each agent makes is allowed (codex: Responses,
+// Claude: Messages), with only the headers that call needs, and a body of bounded size.
 import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
+
+/** Which model API a route belongs to: it decides the upstream, the credential header and how usage is read. */
+export type ModelApi = "responses" | "messages";
 
 /**
  * The routes forwarded upstream. codex 0.169 with our custom provider (wire_api="responses") only ever
  * calls `POST /v1/responses`: it does not list models (that refresh is for the built-in OpenAI provider)
- * and does not use remote compaction. Checked by recording a real run against the scripted model.
+ * and does not use remote compaction. Claude Code 2.1.332 only calls `POST /v1/messages?beta=true` (no
+ * count_tokens, no model list; its `HEAD /` probe is answered by the proxy itself). Both checked by
+ * recording real runs against the scripted stand-ins.
  */
-const ROUTES: ReadonlyMap<string, readonly string[]> = new Map([["/v1/responses", ["POST"]]]);
+const ROUTES: ReadonlyMap<string, { methods: readonly string[]; api: ModelApi }> = new Map([
+  ["/v1/responses", { methods: ["POST"], api: "responses" as const }],
+  ["/v1/messages", { methods: ["POST"], api: "messages" as const }],
+]);
 
-export type RouteCheck = { ok: true } | { ok: false; status: 404 | 405; allow?: string; message: string };
+export type RouteCheck = { ok: true; api: ModelApi } | { ok: false; status: 404 | 405; allow?: string; message: string };
 
 export function checkRoute(method: string | undefined, pathname: string): RouteCheck {
-  const methods = ROUTES.get(pathname);
-  if (!methods) return { ok: false, status: 404, message: `key proxy: no route for ${pathname}` };
-  if (!methods.includes(method ?? "")) {
-    return { ok: false, status: 405, allow: methods.join(", "), message: `key proxy: ${method} is not allowed on ${pathname}` };
+  const route = ROUTES.get(pathname);
+  if (!route) return { ok: false, status: 404, message: `key proxy: no route for ${pathname}` };
+  if (!route.methods.includes(method ?? "")) {
+    return { ok: false, status: 405, allow: route.methods.join(", "), message: `key proxy: ${method} is not allowed on ${pathname}` };
   }
-  return { ok: true };
+  return { ok: true, api: route.api };
 }
 
 /**
@@ -50,16 +58,46 @@ const FORWARDED_REQUEST_HEADERS = new Set([
   "x-codex-beta-features",
 ]);
 
-/** The upstream request headers: the allowlisted client headers plus the proxy's own credential. */
-export function upstreamHeaders(incoming: IncomingHttpHeaders, apiKey: string | undefined): Headers {
+/**
+ * The same for the Messages API, as Claude Code 2.1.332 sends them (recorded): the API version and beta
+ * features it speaks, the client's description of itself and of this request (SDK retry count, timeout) and
+ * its session id. Dropped: `x-api-key` and `authorization` (the job token; the proxy sets the real key),
+ * `anthropic-dangerous-direct-browser-access` (a browser CORS switch with no meaning here), and anything
+ * unknown.
+ */
+const FORWARDED_MESSAGES_HEADERS = new Set([
+  "content-type",
+  "accept",
+  "user-agent",
+  "anthropic-version",
+  "anthropic-beta",
+  "x-app",
+  "x-claude-code-session-id",
+  "x-stainless-arch",
+  "x-stainless-lang",
+  "x-stainless-os",
+  "x-stainless-package-version",
+  "x-stainless-retry-count",
+  "x-stainless-runtime",
+  "x-stainless-runtime-version",
+  "x-stainless-timeout",
+]);
+
+/**
+ * The upstream request headers: the allowlisted client headers plus the proxy's own credential, which goes
+ * where each API wants it (`Authorization: Bearer` for OpenAI, `x-api-key` for Anthropic).
+ */
+export function upstreamHeaders(incoming: IncomingHttpHeaders, apiKey: string | undefined, api: ModelApi = "responses"): Headers {
   const headers = new Headers();
+  const allowed = api === "messages" ? FORWARDED_MESSAGES_HEADERS : FORWARDED_REQUEST_HEADERS;
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || !FORWARDED_REQUEST_HEADERS.has(name)) continue;
+    if (value === undefined || !allowed.has(name)) continue;
     headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   // fetch would otherwise ask for compression; the meter reads the stream as it passes.
   headers.set("accept-encoding", "identity");
-  if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
+  if (apiKey && api === "messages") headers.set("x-api-key", apiKey);
+  else if (apiKey) headers.set("authorization", `Bearer ${apiKey}`);
   return headers;
 }
 
@@ -71,14 +109,15 @@ const responsesBody = z.looseObject({
   background: z.literal(false, { error: "background responses are not allowed: their usage cannot be metered" }).optional().nullable(),
 });
 
-export function checkResponsesBody(body: Buffer): { ok: true } | { ok: false; message: string } {
+export function checkRequestBody(body: Buffer, api: ModelApi = "responses"): { ok: true } | { ok: false; message: string } {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
   } catch {
     return { ok: false, message: "key proxy: the request body is not JSON" };
   }
-  const parsed = responsesBody.safeParse(json);
+  // A Messages request has no background mode (batches are another route, not allowed): any object will do.
+  const parsed = (api === "responses" ? responsesBody : z.looseObject({})).safeParse(json);
   if (!parsed.success) return { ok: false, message: `key proxy: ${parsed.error.issues.map((i) => i.message).join("; ")}` };
   return { ok: true };
 }

@@ -2,24 +2,22 @@
 // through /proc, so scrubbing the shell environment is not enough: codex itself is given only a per-job token
 // for this loopback proxy, which swaps in the real key, streams the answer through untouched, meters the
 // tokens each job spends and stops a job at its budget. A leaked job token is worthless once revoked.
-// Because it spends the real key, it forwards only `POST /v1/responses`, with allowlisted headers and a
-// bounded body (key-proxy-policy.ts): a job token cannot reach the rest of the account's API.
+// It serves both agents: codex's Responses calls go to the OpenAI upstream, Claude's Messages calls to the
+// Anthropic one, each with its own real key, which only the proxy holds. Because it spends the real keys, it
+// forwards only `POST /v1/responses` and `POST /v1/messages`, with allowlisted headers and a bounded body
+// (key-proxy-policy.ts): a job token cannot reach the rest of either account's API.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { readCappedBody, refuseTooLarge } from "../web/read-capped-body.js";
-import { checkResponsesBody, checkRoute, MAX_REQUEST_BYTES, upstreamHeaders } from "./key-proxy-policy.js";
+import { checkRequestBody, checkRoute, MAX_REQUEST_BYTES, upstreamHeaders } from "./key-proxy-policy.js";
+import { UsageMeter, type ProxyUsage } from "./key-proxy-meter.js";
 
-export interface ProxyUsage {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  requests: number;
-}
+export type { ProxyUsage } from "./key-proxy-meter.js";
 
 export interface ProxyGrant {
-  /** The credential to hand to codex (as the provider's env_key variable). */
+  /** The credential to hand to the agent (codex: the provider's env_key variable; Claude: ANTHROPIC_API_KEY). */
   token: string;
   usage(): ProxyUsage;
   revoke(): void;
@@ -28,6 +26,8 @@ export interface ProxyGrant {
 export interface KeyProxy {
   /** `http://127.0.0.1:PORT/v1`: the base URL for codex's model provider. */
   baseUrl: string;
+  /** `http://127.0.0.1:PORT`: ANTHROPIC_BASE_URL for Claude Code (it appends `/v1/messages` itself). */
+  anthropicBaseUrl: string;
   issue(opts?: { maxTotalTokens?: number }): ProxyGrant;
   close(): Promise<void>;
 }
@@ -35,7 +35,21 @@ export interface KeyProxy {
 const optionsSchema = z.object({
   upstreamBaseUrl: z.url({ protocol: /^https?$/, error: "upstreamBaseUrl must be an http(s) URL" }),
   upstreamApiKey: z.string().min(1).optional(),
+  anthropic: z
+    .object({
+      upstreamBaseUrl: z.url({ protocol: /^https?$/, error: "anthropic.upstreamBaseUrl must be an http(s) URL" }),
+      upstreamApiKey: z.string().min(1).optional(),
+    })
+    .optional(),
 });
+
+export interface KeyProxyOptions {
+  /** The OpenAI Responses API base, with its `/v1` (e.g. https://api.openai.com/v1). */
+  upstreamBaseUrl: string;
+  upstreamApiKey?: string;
+  /** The Anthropic Messages API base, without `/v1` (e.g. https://api.anthropic.com). Absent: Messages calls get 404. */
+  anthropic?: { upstreamBaseUrl: string; upstreamApiKey?: string };
+}
 
 const issueSchema = z
   .object({ maxTotalTokens: z.number().int().positive({ error: "maxTotalTokens must be a positive integer" }).optional() })
@@ -59,11 +73,15 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   "set-cookie",
 ]);
 
-export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApiKey?: string }): Promise<KeyProxy> {
+export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
   const parsed = optionsSchema.safeParse(opts);
   if (!parsed.success) throw new Error(`startKeyProxy: ${z.prettifyError(parsed.error)}`);
   const upstreamBase = parsed.data.upstreamBaseUrl.replace(/\/+$/, "");
   const apiKey = parsed.data.upstreamApiKey;
+  const anthropic = parsed.data.anthropic && {
+    base: parsed.data.anthropic.upstreamBaseUrl.replace(/\/+$/, ""),
+    apiKey: parsed.data.anthropic.upstreamApiKey,
+  };
   // Grants are looked up by a hash of the token so the map never holds the credential itself.
   const grants = new Map<string, GrantState>();
 
@@ -76,7 +94,12 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://proxy.invalid");
-    // Only the call codex makes goes upstream: anything else would be done with the real key.
+    // Claude Code may probe its base URL before the first call: answered here, it reaches no upstream.
+    if (req.method === "HEAD" && url.pathname === "/") {
+      res.writeHead(200);
+      return void res.end();
+    }
+    // Only the calls the agents make go upstream: anything else would be done with a real key.
     const route = checkRoute(req.method, url.pathname);
     if (!route.ok) {
       return sendError(
@@ -87,11 +110,17 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
         route.allow ? { allow: route.allow } : {},
       );
     }
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    if (route.api === "messages" && !anthropic)
+      return sendError(res, 404, "not_found", "key proxy: no Messages API upstream is configured");
+    // codex sends its token as a bearer token, Claude as `x-api-key` (ANTHROPIC_API_KEY).
+    const xApiKey = req.headers["x-api-key"];
+    const token =
+      /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ??
+      (typeof xApiKey === "string" && xApiKey !== "" ? xApiKey : undefined);
     const grant = token === undefined ? undefined : grants.get(hashToken(token));
     if (!grant) return sendError(res, 401, "invalid_proxy_token", "key proxy: unknown or revoked token");
     if (grant.maxTotalTokens !== undefined && grant.usage.totalTokens >= grant.maxTotalTokens) {
-      // 429 with an OpenAI-style error body, so codex stops and reports it instead of hanging.
+      // 429 with an error body both clients read, so the agent stops and reports it instead of hanging.
       return sendError(
         res,
         429,
@@ -104,16 +133,20 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
     if (!read.ok) {
       return refuseTooLarge(res, errorBody("request_too_large", `key proxy: request bodies are limited to ${MAX_REQUEST_BYTES} bytes`));
     }
-    const bodyCheck = checkResponsesBody(read.body);
+    const bodyCheck = checkRequestBody(read.body, route.api);
     if (!bodyCheck.ok) return sendError(res, 400, "invalid_request", bodyCheck.message);
     grant.usage.requests += 1;
-    const headers = upstreamHeaders(req.headers, apiKey);
+    const headers = upstreamHeaders(req.headers, route.api === "messages" ? anthropic?.apiKey : apiKey, route.api);
 
     // When codex goes away (killed, timed out) the upstream request is dropped too.
     const abort = new AbortController();
     res.on("close", () => abort.abort());
-    // The query string is not forwarded: the Responses call takes none.
-    const upstream = await fetch(`${upstreamBase}${url.pathname.slice(3)}`, {
+    // The query string is not forwarded (the Responses call takes none), but for Claude's `?beta=true`.
+    const target =
+      route.api === "messages"
+        ? `${anthropic?.base}/v1/messages${url.searchParams.get("beta") === "true" ? "?beta=true" : ""}`
+        : `${upstreamBase}${url.pathname.slice(3)}`;
+    const upstream = await fetch(target, {
       method: req.method,
       headers,
       body: new Uint8Array(read.body),
@@ -125,7 +158,7 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
       if (!DROPPED_RESPONSE_HEADERS.has(name)) responseHeaders[name] = value;
     });
     res.writeHead(upstream.status, responseHeaders);
-    const meter = new UsageMeter(grant.usage, upstream.headers.get("content-type") ?? "");
+    const meter = new UsageMeter(grant.usage, route.api, upstream.headers.get("content-type") ?? "");
     if (upstream.body) {
       for await (const chunk of upstream.body as AsyncIterable<Uint8Array>) {
         meter.feed(chunk);
@@ -144,6 +177,7 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
 
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
+    anthropicBaseUrl: `http://127.0.0.1:${port}`,
     issue(issueOpts) {
       const checked = issueSchema.safeParse(issueOpts);
       if (!checked.success) throw new Error(`KeyProxy.issue: ${z.prettifyError(checked.error)}`);
@@ -168,70 +202,6 @@ export async function startKeyProxy(opts: { upstreamBaseUrl: string; upstreamApi
   };
 }
 
-// The terminal events of a Responses stream; each may carry the usage of the whole response.
-const METERED_EVENTS = new Set(["response.completed", "response.incomplete", "response.failed"]);
-
-/** Adds the usage reported by `response.completed` (SSE) or by a plain JSON response to a grant. */
-class UsageMeter {
-  private readonly decoder = new TextDecoder();
-  private pending = "";
-  private readonly sse: boolean;
-
-  constructor(
-    private readonly usage: ProxyUsage,
-    contentType: string,
-  ) {
-    this.sse = contentType.includes("text/event-stream");
-  }
-
-  feed(chunk: Uint8Array): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
-    if (!this.sse) return;
-    let newline = this.pending.indexOf("\n");
-    while (newline !== -1) {
-      const line = this.pending.slice(0, newline).replace(/\r$/, "");
-      this.pending = this.pending.slice(newline + 1);
-      if (line.startsWith("data:")) this.data(line.slice(5).trim());
-      newline = this.pending.indexOf("\n");
-    }
-  }
-
-  end(): void {
-    this.pending += this.decoder.decode();
-    if (this.sse) {
-      if (this.pending.startsWith("data:")) this.data(this.pending.slice(5).trim());
-    } else {
-      const json = parseJson(this.pending);
-      this.add((json as { usage?: unknown } | undefined)?.usage);
-    }
-    this.pending = "";
-  }
-
-  private data(text: string): void {
-    const event = parseJson(text) as { type?: string; response?: { usage?: unknown } } | undefined;
-    if (event?.type !== undefined && METERED_EVENTS.has(event.type)) this.add(event.response?.usage);
-  }
-
-  private add(raw: unknown): void {
-    const usage = z
-      .object({ input_tokens: z.number().nonnegative(), output_tokens: z.number().nonnegative(), total_tokens: z.number().optional() })
-      .safeParse(raw);
-    if (!usage.success) return;
-    const { input_tokens, output_tokens, total_tokens } = usage.data;
-    this.usage.inputTokens += input_tokens;
-    this.usage.outputTokens += output_tokens;
-    this.usage.totalTokens += total_tokens ?? input_tokens + output_tokens;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
@@ -241,9 +211,12 @@ function sendError(res: http.ServerResponse, status: number, code: string, messa
   res.end(errorBody(code, message));
 }
 
-/** An OpenAI-style error, which codex reports as the reason a turn failed. */
+/**
+ * An error both clients read: OpenAI's shape (`error.message`, `error.code`), which codex reports as the reason a
+ * turn failed, with Anthropic's top-level `type: "error"`, which Claude Code reports the same way.
+ */
 function errorBody(code: string, message: string): string {
-  return JSON.stringify({ error: { message, type: code, code } });
+  return JSON.stringify({ type: "error", error: { message, type: code, code } });
 }
 
 function errorMessage(err: unknown): string {

@@ -12,6 +12,12 @@ const EnvSchema = z.object({
   CODEX_API_KEY: z.string().optional(),
   MODEL_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
   CODEX_MODEL: z.string().optional(),
+  // Claude Code (agent.backend: claude): its binary (default: the npm dependency's), its default model, and the
+  // Anthropic API the key proxy forwards to with the real key (never given to the agent).
+  CLAUDE_BIN: z.string().optional(),
+  CLAUDE_MODEL: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL_UPSTREAM: z.string().url().default("https://api.anthropic.com"),
   APP_SLUG: z.string().optional(),
   APP_ID: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),

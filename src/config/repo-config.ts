@@ -58,6 +58,9 @@ const CommandsSchema = z
 
 const AgentSchema = z
   .strictObject({
+    // Which CLI does the work: OpenAI's Codex or Anthropic's Claude Code (same sandbox levels, proxy and isolation).
+    backend: z.enum(["codex", "claude"]).default("codex"),
+    // Default: CODEX_MODEL for codex, CLAUDE_MODEL for claude.
     model: z.string().min(1).optional(),
     // Jobs expire after 45 minutes in the queue (a dead worker's job is retried then): stay below it.
     timeout_minutes: z.number().positive().max(40).default(20),
