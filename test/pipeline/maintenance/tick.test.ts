@@ -92,6 +92,18 @@ describe("the maintenance tick", () => {
     expect(dashboards.every((d) => d.target === "acme/tick-dash:dashboard")).toBe(true);
   });
 
+  it("reads an _extends base conditionally too: unchanged, it costs a 304 like the repository's own file", async () => {
+    rig.addRepo(".github", maintenanceConfig(DEPS_TASK));
+    rig.addRepo("tick-extends", "_extends: .github\n");
+    const cache = new RepoConfigCache();
+    const first = await tickMaintenance(rig.deps, { now: at("2025-03-10T03:20:00Z"), cache });
+    expect(first.enqueued).toContain(maintenanceRunKey("acme/tick-extends", "deps", "2025-03-10T03:00:00.000Z"));
+    await tickMaintenance(rig.deps, { now: at("2025-03-10T03:21:00Z"), cache });
+    const baseReads = rig.standIn.requests.filter((r) => r.path.startsWith("/api/v3/repos/acme/.github/contents/.github%2Fcodex.yml"));
+    // The .github repository's own tick reads it (200, 304), and so does the base read of tick-extends (200, 304).
+    expect(baseReads.map((r) => r.status).sort()).toEqual([200, 200, 304, 304]);
+  });
+
   it("leaves repositories without a maintenance section alone, and one repository's failure does not stop the others", async () => {
     rig.addRepo("tick-none", "triage:\n  enabled: true\n");
     rig.addRepo("tick-broken", maintenanceConfig(DEPS_TASK));
