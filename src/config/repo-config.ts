@@ -30,6 +30,12 @@ const FixSchema = z
     mention: z.string().min(1).max(200).nullable().default(null),
     max_open_prs: z.number().int().min(0).max(50).default(5),
     max_review_rounds: z.number().int().min(0).max(10).default(3),
+    // Bot accounts (e.g. another agent's App) whose reviews on the bot's PRs start rounds like a person's; any
+    // other bot's review is ignored. A listed bot needs no repository permission: listing it here is the grant.
+    review_bots: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/, "a bot login like `claude[bot]`"))
+      .max(10)
+      .default([]),
     // Run in the sandbox before and after the agent's change, e.g. the failing test command.
     verify_command: z.string().min(1).max(500).nullable().default(null),
     // Also needs the App's `workflows: write` permission.

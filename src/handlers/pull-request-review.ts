@@ -32,7 +32,9 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
     const state = review.state.toLowerCase();
     if (state !== "changes_requested" && state !== "commented") return;
     if (pr.state !== "open" || !pr.head.ref.startsWith("codex/") || pr.head.repo?.full_name !== repository.full_name) return;
-    if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
+    // Never our own reviews; another bot's only as far as the job finds it in `fix.review_bots` (the handler has
+    // no config): a reviewing agent's "changes requested" starts a round like a person's.
+    if (isOwnSender(deps, sender) || (sender.type === "Bot" && !sender.login.endsWith("[bot]"))) return;
     // A `/codex …` review comment is a command, handled as one; plain reviews are feedback.
     if ((review.body ?? "").trimStart().startsWith("/")) return;
 

@@ -49,7 +49,7 @@ async function openFixPr(config?: string): Promise<{ setup: IssueFixSetup; pr: A
   return { setup, pr };
 }
 
-async function review(setup: IssueFixSetup, pr: AnyJson, user = DEMO_MAINTAINER) {
+async function review(setup: IssueFixSetup, pr: AnyJson, user = DEMO_MAINTAINER, senderType = "User") {
   const r = h.standIn.addReview(setup.repoFullName, pr.number, {
     user,
     state: "CHANGES_REQUESTED",
@@ -64,7 +64,7 @@ async function review(setup: IssueFixSetup, pr: AnyJson, user = DEMO_MAINTAINER)
     review: { ...r, state: "changes_requested" },
     pull_request: fresh,
     repository: fresh.base.repo,
-    sender: { login: user, id: 1, type: "User" },
+    sender: { login: user, id: 1, type: senderType },
     installation: { id: 4101 },
   };
   await h.deliver("pull_request_review", payload);
@@ -107,6 +107,20 @@ describe("review feedback on the bot's PR", () => {
     expect((await runGit(["rev-parse", branch], { cwd: setup.remote.url })).trim()).toBe(human);
     const comments = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => String(c.issue_url).includes(setup.repoFullName));
     expect(comments.map((c) => c.body).join("\n")).toContain("someone else pushed");
+  });
+
+  it("a review by a bot listed in fix.review_bots starts a round like a person's; an unlisted bot's is ignored, silently", async () => {
+    const { setup, pr } = await openFixPr("fix:\n  review_bots: ['claude[bot]']\n");
+    const unlisted = await review(setup, pr, "coderabbit[bot]", "Bot");
+    expect(unlisted.outcome).toBe("skipped: a bot not in fix.review_bots");
+    const listed = await review(setup, pr, "claude[bot]", "Bot");
+    expect(listed.outcome).toBe(`pushed to #${pr.number}`);
+    const log = await runGit(["log", "--format=%s", `main..${pr.head.ref}`], { cwd: setup.remote.url });
+    expect(log.trim().split("\n")).toEqual(["Document sum", "Make sum add its arguments"]);
+    const said = (h.standIn.snapshot().comments as AnyJson[]).filter((c) =>
+      String(c.issue_url).endsWith(`${setup.repoFullName}/issues/${pr.number}`),
+    );
+    expect(said.map((c) => String(c.body)).join("\n")).not.toContain("coderabbit");
   });
 
   it("ignores reviews from people without write permission", async () => {

@@ -68,7 +68,13 @@ export async function openFix(
   if (job.origin.type === "issue" && job.origin.label !== undefined && job.origin.label !== config.commands.label) {
     return { stop: { outcome: "skipped: not the configured label" } };
   }
-  if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, reportOn))) {
+  const bot = job.requestedBy?.endsWith("[bot]") ?? false;
+  if (bot) {
+    // Bots are not collaborators: a review bot is authorized by being listed, and an unlisted one is ignored
+    // without a word (two bots must not talk to each other in comments).
+    const listed = job.origin.type === "review" && config.fix.review_bots.some((b) => b.toLowerCase() === job.requestedBy?.toLowerCase());
+    if (!listed) return { stop: { outcome: "skipped: a bot not in fix.review_bots" } };
+  } else if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, reportOn))) {
     return { stop: { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` } };
   }
   // A command's 👀 came with the command itself; a label or a review gets it here.
