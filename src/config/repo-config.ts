@@ -66,8 +66,20 @@ const AgentSchema = z
   .strictObject({
     // Which CLI does the work: OpenAI's Codex or Anthropic's Claude Code (same sandbox levels, proxy and isolation).
     backend: z.enum(["codex", "claude"]).default("codex"),
-    // Default: CODEX_MODEL for codex, CLAUDE_MODEL for claude.
+    // The model of `backend`. Default: CODEX_MODEL for codex, CLAUDE_MODEL for claude.
     model: z.string().min(1).optional(),
+    // Per agent, when routing sends work to both (overrides `model` for that agent).
+    models: z.strictObject({ codex: z.string().min(1).optional(), claude: z.string().min(1).optional() }).prefault({}),
+    // Which agent does each kind of work; omitted kinds use `backend`. `auto` learns from this repository's
+    // recorded runs of that kind (see pipeline/steps/agent-choice.ts).
+    routing: z
+      .strictObject({
+        triage: z.enum(["codex", "claude", "auto"]).optional(),
+        fix: z.enum(["codex", "claude", "auto"]).optional(),
+        review: z.enum(["codex", "claude", "auto"]).optional(),
+        explain: z.enum(["codex", "claude", "auto"]).optional(),
+      })
+      .prefault({}),
     // Jobs expire after 45 minutes in the queue (a dead worker's job is retried then): stay below it.
     timeout_minutes: z.number().positive().max(40).default(20),
   })
