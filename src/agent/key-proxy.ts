@@ -13,13 +13,26 @@ import { z } from "zod";
 import { readCappedBody, refuseTooLarge } from "../web/read-capped-body.js";
 import { checkRequestBody, checkRoute, MAX_REQUEST_BYTES, upstreamHeaders } from "./key-proxy-policy.js";
 import { UsageMeter, type ProxyUsage } from "./key-proxy-meter.js";
+import {
+  BudgetLedger,
+  budgetMessage,
+  grantBudgetSchema,
+  type BudgetedGrant,
+  type BudgetStop,
+  type GrantBudget,
+} from "./key-proxy-budget.js";
 
 export type { ProxyUsage } from "./key-proxy-meter.js";
+export type { BudgetName, BudgetStop, DayScope, GrantBudget } from "./key-proxy-budget.js";
 
 export interface ProxyGrant {
   /** The credential to hand to the agent (codex: the provider's env_key variable; Claude: ANTHROPIC_API_KEY). */
   token: string;
   usage(): ProxyUsage;
+  /** The budget that refused one of the grant's calls (`stoppedBy: "budget:<which>"`), or null. */
+  stoppedBy(): BudgetStop | null;
+  /** The budget that would refuse the grant's next call (the grant is then stopped by it), or null. */
+  check(): BudgetStop | null;
   revoke(): void;
 }
 
@@ -28,7 +41,8 @@ export interface KeyProxy {
   baseUrl: string;
   /** `http://127.0.0.1:PORT`: ANTHROPIC_BASE_URL for Claude Code (it appends `/v1/messages` itself). */
   anthropicBaseUrl: string;
-  issue(opts?: { maxTotalTokens?: number }): ProxyGrant;
+  /** A grant with its limits: `maxTotalTokens` (the same as `budget.jobTokens`) and the day budgets it shares. */
+  issue(opts?: { maxTotalTokens?: number; budget?: GrantBudget }): ProxyGrant;
   close(): Promise<void>;
 }
 
@@ -52,13 +66,13 @@ export interface KeyProxyOptions {
 }
 
 const issueSchema = z
-  .object({ maxTotalTokens: z.number().int().positive({ error: "maxTotalTokens must be a positive integer" }).optional() })
+  .object({
+    maxTotalTokens: z.number().int().positive({ error: "maxTotalTokens must be a positive integer" }).optional(),
+    budget: grantBudgetSchema.optional(),
+  })
   .optional();
 
-interface GrantState {
-  usage: ProxyUsage;
-  maxTotalTokens?: number;
-}
+type GrantState = BudgetedGrant;
 
 // fetch decodes compressed bodies, so the length and encoding of the upstream answer no longer apply.
 // Cookies the upstream sets are for the key's owner, not for the agent.
@@ -84,6 +98,7 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
   };
   // Grants are looked up by a hash of the token so the map never holds the credential itself.
   const grants = new Map<string, GrantState>();
+  const ledger = new BudgetLedger();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -119,14 +134,11 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
       (typeof xApiKey === "string" && xApiKey !== "" ? xApiKey : undefined);
     const grant = token === undefined ? undefined : grants.get(hashToken(token));
     if (!grant) return sendError(res, 401, "invalid_proxy_token", "key proxy: unknown or revoked token");
-    if (grant.maxTotalTokens !== undefined && grant.usage.totalTokens >= grant.maxTotalTokens) {
-      // 429 with an error body both clients read, so the agent stops and reports it instead of hanging.
-      return sendError(
-        res,
-        429,
-        "budget_exceeded",
-        `key proxy: token budget of ${grant.maxTotalTokens} spent (${grant.usage.totalTokens} used)`,
-      );
+    const stop = ledger.check(grant);
+    if (stop) {
+      // 429 with an error body both clients read, so the agent stops and reports it instead of hanging;
+      // `x-should-retry: false` tells the Anthropic SDK (Claude Code) not to retry, as codex is told in its config.
+      return sendError(res, 429, "budget_exceeded", budgetMessage(stop), { "x-should-retry": "false" });
     }
 
     const read = await readCappedBody(req, MAX_REQUEST_BYTES);
@@ -183,15 +195,20 @@ export async function startKeyProxy(opts: KeyProxyOptions): Promise<KeyProxy> {
       if (!checked.success) throw new Error(`KeyProxy.issue: ${z.prettifyError(checked.error)}`);
       const token = `cdx-job-${randomBytes(24).toString("base64url")}`;
       const key = hashToken(token);
-      const state: GrantState = {
-        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0, requests: 0 },
-        maxTotalTokens: checked.data?.maxTotalTokens,
-      };
+      const budget = { ...checked.data?.budget };
+      if (checked.data?.maxTotalTokens !== undefined)
+        budget.jobTokens = Math.min(budget.jobTokens ?? Infinity, checked.data.maxTotalTokens);
+      const state = ledger.open({ inputTokens: 0, outputTokens: 0, totalTokens: 0, requests: 0 }, budget);
       grants.set(key, state);
       return {
         token,
         usage: () => ({ ...state.usage }),
-        revoke: () => void grants.delete(key),
+        stoppedBy: () => (state.stop ? { ...state.stop } : null),
+        check: () => ledger.check(state),
+        revoke: () => {
+          grants.delete(key);
+          ledger.close(state);
+        },
       };
     },
     async close() {

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseModelPrices } from "../agent/prices.js";
 
 // Probot reads its own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, …);
 // these are the ones codex-dispatch adds. Parsed once at start so a typo fails loudly, not mid-job.
@@ -18,6 +19,19 @@ const EnvSchema = z.object({
   CLAUDE_MODEL: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL_UPSTREAM: z.string().url().default("https://api.anthropic.com"),
+  // The operator's price table (USD per million input/output tokens per model, JSON) over the built-in defaults,
+  // and the tokens all repositories of one installation may spend per UTC day (a repository can only lower it).
+  MODEL_PRICES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        parseModelPrices(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  INSTALLATION_DAILY_TOKENS: z.coerce.number().int().min(0).default(100_000_000),
   APP_SLUG: z.string().optional(),
   APP_ID: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),

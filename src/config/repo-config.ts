@@ -82,6 +82,16 @@ const AgentSchema = z
       .prefault({}),
     // Jobs expire after 45 minutes in the queue (a dead worker's job is retried then): stay below it.
     timeout_minutes: z.number().positive().max(40).default(20),
+    // Tokens the key proxy lets a job, this repository per UTC day, and the whole installation per UTC day
+    // spend (0: no model calls). The installation's limit is the operator's (INSTALLATION_DAILY_TOKENS): a
+    // repository can only lower it. Once one is spent the proxy refuses the agent's next model call.
+    budget: z
+      .strictObject({
+        job_tokens: z.number().int().min(0).default(2_000_000),
+        repo_daily_tokens: z.number().int().min(0).default(20_000_000),
+        installation_daily_tokens: z.number().int().min(0).optional(),
+      })
+      .prefault({}),
   })
   .prefault({});
 

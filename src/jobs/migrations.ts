@@ -114,6 +114,17 @@ export const MIGRATIONS: Migration[] = [
    )`,
     ],
   },
+  {
+    version: 4,
+    name: "job cost",
+    statements: [
+      // What the job's tokens cost in USD at the operator's prices when it ran; NULL when the model had no price
+      // (shown as "cost unknown", never guessed). numeric, not float: it is summed for reports.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS cost_usd numeric`,
+      // The day budgets sum today's tokens per repository and per installation.
+      `CREATE INDEX IF NOT EXISTS job_records_installation_created ON ${SCHEMA}.job_records (((data->>'installationId')), created_at)`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

@@ -8,6 +8,11 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export interface JobTokens {
   input: number;
   output: number;
+  /**
+   * What they cost in USD at the operator's prices (stored as the record's cost_usd); null when the model has no
+   * price. Absent: the cost column is left as it is.
+   */
+  costUsd?: number | null;
 }
 
 /** What the dashboard shows about one job: one record per idempotency key. */
@@ -26,6 +31,8 @@ export interface JobRecord {
   finishedAt: string | null;
   durationMs: number | null;
   tokens: JobTokens | null;
+  /** USD; null when unknown (no tokens, or a model with no price). */
+  costUsd?: number | null;
   outcome: string | null;
   error: string | null;
   links: Record<string, string>;
@@ -47,7 +54,11 @@ export type JobRecordPatch = Partial<
   >
 >;
 
-const TokensSchema = z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() });
+const TokensSchema = z.object({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative().nullable().optional(),
+});
 const IsoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "expected an ISO date string");
 
 const PatchSchema = z
@@ -82,7 +93,7 @@ const COLUMNS: Record<Exclude<keyof JobRecordPatch, "tokens">, string> = {
 };
 
 export const SELECT_JOB_RECORDS = `SELECT id, key, kind, repo, status, phase, attempts, created_at, started_at, finished_at, duration_ms,
-  input_tokens, output_tokens, outcome, error, links, data, meta, target, cancel_requested_at, cancel_reason
+  input_tokens, output_tokens, cost_usd, outcome, error, links, data, meta, target, cancel_requested_at, cancel_reason
   FROM ${SCHEMA}.job_records`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -109,6 +120,7 @@ export function rowToJobRecord(row: Row): JobRecord {
     finishedAt: iso(row.finished_at),
     durationMs: num(row.duration_ms),
     tokens: input == null && output == null ? null : { input: input ?? 0, output: output ?? 0 },
+    costUsd: num(row.cost_usd),
     outcome: row.outcome ?? null,
     error: row.error ?? null,
     links: (json(row.links) ?? {}) as Record<string, string>,
@@ -166,6 +178,7 @@ export async function updateJobRecord(
       const t = value as JobTokens | null;
       add("input_tokens", t ? t.input : null);
       add("output_tokens", t ? t.output : null);
+      if (t === null || t.costUsd !== undefined) add("cost_usd", t?.costUsd ?? null);
     } else if (field === "links" || field === "meta") {
       add(COLUMNS[field], JSON.stringify(value), "::jsonb");
     } else if (field === "startedAt" || field === "finishedAt") {

@@ -98,7 +98,7 @@ describe("key proxy", () => {
     expect(refused.status).toBe(429);
     const body = await refused.json();
     expect(body.error.code).toBe("budget_exceeded");
-    expect(body.error.message).toMatch(/token budget of 30 spent/);
+    expect(body.error.message).toMatch(/this job.s token budget \(30 tokens\) is spent/);
     expect(small.usage().requests).toBe(1);
 
     const other = await post(proxy.baseUrl, large.token);

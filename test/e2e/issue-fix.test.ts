@@ -42,7 +42,15 @@ describe("an issue labelled codex", () => {
       version: 1,
       files: [{ path: "src/sum.js", status: "modified", added: 1, removed: 1 }],
       verify: { command: "node --test" },
+      agent: "codex",
+      model: "gpt-5.5",
     });
+    // The cost is the tokens at gpt-5.5's default price, and the PR's footer names the agent, tokens and cost.
+    expect(handoff.cost_usd).toBeGreaterThan(0);
+    expect(handoff.tokens.input).toBeGreaterThan(0);
+    expect(pr.body).toMatch(
+      /Drafted by codex-dispatch · confidence \w+ · Codex \(`gpt-5\.5`\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · /,
+    );
   });
 
   it("says the verify command went from failing to passing", () => {

@@ -26,6 +26,11 @@ describe("a failed CI run on a pull request", () => {
     const record = await getJobRecord(h.db, setup.key);
     expect(record).toMatchObject({ status: "succeeded", outcome: "explained: code", phase: "publish" });
     expect(record?.tokens?.input).toBeGreaterThan(0);
+    // The cost is stored with the tokens: tokens × the price of the harness's model (gpt-5.5).
+    const { DEFAULT_MODEL_PRICES } = await import("../../src/agent/prices.js");
+    const price = DEFAULT_MODEL_PRICES["gpt-5.5"]!;
+    const expected = ((record?.tokens?.input ?? 0) * price.input + (record?.tokens?.output ?? 0) * price.output) / 1e6;
+    expect(record?.costUsd).toBeCloseTo(expected, 6);
     expect(Object.keys(record?.links ?? {})).toEqual(expect.arrayContaining(["checkRun", `pr${setup.prNumber}`]));
   });
 
@@ -41,7 +46,8 @@ describe("a failed CI run on a pull request", () => {
     expect(c.body).toContain("confidence high");
     expect(c.body).toContain("-1 !== 5");
     expect(c.body).toContain(`/octo-org/calculator/blob/${setup.headSha}/src/sum.js#L2`);
-    expect(c.body).toMatch(/tokens · \d+s/);
+    // Which agent and model worked, the tokens and their cost at the default price of gpt-5.5 (the harness's model).
+    expect(c.body).toMatch(/Codex triage of [0-9a-f]{7} · Codex \(`gpt-5\.5`\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · \d+s/);
     expect(c.body).toContain(`<!-- codex-dispatch:triage:run-${setup.runId} -->`);
   });
 

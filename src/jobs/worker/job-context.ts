@@ -33,7 +33,14 @@ export type JobHandler = (data: any, ctx: JobContext) => Promise<JobResult | voi
 export const ResultSchema = z
   .object({
     outcome: z.string(),
-    tokens: z.object({ input: z.number().int().nonnegative(), output: z.number().int().nonnegative() }).optional(),
+    tokens: z
+      .object({
+        input: z.number().int().nonnegative(),
+        output: z.number().int().nonnegative(),
+        // USD at the operator's prices, null when the model has no price: stored beside the tokens (cost_usd).
+        costUsd: z.number().nonnegative().nullable().optional(),
+      })
+      .optional(),
     links: z.record(z.string(), z.string()).optional(),
   })
   .optional();

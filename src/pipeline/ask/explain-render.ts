@@ -4,7 +4,8 @@ import type { CheckoutFiles } from "../steps/checkout-files.js";
 import { codeLine } from "../../text-safety/inline.js";
 import { blobUrl } from "../../text-safety/links.js";
 import { sanitizeMarkdown, sanitizeMarkdownLine } from "../../text-safety/markdown.js";
-import { formatDuration, formatTokens } from "../steps/format.js";
+import { formatDuration } from "../steps/format.js";
+import { spendLine, type AgentSpend } from "../steps/spend.js";
 
 export interface ExplainFacts {
   webBaseUrl: string;
@@ -12,7 +13,8 @@ export interface ExplainFacts {
   /** The commit the agent read: every link points into it, so links stay right after later pushes. */
   sha: string;
   files: CheckoutFiles;
-  tokens: number;
+  /** Which agent answered, its tokens and their cost. */
+  spend: AgentSpend;
   durationMs: number;
 }
 
@@ -70,7 +72,7 @@ export function renderExplainAnswer(report: ExplainReport, facts: ExplainFacts):
     "",
     ...(refs.length ? ["", "**References**", "", ...refs] : []),
     "",
-    `<sub>Codex read ${facts.sha.slice(0, 7)} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)}</sub>`,
+    `<sub>Codex read ${facts.sha.slice(0, 7)} · ${spendLine(facts.spend)} · ${formatDuration(facts.durationMs)}</sub>`,
   ].join("\n");
   return fitBody(answer, tail, EXPLAIN_SUMMARY_LIMIT);
 }

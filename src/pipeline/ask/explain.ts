@@ -50,9 +50,9 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
     return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
       await ctx.setPhase("agent");
       await talk.start("Codex explain", worktree.path);
-      const { run, tokens, timeoutMs } = await agentStep(
+      const { run, tokens, timeoutMs, spend } = await agentStep(
         deps,
-        { config, ctx, log },
+        { config, ctx, log, job },
         {
           cwd: worktree.path,
           prompt: buildExplainPrompt({
@@ -80,7 +80,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
         repoFullName: job.repo.fullName,
         sha,
         files: checkoutFiles(worktree.path),
-        tokens: tokens.input + tokens.output,
+        spend,
         durationMs: Date.now() - started,
       });
       await talk.finish(true, answer);

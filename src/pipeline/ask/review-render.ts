@@ -3,7 +3,8 @@ import type { DiffLines } from "./diff-lines.js";
 import type { CheckoutFiles } from "../steps/checkout-files.js";
 import { codeLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
-import { formatDuration, formatTokens } from "../steps/format.js";
+import { formatDuration } from "../steps/format.js";
+import { spendLine, type AgentSpend } from "../steps/spend.js";
 
 export interface ReviewComment {
   path: string;
@@ -45,7 +46,8 @@ export function planReviewComments(report: ReviewReport, files: CheckoutFiles, d
 export interface ReviewFacts {
   headSha: string;
   baseRef: string;
-  tokens: number;
+  /** Which agent reviewed, its tokens and their cost. */
+  spend: AgentSpend;
   durationMs: number;
   webBaseUrl: string;
 }
@@ -70,7 +72,7 @@ export function renderReviewBody(report: ReviewReport, plan: ReviewPlan, facts: 
     );
   lines.push(
     "",
-    `<sub>Codex review of ${facts.headSha.slice(0, 7)} against ${codeLine(facts.baseRef)} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)} · advice only, a person decides</sub>`,
+    `<sub>Codex review of ${facts.headSha.slice(0, 7)} against ${codeLine(facts.baseRef)} · ${spendLine(facts.spend)} · ${formatDuration(facts.durationMs)} · advice only, a person decides</sub>`,
   );
   return lines.join("\n");
 }

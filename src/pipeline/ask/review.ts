@@ -59,9 +59,9 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
       async (worktree, jobDir, _mirror, instructions) => {
         await ctx.setPhase("agent");
         await talk.start(`Codex review of #${job.issueNumber}`, worktree.path);
-        const { run, tokens, timeoutMs } = await agentStep(
+        const { run, tokens, timeoutMs, spend } = await agentStep(
           deps,
-          { config, ctx, log },
+          { config, ctx, log, job },
           {
             cwd: worktree.path,
             prompt: buildReviewPrompt({
@@ -100,7 +100,7 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
         const body = renderReviewBody(report, plan, {
           headSha,
           baseRef: pr.baseRef,
-          tokens: tokens.input + tokens.output,
+          spend,
           durationMs: Date.now() - started,
           webBaseUrl: deps.webBaseUrl,
         });

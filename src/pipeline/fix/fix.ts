@@ -64,9 +64,9 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       await ctx.setPhase("agent");
       await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
       const policy = await fixPolicy(gh, config);
-      const { run, tokens, timeoutMs } = await agentStep(
+      const { run, tokens, timeoutMs, spend } = await agentStep(
         deps,
-        { config, ctx, log },
+        { config, ctx, log, job },
         {
           cwd: worktree.path,
           prompt: buildFixPrompt({
@@ -129,6 +129,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         commands: run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
         verify,
         tokens,
+        spend,
         durationMs: Date.now() - started,
         origin: { ...(job.origin.type === "maintenance" ? job.origin : { type: job.origin.type }), requested_by: job.requestedBy },
         baseSha: target.baseSha,

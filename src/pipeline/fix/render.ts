@@ -2,7 +2,8 @@ import type { FixReport } from "../../agent/fix-report.js";
 import type { Change } from "../../workspace/diff.js";
 import { cleanText, codeBlock, codeLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
-import { formatDuration, formatTokens } from "../steps/format.js";
+import { formatDuration } from "../steps/format.js";
+import { agentName, spendLine, type AgentSpend } from "../steps/spend.js";
 
 export interface VerifyOutcome {
   command: string;
@@ -26,6 +27,8 @@ export interface FixFacts {
   commands: { command: string; exitCode: number | null }[];
   verify: VerifyOutcome | null;
   tokens: { input: number; output: number };
+  /** Which agent drafted it, its tokens and their cost. */
+  spend: AgentSpend;
   durationMs: number;
   origin: object;
   baseSha: string;
@@ -66,7 +69,11 @@ export function handoffBlock(report: FixReport, facts: FixFacts): string {
         }
       : null,
     confidence: report.confidence,
-    tokens: facts.tokens,
+    agent: facts.spend.agent,
+    model: facts.spend.model,
+    tokens: { input: facts.tokens.input, output: facts.tokens.output },
+    // USD at the operator's prices; null when the model has no price.
+    cost_usd: facts.spend.costUsd,
     duration_ms: facts.durationMs,
   };
   return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(cleanText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
@@ -77,7 +84,7 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
   const lines: string[] = [];
   lines.push(sanitizeMarkdown(report.summary, safe), "");
   if (facts.closes !== null) lines.push(`Fixes #${facts.closes}`, "");
-  else lines.push(`Drafted by Codex for ${facts.describe}.`, "");
+  else lines.push(`Drafted by ${agentName(facts.spend.agent)} for ${facts.describe}.`, "");
   lines.push("### Root cause", "", sanitizeMarkdown(report.root_cause, safe) || "—", "");
   lines.push("### Changes", "", sanitizeMarkdown(report.changes, safe) || "—", "");
   lines.push("| file | change | + | − |", "| --- | --- | --- | --- |");
@@ -112,7 +119,7 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
   if (report.follow_up.trim()) lines.push("### For the reviewer", "", sanitizeMarkdown(report.follow_up, safe), "");
   lines.push(handoffBlock(report, facts), "");
   lines.push(
-    `<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${formatTokens(facts.tokens.input + facts.tokens.output)} tokens · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`,
+    `<sub>Drafted by codex-dispatch · confidence ${report.confidence} · ${spendLine(facts.spend)} · ${formatDuration(facts.durationMs)}. The bot checked the diff against the repository's policy; a person decides.</sub>`,
   );
   return lines.join("\n");
 }

@@ -1,16 +1,24 @@
 import type { Agent, AgentBackend, AgentRun, AgentTask } from "../../agent/agent.js";
-import { claudeAgent } from "../../agent/claude/claude-agent.js";
+import { claudeAgent, DEFAULT_CLAUDE_MODEL } from "../../agent/claude/claude-agent.js";
 import { codexAgent } from "../../agent/codex-agent.js";
+import type { BudgetStop, GrantBudget } from "../../agent/key-proxy.js";
+import { costOf, parseModelPrices } from "../../agent/prices.js";
 import type { Logger } from "probot";
 import type { RepoConfig } from "../../config/repo-config.js";
+import { tokensSpentToday } from "../../jobs/token-usage.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import { formatDuration } from "./format.js";
+import { budgetStopText, type AgentSpend } from "./spend.js";
 
 // `instructions` is required here (AgentTask): every pipeline must say which trusted instructions its run gets
 // (the default branch's AGENTS.md, or none); a run can never fall back to the checkout's own. `backend` picks
 // the CLI (the repository's agent.backend); absent: codex.
-type SessionOptions = Omit<AgentTask, "isolation"> & { backend?: AgentBackend };
+// `budget`: the grant's token limits (absent: none).
+type SessionOptions = Omit<AgentTask, "isolation"> & { backend?: AgentBackend; budget?: GrantBudget };
+
+/** A run with what the key proxy saw of it: the tokens it metered, and the budget that refused a call, if one did. */
+export type ProxiedRun = AgentRun & { proxyTokens: number; proxyUsage: { input: number; output: number }; budgetStop: BudgetStop | null };
 
 /** The backend behind the Agent boundary, with the operator's binary and default model for it. */
 export function agentFor(backend: AgentBackend, env: PipelineDeps["env"]): Agent {
@@ -26,35 +34,63 @@ export function agentFor(backend: AgentBackend, env: PipelineDeps["env"]): Agent
 export async function runAgentSession(
   deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation">,
   opts: SessionOptions,
-): Promise<AgentRun & { proxyTokens: number }> {
+): Promise<ProxiedRun> {
   // A job waits here for a free agent slot: WORKER_CONCURRENCY bounds agents per process, not jobs per kind.
   return deps.agentSlots(() => runWithGrant(deps, opts));
 }
 
-async function runWithGrant(
-  deps: Pick<PipelineDeps, "env" | "keyProxy" | "isolation">,
-  opts: SessionOptions,
-): Promise<AgentRun & { proxyTokens: number }> {
-  const grant = deps.keyProxy.issue();
-  const { backend = "codex", ...task } = opts;
+async function runWithGrant(deps: Pick<PipelineDeps, "env" | "keyProxy" | "isolation">, opts: SessionOptions): Promise<ProxiedRun> {
+  const { backend = "codex", budget, ...task } = opts;
+  const grant = deps.keyProxy.issue(budget ? { budget } : undefined);
   try {
-    const run = await agentFor(backend, deps.env).run(
-      { ...task, isolation: deps.isolation },
-      { responsesBaseUrl: deps.keyProxy.baseUrl, messagesBaseUrl: deps.keyProxy.anthropicBaseUrl, token: grant.token },
-    );
-    return { ...run, proxyTokens: grant.usage().totalTokens };
+    // A budget already spent (the day's, or a job budget of 0) refuses the first call: the agent is not started.
+    const spent = grant.check();
+    const run = spent
+      ? budgetRefusedRun(backend, spent)
+      : await agentFor(backend, deps.env).run(
+          { ...task, isolation: deps.isolation },
+          { responsesBaseUrl: deps.keyProxy.baseUrl, messagesBaseUrl: deps.keyProxy.anthropicBaseUrl, token: grant.token },
+        );
+    const usage = grant.usage();
+    return {
+      ...run,
+      proxyTokens: usage.totalTokens,
+      proxyUsage: { input: usage.inputTokens, output: usage.outputTokens },
+      budgetStop: grant.stoppedBy(),
+    };
   } finally {
     grant.revoke();
   }
 }
 
-export function agentTokens(run: AgentRun & { proxyTokens: number }): { input: number; output: number } {
-  // The agent's own count when it got as far as turn.completed; otherwise what the proxy metered.
-  if (run.usage.inputTokens + run.usage.outputTokens > 0) return { input: run.usage.inputTokens, output: run.usage.outputTokens };
-  return { input: run.proxyTokens, output: 0 };
+function budgetRefusedRun(agent: AgentBackend, stop: BudgetStop): AgentRun {
+  return {
+    agent,
+    outcome: "failed",
+    exitCode: null,
+    durationMs: 0,
+    commands: [],
+    fileChanges: [],
+    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 },
+    errors: [budgetStopText(stop)],
+    stderrTail: "",
+    garbageLines: 0,
+    checkoutConfigWritten: [],
+  };
 }
 
-export function describeAgentFailure(run: AgentRun, timeoutMs: number): string {
+export function agentTokens(run: AgentRun & { proxyTokens: number; proxyUsage?: { input: number; output: number } }): {
+  input: number;
+  output: number;
+} {
+  // The agent's own count when it got as far as turn.completed; otherwise what the proxy metered.
+  if (run.usage.inputTokens + run.usage.outputTokens > 0) return { input: run.usage.inputTokens, output: run.usage.outputTokens };
+  return run.proxyUsage ?? { input: run.proxyTokens, output: 0 };
+}
+
+export function describeAgentFailure(run: AgentRun & { budgetStop?: BudgetStop | null }, timeoutMs: number): string {
+  // A refused call makes the agent fail in its own words ("429 …"): the budget is the reason to give.
+  if (run.budgetStop) return budgetStopText(run.budgetStop);
   const name = run.agent === "claude" ? "Claude" : "Codex";
   if ((run.outcome === "failed" || run.outcome === "completed") && run.garbageLines > 0 && !run.finalMessage) {
     return `${name} printed ${run.garbageLines} line(s) of output that could not be read, and no answer.`;
@@ -73,11 +109,12 @@ export function describeAgentFailure(run: AgentRun, timeoutMs: number): string {
   }
 }
 
-/** What an agent step needs beyond the session: the config (time limit, model) and the job (signal, log). */
+/** What an agent step needs beyond the session: the config (time limit, model, budget) and the job (signal, log, whose budgets). */
 export interface AgentStepContext {
   config: RepoConfig;
   ctx: JobContext;
   log: Logger;
+  job: { repo: { fullName: string }; installationId: number };
 }
 
 /**
@@ -86,20 +123,54 @@ export interface AgentStepContext {
  * log line with the agent and the tokens.
  */
 export async function agentStep(
-  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation">,
+  deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation" | "db">,
   step: AgentStepContext,
-  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend">,
-): Promise<{ run: AgentRun & { proxyTokens: number }; tokens: { input: number; output: number }; timeoutMs: number }> {
+  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend" | "budget">,
+): Promise<{ run: ProxiedRun; tokens: { input: number; output: number; costUsd: number | null }; timeoutMs: number; spend: AgentSpend }> {
   const timeoutMs = step.config.agent.timeout_minutes * 60_000;
   const backend = step.config.agent.backend;
+  const model = step.config.agent.model ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL);
   const run = await runAgentSession(deps, {
     ...opts,
     backend,
-    model: step.config.agent.model ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL),
+    model,
     timeoutMs,
     signal: step.ctx.signal,
+    budget: await grantBudget(deps, step),
   });
-  const tokens = agentTokens(run);
-  step.log.info({ agent: run.agent, outcome: run.outcome, commands: run.commands.length, tokens }, "agent finished");
-  return { run, tokens, timeoutMs };
+  const counted = agentTokens(run);
+  // The model that was asked for; Claude Code's own default when none was, codex's is not known here (no price).
+  const billed = model ?? (backend === "claude" ? DEFAULT_CLAUDE_MODEL : null);
+  const tokens = { ...counted, costUsd: costOf(counted, billed, parseModelPrices(deps.env.MODEL_PRICES)) };
+  const spend: AgentSpend = {
+    agent: run.agent,
+    model: billed,
+    tokens: counted.input + counted.output,
+    costUsd: tokens.costUsd,
+    stop: run.budgetStop,
+  };
+  step.log.info(
+    { agent: run.agent, model: billed, outcome: run.outcome, commands: run.commands.length, tokens, stoppedBy: run.budgetStop?.stoppedBy },
+    "agent finished",
+  );
+  return { run, tokens, timeoutMs, spend };
+}
+
+/**
+ * The grant's limits: the repository's job and day budgets, and the installation's day budget, which is the
+ * operator's (INSTALLATION_DAILY_TOKENS) unless the repository asks for less. The day totals so far come from
+ * today's job records; the proxy adds what live grants spend.
+ */
+async function grantBudget(deps: Pick<PipelineDeps, "env" | "db">, step: AgentStepContext): Promise<GrantBudget> {
+  const b = step.config.agent.budget;
+  const spent = await tokensSpentToday(deps.db, { repo: step.job.repo.fullName, installationId: step.job.installationId });
+  return {
+    jobTokens: b.job_tokens,
+    repo: { key: step.job.repo.fullName, dailyTokens: b.repo_daily_tokens, spentToday: spent.repo },
+    installation: {
+      key: String(step.job.installationId),
+      dailyTokens: Math.min(b.installation_daily_tokens ?? Infinity, deps.env.INSTALLATION_DAILY_TOKENS),
+      spentToday: spent.installation,
+    },
+  };
 }

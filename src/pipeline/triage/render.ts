@@ -2,7 +2,8 @@ import type { TriageReport } from "../../agent/report.js";
 import { cleanText, codeBlock, codeLine, sanitizeLine } from "../../text-safety/inline.js";
 import { blobUrl } from "../../text-safety/links.js";
 import { sanitizeMarkdown, sanitizeMarkdownLine } from "../../text-safety/markdown.js";
-import { formatDuration, formatTokens } from "../steps/format.js";
+import { formatDuration } from "../steps/format.js";
+import { spendLine, type AgentSpend } from "../steps/spend.js";
 
 export interface TriageFacts {
   repoFullName: string;
@@ -12,7 +13,8 @@ export interface TriageFacts {
   ciUrl?: string;
   attempt?: number;
   failedJobs: { name: string; failedSteps: string[]; htmlUrl?: string }[];
-  tokens: number;
+  /** Which agent worked, its tokens and their cost (and the budget that stopped it, if one did). */
+  spend: AgentSpend;
   durationMs: number;
 }
 
@@ -41,7 +43,7 @@ function where(facts: TriageFacts): string {
 
 export function footer(facts: TriageFacts): string {
   const attempt = facts.attempt && facts.attempt > 1 ? ` (attempt ${facts.attempt})` : "";
-  return `<sub>Codex triage of ${facts.headSha.slice(0, 7)}${attempt} · ${formatTokens(facts.tokens)} tokens · ${formatDuration(facts.durationMs)}</sub>`;
+  return `<sub>Codex triage of ${facts.headSha.slice(0, 7)}${attempt} · ${spendLine(facts.spend)} · ${formatDuration(facts.durationMs)}</sub>`;
 }
 
 /** Locations linkable into the commit: only paths that exist in the checkout (the model may invent some). */

@@ -92,9 +92,9 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
           : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
 
       await ctx.setPhase("agent");
-      const { run, tokens, timeoutMs } = await agentStep(
+      const { run, tokens, timeoutMs, spend } = await agentStep(
         deps,
-        { config, ctx, log },
+        { config, ctx, log, job },
         {
           cwd: worktree.path,
           prompt: buildTriagePrompt({
@@ -124,7 +124,7 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
         ciUrl: job.source.htmlUrl,
         attempt: job.source.type === "workflow_run" ? job.source.runAttempt : undefined,
         failedJobs: gathered.failedJobs,
-        tokens: tokens.input + tokens.output,
+        spend,
         durationMs: Date.now() - started,
       };
       const report = run.outcome === "completed" ? parseTriageReport(run.finalMessage) : null;
