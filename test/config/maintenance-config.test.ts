@@ -125,7 +125,8 @@ describe("maintenance config", () => {
 
   it("parses the README's examples as they are written", () => {
     const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("### The repository: `.github/codex.yml`"), readme.indexOf("### The process: environment"));
+    const start = readme.indexOf("### The repository: `.github/codex.yml`");
+    const section = readme.slice(start, readme.indexOf("\n### ", start + 1));
     const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(blocks).toHaveLength(2);
     // The full listing shows the defaults (agent.model aside).
