@@ -125,6 +125,27 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX IF NOT EXISTS job_records_installation_created ON ${SCHEMA}.job_records (((data->>'installationId')), created_at)`,
     ],
   },
+  {
+    version: 5,
+    name: "agent runs",
+    statements: [
+      // One row per agent run (a job may run two: a second opinion): which agent did which kind of work on which
+      // repository, and whether it ended with an answer. What `agent.routing: auto` learns from.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.agent_runs (
+     id bigserial PRIMARY KEY,
+     job_key text NOT NULL,
+     repo text NOT NULL,
+     kind text NOT NULL,
+     agent text NOT NULL,
+     model text,
+     answered boolean NOT NULL,
+     tokens bigint NOT NULL DEFAULT 0,
+     cost_usd numeric,
+     created_at timestamptz NOT NULL DEFAULT now()
+   )`,
+      `CREATE INDEX IF NOT EXISTS agent_runs_repo_kind_created ON ${SCHEMA}.agent_runs (repo, kind, created_at)`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;
