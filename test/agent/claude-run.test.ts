@@ -19,6 +19,7 @@ export function triageAnswer(overrides: Partial<TriageReport> = {}): TriageRepor
     locations: [{ path: "README.md", line: 1, message: "the title" }],
     suggested_fix: "",
     fixable: false,
+    failing_tests: [],
     ...overrides,
   };
 }
