@@ -6,9 +6,10 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import { formatDuration } from "./format.js";
+import { instructionsFor, type TrustedInstructions } from "./trusted-instructions.js";
 
 // `instructions` is required here (AgentTask): every pipeline must say which trusted instructions its run gets
-// (the default branch's AGENTS.md, or none); a run can never fall back to the checkout's own. `backend` picks
+// (the default branch's AGENTS.md or CLAUDE.md, or none); a run can never fall back to the checkout's own. `backend` picks
 // the CLI (the repository's agent.backend); absent: codex.
 type SessionOptions = Omit<AgentTask, "isolation"> & { backend?: AgentBackend };
 
@@ -82,19 +83,20 @@ export interface AgentStepContext {
 
 /**
  * The agent step of every pipeline: the repository's backend, time limit and model (else CODEX_MODEL or
- * CLAUDE_MODEL), the job's abort signal, one grant on the key proxy, one agent slot, and one "agent finished"
+ * CLAUDE_MODEL), that backend's file of the default branch's instructions (trusted-instructions.ts), the job's abort signal, one grant on the key proxy, one agent slot, and one "agent finished"
  * log line with the agent and the tokens.
  */
 export async function agentStep(
   deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation">,
   step: AgentStepContext,
-  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend">,
+  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend" | "instructions"> & { instructions: TrustedInstructions | null },
 ): Promise<{ run: AgentRun & { proxyTokens: number }; tokens: { input: number; output: number }; timeoutMs: number }> {
   const timeoutMs = step.config.agent.timeout_minutes * 60_000;
   const backend = step.config.agent.backend;
   const run = await runAgentSession(deps, {
     ...opts,
     backend,
+    instructions: instructionsFor(backend, opts.instructions),
     model: step.config.agent.model ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL),
     timeoutMs,
     signal: step.ctx.signal,
