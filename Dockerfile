@@ -10,12 +10,18 @@ COPY bench ./bench
 COPY demo ./demo
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: Node 22, git for the workspace, the Codex CLI from the npm dependency.
+# Runtime stage: Node 22, git for the workspace, the Codex and Claude Code CLIs from the npm dependencies.
+# bubblewrap and socat are Claude Code's sandbox for its Bash commands (no network, writes only in the worktree);
+# a writing Claude run fails at start without them. bwrap needs user namespaces: Docker's default seccomp profile
+# refuses them, so a deployment using `agent.backend: claude` runs the container with a profile that allows
+# unshare/clone(CLONE_NEWUSER) (or `--security-opt seccomp=unconfined`); codex does not need it.
+# `npm ci --ignore-scripts` leaves claude-code's bin/claude.exe a stub: the app runs the native binary of the
+# platform package (@anthropic-ai/claude-code-linux-x64 or -linux-arm64) directly (src/agent/claude/binary.ts).
 # The app starts as root inside the container so that it can run every agent under an unprivileged uid of its
 # own (AGENT_ISOLATION=uid: it refuses to start if that cannot work); agents never run as root or as the app.
 FROM node:22-bookworm-slim
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates tini \
+  && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap socat \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

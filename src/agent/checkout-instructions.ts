@@ -5,7 +5,7 @@
 // on codex 0.169 against the scripted model (test/security/agent-instructions.test.ts): with the flags below
 // no project doc and no skill list reaches the model; the checkout's skill folders are moved out of the
 // worktree while Codex runs, so no mention can load one; the only instructions left are the ones the bot
-// writes into the job's own CODEX_HOME (the default branch's AGENTS.md, see pipeline/trusted-instructions.ts).
+// writes into the job's own CODEX_HOME (the default branch's AGENTS.md, see pipeline/steps/trusted-instructions.ts).
 import { promises as fs } from "node:fs";
 import path from "node:path";
 

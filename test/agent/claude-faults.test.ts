@@ -1,9 +1,24 @@
 // A hung, crashing or killed Claude: every bad ending is a clear outcome with a readable reason, and no
 // process is left behind.
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { bash } from "../../demo/scripted-messages.js";
 import { startClaudeRig, type ClaudeRig } from "../helpers/claude.js";
 import { groupAlive, pidsMatching, waitFor } from "../helpers/codex.js";
+
+/** Synchronous /proc scan (the stand-in's script callback is synchronous). */
+function cmdlinesMatching(needle: string): string[] {
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map((e) => {
+      try {
+        return readFileSync(`/proc/${e}/cmdline`, "latin1");
+      } catch {
+        return "";
+      }
+    })
+    .filter((c) => c.includes(needle));
+}
 
 let rig: ClaudeRig | undefined;
 afterEach(async () => {
@@ -25,6 +40,20 @@ describe("runClaude faults", () => {
     expect(pgid).toBeGreaterThan(0);
     expect(await waitFor(async () => !(await groupAlive(pgid)))).toBe(true);
     expect(await waitFor(async () => (await pidsMatching(`sleep ${marker}`)).length === 0)).toBe(true);
+  });
+
+  it("a background process a sandboxed command leaves is gone before the next model call (the sandbox's PID namespace ends with the command)", async () => {
+    const marker = 700_000 + Math.floor(Math.random() * 99_999);
+    const during: string[][] = [];
+    rig = await startClaudeRig((req) => {
+      if (req.toolResults.length === 1) during.push(cmdlinesMatching(`sleep\0${marker}`));
+      return [bash(`(setsid sleep ${marker} &) ; echo started`), { kind: "text", text: "done" }];
+    });
+    const run = await rig.run({ sandbox: "workspace-write" });
+    expect(run.outcome).toBe("completed");
+    expect(run.commands[0]).toMatchObject({ exitCode: 0, status: "completed" });
+    // Not even the leftovers sweep was needed: nothing of the command was alive when claude asked again.
+    expect(during).toEqual([[]]);
   });
 
   it("cancels a run through its AbortSignal", async () => {

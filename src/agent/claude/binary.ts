@@ -1,8 +1,10 @@
 // Which claude executable the bot starts, and making sure an agent's own user can start it.
 //
 // `@anthropic-ai/claude-code` installs one native binary (~400 MB, no Node needed) from its platform package
-// `@anthropic-ai/claude-code-<platform>`; its postinstall hard-links `bin/claude.exe` to it. The bot starts
-// the platform package's binary (it works with `--ignore-scripts` too). Under agent isolation the binary must
+// `@anthropic-ai/claude-code-<os>-<cpu>[-musl]` (an optional dependency); its postinstall hard-links
+// `bin/claude.exe` to it. Without the postinstall (`npm ci --ignore-scripts`, as the Dockerfile builds)
+// `bin/claude.exe` stays a stub that exits 1, so the bot starts the platform package's binary itself, found
+// from the claude-code package (hoisted beside it or nested under it). Under agent isolation the binary must
 // be reachable by the agent's uid: when it is not (an app under /root), it is linked or copied once into the
 // machine-wide, root-owned folder codex's binary goes to (agent-binary.ts), and that copy is what agents run.
 import { createHash } from "node:crypto";
@@ -11,23 +13,31 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { AGENT_BIN_ROOT, unreachable } from "../agent-binary.js";
 
-const PLATFORMS: Record<string, string> = {
-  "linux-x64": "@anthropic-ai/claude-code-linux-x64",
-  "linux-arm64": "@anthropic-ai/claude-code-linux-arm64",
-};
+const WRAPPER = "@anthropic-ai/claude-code";
+const PLATFORMS = new Set(["linux-x64", "linux-arm64", "linux-x64-musl", "linux-arm64-musl", "darwin-x64", "darwin-arm64"]);
 
-/** The native claude binary of the dependency (its platform package), else the npm package's bin entry. */
-export function defaultClaudeBinary(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = PLATFORMS[`${process.platform}-${process.arch}`];
-  if (pkg) {
+/** `linux-x64`, `linux-arm64-musl`…: the platform package's suffix, as claude-code's own installer names it. */
+export function claudePlatform(): string {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  const musl = process.platform === "linux" && !report?.header?.glibcVersionRuntime;
+  return `${process.platform}-${process.arch}${musl ? "-musl" : ""}`;
+}
+
+/**
+ * The native claude binary of the dependency (its platform package), else the npm package's bin entry (a stub
+ * that says what is missing). `from` is where node_modules is looked up from (a file URL or path).
+ */
+export function defaultClaudeBinary(from: string | URL = import.meta.url, platform = claudePlatform()): string {
+  const wrapperJson = createRequire(from).resolve(`${WRAPPER}/package.json`);
+  if (PLATFORMS.has(platform)) {
     try {
-      return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), "claude");
+      // Resolved from the wrapper, so a nested copy (node_modules/@anthropic-ai/claude-code/node_modules/…) is found too.
+      return path.join(path.dirname(createRequire(wrapperJson).resolve(`${WRAPPER}-${platform}/package.json`)), "claude");
     } catch {
       // not installed for this platform: the wrapper's stub explains what is missing
     }
   }
-  return path.join(path.dirname(require.resolve("@anthropic-ai/claude-code/package.json")), "bin", "claude.exe");
+  return path.join(path.dirname(wrapperJson), "bin", "claude.exe");
 }
 
 /**

@@ -7,7 +7,11 @@
 // (none is); the only instructions are the trusted ones, passed with `--append-system-prompt`.
 // Tools per sandbox level: read-only kinds get Read, Glob and Grep under `dontAsk` (reads inside the
 // worktree and the added dirs, nothing else); workspace-write kinds also get Edit, Write and Bash under
-// `acceptEdits`, with every Bash command allowed (it runs under the agent's own uid, see isolation.ts).
+// `acceptEdits`, and every Bash command runs in Claude's own sandbox (bubblewrap + socat, checked on 2.1.332):
+// no network (its own network namespace; the HTTP proxy it is offered allows no host), writes only in the
+// worktree and TMPDIR, its own PID namespace, no way out for the model (`dangerouslyDisableSandbox` ignored),
+// and the run fails at start when bwrap or socat is missing rather than run a command unsandboxed.
+// The CLI's own calls to the key proxy on 127.0.0.1 are made outside that sandbox and keep working.
 // WebFetch and WebSearch are never offered: they would reach the network past the proxy.
 import path from "node:path";
 
@@ -21,10 +25,25 @@ export const MAX_RETRIES = "2";
 
 /**
  * Settings given on the command line (honoured even with every settings file off): the network tools are
- * denied even if a later CLI adds them to a tool set. The commands Bash runs do see ANTHROPIC_API_KEY (the job
- * token; checked on 2.1.332): it is worth nothing but this run's Messages calls, and nothing once revoked.
+ * denied even if a later CLI adds them to a tool set.
  */
 const APP_SETTINGS = { permissions: { deny: ["WebFetch", "WebSearch"] } };
+/**
+ * Writing runs: Bash sandboxed (see above). `strictAllowlist` with no allowed domain denies every host without
+ * asking; `credentials` unsets the job token (ANTHROPIC_API_KEY) for the commands, so only the CLI holds it.
+ * Without `allowUnsandboxedCommands: false` the model could set `dangerouslyDisableSandbox` on a command.
+ */
+const SANDBOX_SETTINGS = {
+  ...APP_SETTINGS,
+  sandbox: {
+    enabled: true,
+    failIfUnavailable: true,
+    autoAllowBashIfSandboxed: true,
+    allowUnsandboxedCommands: false,
+    network: { allowedDomains: [], strictAllowlist: true },
+    credentials: { envVars: [{ name: "ANTHROPIC_API_KEY", mode: "deny" }] },
+  },
+};
 
 export interface ClaudeArgsInput {
   sandbox: "read-only" | "workspace-write";
@@ -55,7 +74,7 @@ export function claudeArgs(input: ClaudeArgsInput): string[] {
     // Variadic flags take `=`: a separate value would swallow what follows.
     `--tools=${(write ? WRITE_TOOLS : READ_ONLY_TOOLS).join(",")}`,
     "--settings",
-    JSON.stringify(APP_SETTINGS),
+    JSON.stringify(write ? SANDBOX_SETTINGS : APP_SETTINGS),
   ];
   if (write) args.push("--allowedTools=Bash");
   for (const dir of input.addDirs ?? []) args.push(`--add-dir=${path.resolve(dir)}`);

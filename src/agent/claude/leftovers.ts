@@ -1,9 +1,11 @@
 // Claude Code starts every Bash command in a session of its own (setsid), so the commands it runs are outside
-// its process group: killing the group on a time limit or a cancel leaves a background `sleep` or test server
-// running. Under agent isolation the lease kills everything of the agent's uid afterwards (job-lease.ts);
-// without it, this sweep finds what the run left by the marker Claude puts in its children's environment
-// (CLAUDE_PID=<its pid>) and kills it. A command that clears its own environment escapes the sweep: running
-// untrusted code without isolation is refused elsewhere for that kind of reason.
+// its process group: killing the group on a time limit or a cancel would leave a background `sleep` or test
+// server running. Its sandbox (writing runs, claude-args.ts) gives each command a PID namespace that ends with
+// the command and takes a background process with it; this sweep stays for what outlives that (a command still
+// running at a time limit, a later CLI). Under agent isolation the lease kills everything of the agent's uid
+// afterwards (job-lease.ts); without it, this sweep finds what the run left by the marker Claude puts in its
+// children's environment (CLAUDE_PID=<its pid>) and kills it. A command that clears its own environment escapes
+// the sweep: running untrusted code without isolation is refused elsewhere for that kind of reason.
 import { readdir, readFile } from "node:fs/promises";
 
 /** Kills every process whose environment says it was started by the claude process `pid`. Returns how many. */

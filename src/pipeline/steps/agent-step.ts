@@ -9,10 +9,13 @@ import { tokensSpentToday } from "../../jobs/token-usage.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import { formatDuration } from "./format.js";
+import { agentHistory, recordAgentRun } from "../../jobs/agent-runs.js";
+import { chooseAgent, routeFor, type AgentChoice, type RoutedKind } from "./agent-choice.js";
 import { budgetStopText, type AgentSpend } from "./spend.js";
+import { instructionsFor, type TrustedInstructions } from "./trusted-instructions.js";
 
 // `instructions` is required here (AgentTask): every pipeline must say which trusted instructions its run gets
-// (the default branch's AGENTS.md, or none); a run can never fall back to the checkout's own. `backend` picks
+// (the default branch's AGENTS.md or CLAUDE.md, or none); a run can never fall back to the checkout's own. `backend` picks
 // the CLI (the repository's agent.backend); absent: codex.
 // `budget`: the grant's token limits (absent: none).
 type SessionOptions = Omit<AgentTask, "isolation"> & { backend?: AgentBackend; budget?: GrantBudget };
@@ -114,25 +117,31 @@ export interface AgentStepContext {
   config: RepoConfig;
   ctx: JobContext;
   log: Logger;
-  job: { repo: { fullName: string }; installationId: number };
+  job: { key: string; kind: RoutedKind; repo: { fullName: string }; installationId: number };
 }
 
 /**
  * The agent step of every pipeline: the repository's backend, time limit and model (else CODEX_MODEL or
- * CLAUDE_MODEL), the job's abort signal, one grant on the key proxy, one agent slot, and one "agent finished"
+ * CLAUDE_MODEL), that backend's file of the default branch's instructions (trusted-instructions.ts), the job's abort signal, one grant on the key proxy, one agent slot, and one "agent finished"
  * log line with the agent and the tokens.
  */
 export async function agentStep(
   deps: Pick<PipelineDeps, "env" | "keyProxy" | "agentSlots" | "isolation" | "db">,
   step: AgentStepContext,
-  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend" | "budget">,
+  opts: Omit<SessionOptions, "model" | "timeoutMs" | "signal" | "backend" | "budget" | "instructions"> & {
+    instructions: TrustedInstructions | null;
+  },
+  /** A choice made by the caller (a second opinion asks the other agent); absent: agent.routing decides. */
+  pick?: AgentChoice,
 ): Promise<{ run: ProxiedRun; tokens: { input: number; output: number; costUsd: number | null }; timeoutMs: number; spend: AgentSpend }> {
   const timeoutMs = step.config.agent.timeout_minutes * 60_000;
-  const backend = step.config.agent.backend;
-  const model = step.config.agent.model ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL);
+  const choice = pick ?? (await routedChoice(deps, step));
+  const backend = choice.backend;
+  const model = modelFor(step.config, backend) ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL);
   const run = await runAgentSession(deps, {
     ...opts,
     backend,
+    instructions: instructionsFor(backend, opts.instructions),
     model,
     timeoutMs,
     signal: step.ctx.signal,
@@ -148,7 +157,19 @@ export async function agentStep(
     tokens: counted.input + counted.output,
     costUsd: tokens.costUsd,
     stop: run.budgetStop,
+    chosen: choice.reason,
   };
+  // What routing `auto` learns from; losing a row costs a data point, never the job.
+  await recordAgentRun(deps.db, {
+    jobKey: step.job.key,
+    repo: step.job.repo.fullName,
+    kind: step.job.kind,
+    agent: run.agent,
+    model: billed,
+    answered: run.outcome === "completed" && !!run.finalMessage?.trim(),
+    tokens: counted.input + counted.output,
+    costUsd: tokens.costUsd,
+  }).catch((err: unknown) => step.log.warn({ err }, "agent run not recorded"));
   step.log.info(
     { agent: run.agent, model: billed, outcome: run.outcome, commands: run.commands.length, tokens, stoppedBy: run.budgetStop?.stoppedBy },
     "agent finished",
@@ -173,4 +194,20 @@ async function grantBudget(deps: Pick<PipelineDeps, "env" | "db">, step: AgentSt
       spentToday: spent.installation,
     },
   };
+}
+
+const ROUTING_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** agent.routing for the job's kind; `auto` reads the last 30 days of this repository's runs of that kind. */
+async function routedChoice(deps: Pick<PipelineDeps, "db">, step: AgentStepContext): Promise<AgentChoice> {
+  const auto = routeFor(step.config, step.job.kind) === "auto";
+  const history = auto
+    ? await agentHistory(deps.db, { repo: step.job.repo.fullName, kind: step.job.kind, since: new Date(Date.now() - ROUTING_WINDOW_MS) })
+    : null;
+  return chooseAgent(step.config, step.job.kind, history);
+}
+
+/** The repository's model for `backend`: agent.models, else agent.model when that agent is the default one. */
+function modelFor(config: RepoConfig, backend: AgentBackend): string | undefined {
+  return config.agent.models[backend] ?? (backend === config.agent.backend ? config.agent.model : undefined);
 }

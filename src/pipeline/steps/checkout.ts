@@ -8,7 +8,7 @@ import { createJobDir, removeJobDir, type JobDir } from "../../workspace/job-dir
 import { ensureMirror } from "../../workspace/mirror.js";
 import { addWorktree, type Worktree } from "../../workspace/worktree.js";
 import type { PipelineDeps } from "../deps.js";
-import { readTrustedInstructions } from "./trusted-instructions.js";
+import { readTrustedInstructions, type TrustedInstructions } from "./trusted-instructions.js";
 
 export interface CheckoutOptions {
   repo: RepoRef;
@@ -20,7 +20,8 @@ export interface CheckoutOptions {
 
 /**
  * Runs `work` in a fresh job dir with a worktree at `sha` (from the repository's cached mirror, fetched with
- * a fresh installation token), hands it the default branch's agent instructions, and removes both afterwards, whatever happened (an error, a timeout, a
+ * a fresh installation token), hands it the default branch's agent instructions (AGENTS.md, CLAUDE.md: the agent
+ * step picks its backend's), and removes both afterwards, whatever happened (an error, a timeout, a
  * `/codex stop`). A fork PR's head is fetched through the base repository's
  * `refs/pull/N/head`; it is only read, and the agent holds no credentials.
  */
@@ -30,7 +31,7 @@ export async function withCheckout<T>(
   gh: GitHubClient,
   log: Logger,
   opts: CheckoutOptions,
-  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string, instructions: string | null) => Promise<T>,
+  work: (worktree: Worktree, jobDir: JobDir, mirrorPath: string, instructions: TrustedInstructions) => Promise<T>,
 ): Promise<T> {
   const jobId = jobIdForKey(ctx.key);
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);

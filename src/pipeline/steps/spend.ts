@@ -15,6 +15,8 @@ export interface AgentSpend {
   costUsd: number | null;
   /** The budget that refused one of its model calls, if one did. */
   stop: BudgetStop | null;
+  /** Why this agent did the work (agent-choice.ts), e.g. "agent.routing.fix: claude". */
+  chosen?: string;
 }
 
 export function agentName(agent: AgentBackend): string {
@@ -30,7 +32,9 @@ export function formatCost(usd: number | null): string {
 /** `Claude (claude-sonnet-5) · 12,345 tokens · $0.04`, and the budget that stopped the run when one did. */
 export function spendLine(spend: AgentSpend): string {
   // The model name is configuration text (the repository's agent.model): shown as code, inert.
-  const who = spend.model ? `${agentName(spend.agent)} (${codeLine(spend.model, 80)})` : agentName(spend.agent);
+  const model = spend.model ? codeLine(spend.model, 80) : null;
+  const details = [model, spend.chosen ? `chosen by ${spend.chosen}` : null].filter(Boolean).join("; ");
+  const who = details ? `${agentName(spend.agent)} (${details})` : agentName(spend.agent);
   const stopped = spend.stop ? ` · stopped by ${budgetLabel(spend.stop)}` : "";
   return `${who} · ${formatTokens(spend.tokens)} tokens · ${formatCost(spend.costUsd)}${stopped}`;
 }
