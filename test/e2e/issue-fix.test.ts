@@ -49,7 +49,7 @@ describe("an issue labelled codex", () => {
     expect(handoff.cost_usd).toBeGreaterThan(0);
     expect(handoff.tokens.input).toBeGreaterThan(0);
     expect(pr.body).toMatch(
-      /Drafted by codex-dispatch · confidence \w+ · Codex \(`gpt-5\.5`\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · /,
+      /Drafted by codex-dispatch · confidence \w+ · Codex \(`gpt-5\.5`; chosen by agent\.backend: codex\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · /,
     );
   });
 

@@ -47,7 +47,9 @@ describe("a failed CI run on a pull request", () => {
     expect(c.body).toContain("-1 !== 5");
     expect(c.body).toContain(`/octo-org/calculator/blob/${setup.headSha}/src/sum.js#L2`);
     // Which agent and model worked, the tokens and their cost at the default price of gpt-5.5 (the harness's model).
-    expect(c.body).toMatch(/Codex triage of [0-9a-f]{7} · Codex \(`gpt-5\.5`\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · \d+s/);
+    expect(c.body).toMatch(
+      /Codex triage of [0-9a-f]{7} · Codex \(`gpt-5\.5`; chosen by agent\.backend: codex\) · [\d,]+ tokens · (\$\d+\.\d\d|<\$0\.01) · \d+s/,
+    );
     expect(c.body).toContain(`<!-- codex-dispatch:triage:run-${setup.runId} -->`);
   });
 

@@ -74,7 +74,9 @@ describe("token budgets", () => {
     const { comment, check } = published(setup);
     expect(comment).toContain("Stopped: this repository's daily token budget (20,000 tokens) is spent.");
     expect(check.summary).toContain("Stopped: this repository's daily token budget (20,000 tokens) is spent.");
-    expect(comment).toMatch(/Codex \(`gpt-5\.5`\) · 0 tokens · \$0\.00 · stopped by this repository's daily token budget/);
+    expect(comment).toMatch(
+      /Codex \(`gpt-5\.5`; chosen by agent\.backend: codex\) · 0 tokens · \$0\.00 · stopped by this repository's daily token budget/,
+    );
   }, 120_000);
 
   it("[S21.1] a repository's codex.yml asks for a higher installation budget than the operator's → the operator's limit holds, no model call", async () => {
