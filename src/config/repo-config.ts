@@ -15,6 +15,9 @@ const TriageSchema = z
     // Check runs from other CI apps (by check run name); empty means all.
     check_runs: z.array(z.string().min(1)).default([]),
     autofix: z.enum(["off", "draft-pr"]).default("off"),
+    // Ask the other agent too when the first one's confidence is at most this: the comment says whether they
+    // agree, and shows both causes when they do not. Costs a second run; off by default.
+    second_opinion: z.enum(["off", "low", "medium"]).default("off"),
     // How many triage jobs the bot's own `codex/` branches may start per day: stops a fix → fail → fix loop.
     bot_branch_budget: z.number().int().min(0).max(20).default(2),
   })

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { recordTriageFinding } from "../../jobs/triage-findings.js";
+import { agree, renderSecondOpinion, secondOpinion, wantsSecondOpinion } from "./second-opinion.js";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../../agent/report.js";
 import { buildTriagePrompt } from "../../agent/prompts/triage.js";
 import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
@@ -92,28 +93,27 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
           : await gatherCheckRun(gh, job as TriageJob & { source: { type: "check_run" } }, jobDir.logs);
 
       await ctx.setPhase("agent");
-      const { run, tokens, timeoutMs, spend } = await agentStep(
-        deps,
-        { config, ctx, log, job },
-        {
-          cwd: worktree.path,
-          prompt: buildTriagePrompt({
-            repoFullName: job.repo.fullName,
-            headSha: job.headSha,
-            headBranch: job.headBranch,
-            ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
-            failedJobs: gathered.failedJobs,
-            annotations: gathered.annotations,
-            checkOutput: gathered.checkOutput,
-            logsDir: jobDir.logs,
-          }),
-          sandbox: "read-only",
-          instructions,
-          outputSchema: triageReportJsonSchema(),
-          jobDir: jobDir.dir,
-          addDirs: [jobDir.logs],
-        },
-      );
+      const agentOpts = {
+        cwd: worktree.path,
+        prompt: buildTriagePrompt({
+          repoFullName: job.repo.fullName,
+          headSha: job.headSha,
+          headBranch: job.headBranch,
+          ciName: job.source.type === "workflow_run" ? job.source.workflowName : job.source.name,
+          failedJobs: gathered.failedJobs,
+          annotations: gathered.annotations,
+          checkOutput: gathered.checkOutput,
+          logsDir: jobDir.logs,
+        }),
+        sandbox: "read-only" as const,
+        instructions,
+        outputSchema: triageReportJsonSchema(),
+        jobDir: jobDir.dir,
+        addDirs: [jobDir.logs],
+      };
+      const first = await agentStep(deps, { config, ctx, log, job }, agentOpts);
+      const { run, timeoutMs, spend } = first;
+      let tokens = first.tokens;
 
       await ctx.setPhase("publish");
       const facts: TriageFacts = {
@@ -131,7 +131,15 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       const failure = !report ? describeAgentFailure(run, timeoutMs) : !report.ok ? report.error : null;
       const { exists } = checkoutFiles(worktree.path);
 
-      const body = report?.ok ? renderTriageMarkdown(report.report, facts, exists) : renderTriageFailure(failure ?? "unknown error", facts);
+      const second =
+        report?.ok && wantsSecondOpinion(config, report.report)
+          ? await secondOpinion(deps, { config, ctx, log, job }, { agent: spend.agent, report: report.report }, agentOpts)
+          : null;
+      if (second) tokens = addTokens(tokens, second.tokens);
+      const body = report?.ok
+        ? renderTriageMarkdown(report.report, facts, exists) +
+          (second ? `\n${renderSecondOpinion(report.report, spend.agent, second, deps.webBaseUrl)}` : "")
+        : renderTriageFailure(failure ?? "unknown error", facts);
       const check = await publishTriageCheck(gh, job, {
         conclusion: "neutral",
         title: report?.ok ? plainLine(report.report.summary, 200) : "Codex could not explain this failure",
@@ -166,7 +174,9 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
           number: pr.number,
           sameRepo: (pr.headRepoFullName ?? "").toLowerCase() === job.repo.fullName.toLowerCase(),
         }));
-        if (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs)) links.fix = "queued";
+        // Two agents that disagree on the cause are not a clear fix.
+        const disputed = second?.report ? !agree(report.report, second.report) : false;
+        if (!disputed && (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs))) links.fix = "queued";
       }
       const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
       return { outcome, tokens, links };
@@ -221,4 +231,15 @@ function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
       message: cleanText(l.message || report.summary),
       title: "Codex triage",
     }));
+}
+
+function addTokens(
+  a: { input: number; output: number; costUsd: number | null },
+  b: { input: number; output: number; costUsd: number | null },
+): { input: number; output: number; costUsd: number | null } {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
+  };
 }
