@@ -2,6 +2,7 @@
 // and a crashing or wrapped binary can print anything, so the parser never throws: lines that are not JSON
 // are counted as garbage, known events are checked with zod, anything else is kept as an opaque event.
 import { z } from "zod";
+import { LineSplitter } from "./line-splitter.js";
 
 const usageSchema = z.looseObject({
   input_tokens: z.number().nonnegative().default(0),
@@ -79,7 +80,7 @@ const MAX_GARBAGE_SAMPLES = 20;
 const SAMPLE_CHARS = 200;
 
 export class CodexEventParser {
-  private buffer = "";
+  private readonly lines = new LineSplitter((raw) => this.line(raw));
   private readonly commandsById = new Map<string, CodexCommand>();
   private readonly summary: CodexEventSummary = {
     commands: [],
@@ -97,19 +98,12 @@ export class CodexEventParser {
 
   /** Feeds a chunk of stdout; complete lines are parsed, a partial last line waits for the next chunk. */
   push(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf("\n");
-    while (newline !== -1) {
-      this.line(this.buffer.slice(0, newline));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf("\n");
-    }
+    this.lines.push(chunk);
   }
 
   /** Parses what is left (a last line without a newline, e.g. after a crash) and returns the summary. */
   end(): CodexEventSummary {
-    if (this.buffer.length > 0) this.line(this.buffer);
-    this.buffer = "";
+    this.lines.end();
     return this.result();
   }
 

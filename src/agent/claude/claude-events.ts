@@ -8,6 +8,7 @@
 // - result → turn.completed with the usage, and turn.failed when the run did not succeed.
 // Like the codex parser it never throws: non-JSON lines are counted as garbage, unknown events skipped.
 import { z } from "zod";
+import { LineSplitter } from "../line-splitter.js";
 import type { CodexCommand, CodexEvent, CodexEventSummary, CodexFileChange } from "../events.js";
 
 const contentBlock = z.looseObject({
@@ -57,7 +58,7 @@ const SAMPLE_CHARS = 200;
 const OUTPUT_CHARS = 4000;
 
 export class ClaudeEventParser {
-  private buffer = "";
+  private readonly lines = new LineSplitter((raw) => this.line(raw));
   private readonly pending = new Map<string, { name: string; input: Record<string, unknown>; command?: CodexCommand }>();
   private readonly summary: ClaudeSummary = {
     commands: [],
@@ -74,18 +75,11 @@ export class ClaudeEventParser {
   constructor(private readonly onEvent?: (event: CodexEvent) => void) {}
 
   push(chunk: string): void {
-    this.buffer += chunk;
-    let newline = this.buffer.indexOf("\n");
-    while (newline !== -1) {
-      this.line(this.buffer.slice(0, newline));
-      this.buffer = this.buffer.slice(newline + 1);
-      newline = this.buffer.indexOf("\n");
-    }
+    this.lines.push(chunk);
   }
 
   end(): ClaudeSummary {
-    if (this.buffer.length > 0) this.line(this.buffer);
-    this.buffer = "";
+    this.lines.end();
     const s = this.summary;
     return {
       ...s,
