@@ -13,6 +13,7 @@ import { getJobRecord, type JobRecord } from "../src/jobs/records.js";
 import { createRuntime } from "../src/runtime.js";
 import { KnownSecrets } from "../src/text-safety/known-secrets.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
+import { startScriptedMessages, type MessagesScript, type ScriptedMessages } from "./scripted-messages.js";
 import { startScriptedModel, type Script, type ScriptedModel } from "./scripted-model.js";
 
 // The whole app wired as in production, with two stand-ins for what cannot run here: GitHub (on loopback)
@@ -24,6 +25,8 @@ const WEBHOOK_SECRET = "demo-webhook-secret";
 
 export interface HarnessOptions {
   script?: Script;
+  /** Also Claude Code, against a scripted Messages API behind the same key proxy (agent.backend: claude). */
+  claudeScript?: MessagesScript;
   /** Extra process environment for the app (e.g. CODEX_BIN). */
   env?: Record<string, string>;
   logLevel?: string;
@@ -35,6 +38,8 @@ export interface HarnessOptions {
 export interface Harness {
   standIn: GitHubStandIn;
   model: ScriptedModel;
+  /** The scripted Messages API, when the harness was asked for Claude. */
+  claude?: ScriptedMessages;
   keyProxy: KeyProxy;
   db: Database;
   queue: JobQueue;
@@ -56,6 +61,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const modelKey = `sk-upstream-${randomUUID()}`;
   const standIn = await startGitHubStandIn();
   const model = await startScriptedModel(opts.script);
+  const claude = opts.claudeScript === undefined ? undefined : await startScriptedMessages(opts.claudeScript);
+  const claudeKey = `sk-ant-api03-${randomUUID().replace(/-/g, "")}`;
   const env = readEnv({
     DATA_DIR: path.join(dir, "data"),
     WORKSPACE_DIR: path.join(dir, "workspace"),
@@ -66,12 +73,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     CODEX_MODEL: "gpt-5.5",
     APP_SLUG: STANDIN_APP.slug,
     JOB_RETRY_LIMIT: String(opts.retryLimit ?? 0),
+    // Claude's upstream is the scripted Messages API; its key, like codex's, is held by the proxy alone.
+    ...(claude && {
+      ANTHROPIC_API_KEY: claudeKey,
+      ANTHROPIC_BASE_URL_UPSTREAM: claude.baseUrl,
+      CLAUDE_MODEL: "claude-sonnet-5",
+    }),
     ...opts.env,
   });
   const log = pino({ level: opts.logLevel ?? "silent" });
 
   const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const secrets = new KnownSecrets([modelKey, WEBHOOK_SECRET]);
+  const secrets = new KnownSecrets([modelKey, WEBHOOK_SECRET, ...(claude ? [claudeKey] : [])]);
   secrets.addPrivateKey(privateKey);
   const probot = new Probot({
     appId: STANDIN_APP.id,
@@ -106,6 +119,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   return {
     standIn,
     model,
+    claude,
     keyProxy,
     db,
     queue,
@@ -133,6 +147,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     async close() {
       await runtime.stop();
       await model.close();
+      await claude?.close();
       await standIn.close();
       await rm(dir, { recursive: true, force: true });
     },

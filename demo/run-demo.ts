@@ -6,8 +6,10 @@ import { maintenanceScript, setupMaintenance, submitDashboardRefresh, submitMain
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
 import type { Script } from "./scripted-model.js";
+import { structured, type MessagesScript } from "./scripted-messages.js";
+import { demoTriageAnswer } from "./scenarios/ci-failure-fixture.js";
 
-export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance", "second-opinion"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -21,6 +23,8 @@ export interface DemoResult {
 interface Scenario {
   intro: string;
   script: Script;
+  /** Claude Code's scripted model, for scenarios with both agents. */
+  claudeScript?: MessagesScript;
   /** Sets the world up, delivers the webhook, returns the job key and a clean-up. */
   run(h: Harness): Promise<{ key: string; cleanup(): Promise<void> }>;
 }
@@ -68,12 +72,23 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
       return { key, cleanup: () => setup.remote.cleanup() };
     },
   },
+  "second-opinion": {
+    intro:
+      "Codex triaged a failed CI run but was not sure; the repository asks for a second opinion then, so Claude Code triaged the same failure, and the one comment says whether they agree",
+    script: ciFailureScript({ ...demoTriageAnswer(), confidence: "low" }),
+    claudeScript: [structured(demoTriageAnswer())],
+    async run(h) {
+      const setup = await setupCiFailure(h, { config: "triage:\n  second_opinion: low\n" });
+      await h.deliver("workflow_run", setup.payload);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
 };
 
 /** The offline rehearsal: one scenario end to end, with nothing from outside. */
 export async function runDemo(opts: { scenario: DemoScenario; logLevel?: string }): Promise<DemoResult> {
   const scenario = SCENARIOS[opts.scenario];
-  const harness = await startHarness({ script: scenario.script, logLevel: opts.logLevel });
+  const harness = await startHarness({ script: scenario.script, claudeScript: scenario.claudeScript, logLevel: opts.logLevel });
   try {
     const { key, cleanup } = await scenario.run(harness);
     try {

@@ -69,6 +69,18 @@ describe("codex-dispatch demo", () => {
     expect(dashboards[0].body).toContain("- [ ] Run docs-sync now <!-- codex-dispatch:run:docs-sync -->");
   }, 120_000);
 
+  it("--scenario second-opinion shows Codex's unsure triage and Claude's opinion in the one comment, both real CLIs offline", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "second-opinion"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Scenario second-opinion:");
+    expect(stdout).toContain("confidence low");
+    expect(stdout).toContain("**Second opinion**");
+    expect(stdout).toContain("Claude agrees (code, confidence high)");
+    expect(stdout).toMatch(
+      /Second opinion: Claude \(`claude-sonnet-5`; chosen by triage\.second_opinion: Codex's confidence was low\) · [\d,]+ tokens/,
+    );
+  }, 120_000);
+
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {
     const bad = await runCli(["demo", "--scenario", "nope"]);
     expect(bad.code).toBe(2);

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
 import { demoTriageAnswer } from "../../demo/scenarios/ci-failure-fixture.js";
 import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
-import { startScriptedMessages, structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
+import { structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
 import { recordAgentRun } from "../../src/jobs/agent-runs.js";
 import { getJobRecord } from "../../src/jobs/records.js";
-import { CLAUDE_TEST_MODEL } from "../helpers/claude.js";
 
 // Two agents behind one boundary ([8/13]): agent.routing sends a kind of work to one of them (fixed or learned),
 // and a triage its first agent is unsure of gets the other agent's opinion. Real triages through the whole app:
@@ -18,20 +17,12 @@ const cleanups: (() => Promise<void>)[] = [];
 let n = 0;
 
 beforeAll(async () => {
-  claude = await startScriptedMessages([structured(demoTriageAnswer())]);
-  h = await startHarness({
-    script: ciFailureScript(),
-    env: {
-      ANTHROPIC_API_KEY: "sk-ant-api03-e2eUpstreamKeyForRouting",
-      ANTHROPIC_BASE_URL_UPSTREAM: claude.baseUrl,
-      CLAUDE_MODEL: CLAUDE_TEST_MODEL,
-    },
-  });
+  h = await startHarness({ script: ciFailureScript(), claudeScript: [structured(demoTriageAnswer())] });
+  claude = h.claude!;
 }, 60_000);
 afterAll(async () => {
   for (const c of cleanups) await c();
   await h?.close();
-  await claude?.close();
 });
 
 /** One failed CI run triaged end to end; returns the PR comment and the job's outcome. */
@@ -59,7 +50,7 @@ describe("agent routing", () => {
     expect(t.record.outcome).toBe("explained: code");
     expect(t.codex).toBe(0);
     expect(t.claude).toBeGreaterThan(0);
-    expect(t.body).toContain(`Claude (\`${CLAUDE_TEST_MODEL}\`; chosen by agent.routing.triage: claude)`);
+    expect(t.body).toContain(`Claude (\`claude-sonnet-5\`; chosen by agent.routing.triage: claude)`);
   }, 150_000);
 
   it("auto: an agent tried fewer than 3 times here goes first; the runs are recorded for the next choice", async () => {
