@@ -39,6 +39,9 @@ const FixSchema = z
       .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\[bot\]$/, "a bot login like `claude[bot]`"))
       .max(10)
       .default([]),
+    // Both agents attempt every fix at once, each in its own checkout; the checks pick the winner (fix/race.ts).
+    // Costs both runs. `/codex race <instruction>` races one request whatever this says.
+    race: z.boolean().default(false),
     // Run in the sandbox before and after the agent's change, e.g. the failing test command.
     verify_command: z.string().min(1).max(500).nullable().default(null),
     // Also needs the App's `workflows: write` permission.

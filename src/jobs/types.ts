@@ -83,6 +83,8 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     isPullRequest: z.boolean(),
     instruction: z.string(),
     commentId: z.number().int(),
+    /** `/codex race …`: both agents attempt it (fix/race.ts). */
+    race: z.boolean().optional(),
   }),
   // A maintenance task from `.github/codex.yml`, on its schedule or by its box on the dashboard issue: each
   // task keeps one living draft PR on codex/maintenance/<task>.

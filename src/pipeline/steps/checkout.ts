@@ -55,3 +55,26 @@ export async function withCheckout<T>(
     await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
   }
 }
+
+/**
+ * A second checkout of the same commit for the same job (a race's other agent): its own job dir (its own home,
+ * agent uid and worktree) from the mirror `withCheckout` just fetched, removed when `work` ends.
+ */
+export async function withSecondCheckout<T>(
+  deps: PipelineDeps,
+  ctx: JobContext,
+  log: Logger,
+  opts: { mirrorPath: string; sha: string; name: string },
+  work: (worktree: Worktree, jobDir: JobDir) => Promise<T>,
+): Promise<T> {
+  const jobId = jobIdForKey(`${ctx.key}#${opts.name}`);
+  const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
+  let worktree: Worktree | null = null;
+  try {
+    worktree = await addWorktree({ mirrorPath: opts.mirrorPath, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+    return await work(worktree, jobDir);
+  } finally {
+    await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
+    await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));
+  }
+}
