@@ -33,6 +33,9 @@ const FixSchema = z
     mention: z.string().min(1).max(200).nullable().default(null),
     max_open_prs: z.number().int().min(0).max(50).default(5),
     max_review_rounds: z.number().int().min(0).max(10).default(3),
+    // After the other agent drafts or updates a fix PR, this agent reviews it (a PR review with line comments);
+    // if it asks for changes, the PR's author does one more round, within max_review_rounds. Costs a run per push.
+    second_opinion: z.enum(["off", "claude", "codex"]).default("off"),
     // Bot accounts (e.g. another agent's App) whose reviews on the bot's PRs start rounds like a person's; any
     // other bot's review is ignored. A listed bot needs no repository permission: listing it here is the grant.
     review_bots: z

@@ -42,6 +42,11 @@ export function reviewFixKey(repoFullName: string, prNumber: number, reviewId: n
   return `fix:${targetKey(repoFullName, prNumber)}:review:${reviewId}`;
 }
 
+/** fix.second_opinion's review of one head of one of the bot's PRs: a redelivered push never reviews twice. */
+export function secondOpinionKey(repoFullName: string, prNumber: number, headSha: string): string {
+  return `second-opinion:${targetKey(repoFullName, prNumber)}:${headSha}`;
+}
+
 /** The draft fix after a triage: one per triage key, so a retried triage never drafts twice. */
 export function autofixKey(triageKey: string): string {
   return `fix:${triageKey}`;

@@ -6,6 +6,8 @@ import { z } from "zod";
  */
 const ConfigSnapshot = z.unknown().optional();
 
+const AgentBackendSchema = z.enum(["codex", "claude"]);
+
 // What a handler puts on the queue. The worker re-validates it: a job written by an older version, or by
 // hand, must fail with a clear error rather than half-run.
 export const RepoRefSchema = z.object({
@@ -106,6 +108,11 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     reviewId: z.number().int(),
     /** The review's own text; its line comments are read when the job runs. */
     feedback: z.string(),
+    /**
+     * Set only by the bot's own second opinion (second-opinion.ts), never from a webhook: the review is the App's,
+     * which gates.ts allows for this origin alone, and the round is done by the agent that wrote the PR.
+     */
+    secondOpinion: z.object({ author: AgentBackendSchema, reviewer: AgentBackendSchema }).optional(),
   }),
 ]);
 
@@ -141,6 +148,25 @@ export const AskJobSchema = z.object({
   config: ConfigSnapshot,
 });
 export type AskJob = z.infer<typeof AskJobSchema>;
+
+// fix.second_opinion: after one agent drafted or updated a fix PR, the other reviews its head. No comment to
+// react to and no person asked: the App itself is the requester. One per PR head (secondOpinionKey).
+export const SecondOpinionJobSchema = z.object({
+  kind: z.literal("second-opinion"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  prNumber: z.number().int(),
+  branch: z.string().startsWith("codex/"),
+  /** The head the author pushed: a PR that moved on since is reviewed by the next job, not this one. */
+  headSha: z.string().regex(/^[0-9a-f]{40}$/),
+  /** The agent that wrote this head: a round the review asks for is its to do. */
+  author: AgentBackendSchema,
+  reviewer: AgentBackendSchema,
+  config: ConfigSnapshot,
+});
+export type SecondOpinionJob = z.infer<typeof SecondOpinionJobSchema>;
 
 // A comment that may be a `/codex` command. The handler has no config (the prefix is configurable), so
 // the job parses it, checks the commenter's permission, acknowledges it and dispatches the work.
@@ -194,6 +220,7 @@ export const JOB_KINDS = {
   fix: FixJobSchema,
   explain: AskJobSchema,
   review: AskJobSchema,
+  "second-opinion": SecondOpinionJobSchema,
   command: CommandJobSchema,
   "maintenance-tick": MaintenanceTickJobSchema,
   dashboard: DashboardJobSchema,

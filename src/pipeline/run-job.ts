@@ -5,6 +5,7 @@ import { runCommand } from "./command/command.js";
 import { runExplain } from "./ask/explain.js";
 import { runFix } from "./fix/fix.js";
 import { runReview } from "./ask/review.js";
+import { runSecondOpinion } from "./ask/second-opinion.js";
 import { runTriage } from "./triage/triage.js";
 import { runDashboard } from "./maintenance/dashboard-job.js";
 import { runMaintenanceTick } from "./maintenance/tick.js";
@@ -18,6 +19,7 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   fix: runFix,
   explain: runExplain,
   review: runReview,
+  "second-opinion": runSecondOpinion,
   command: runCommand,
   "maintenance-tick": runMaintenanceTick,
   dashboard: runDashboard,

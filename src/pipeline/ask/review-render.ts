@@ -4,7 +4,7 @@ import type { CheckoutFiles } from "../steps/checkout-files.js";
 import { codeLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import { formatDuration } from "../steps/format.js";
-import { spendLine, type AgentSpend } from "../steps/spend.js";
+import { agentName, spendLine, type AgentSpend } from "../steps/spend.js";
 
 export interface ReviewComment {
   path: string;
@@ -50,16 +50,19 @@ export interface ReviewFacts {
   spend: AgentSpend;
   durationMs: number;
   webBaseUrl: string;
+  /** Markdown that opens the review (a second opinion says whose it is and why); absent: "### Codex review". */
+  heading?: string;
 }
 
 /** The review's body: summary, advice, the comments that could not sit on lines, footer. */
 export function renderReviewBody(report: ReviewReport, plan: ReviewPlan, facts: ReviewFacts): string {
   const lines = [
-    "### Codex review",
+    facts.heading ?? "### Codex review",
     "",
     sanitizeMarkdown(report.summary.trim(), { webBaseUrl: facts.webBaseUrl }),
     "",
-    `**${VERDICT_TEXT[report.verdict]}**`,
+    // The advice names the agent that gave it: routing or a second opinion may have asked Claude.
+    `**${VERDICT_TEXT[report.verdict].replace(/^Codex/, agentName(facts.spend.agent))}**`,
   ];
   if (plan.outsideDiff.length) {
     lines.push("", "**Comments on lines outside the diff**", "");

@@ -13,6 +13,7 @@ import { checkFixDiff, describeRefusal, fixPolicy, refusalOutcome } from "./diff
 import { openFix } from "./gates.js";
 import { maintenanceNoChange, maintenancePublishing } from "./maintenance-outcome.js";
 import { publishFix } from "./publish.js";
+import { roundAuthor } from "./second-opinion.js";
 import { renderFixPullRequestBody, repeatVerdict, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
 import { blockedByVerify, failureNotReproduced, runVerify, runVerifyRepeated } from "./verify.js";
 
@@ -85,6 +86,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
           jobDir: jobDir.dir,
           onEvent: talk.onEvent,
         },
+        roundAuthor(job),
       );
       const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
       if (!parsedReport?.ok) {
@@ -137,7 +139,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       });
       const title = plainLine(parsedReport.report.summary, 200);
       const how = maintenance ? maintenancePublishing(gh, job, target, maintenance) : {};
-      return await publishFix(deps, gh, job, target, talk, { changes, title, body, tokens }, config.fix, how);
+      return await publishFix(deps, gh, job, target, talk, { changes, title, body, tokens, author: spend.agent }, config.fix, how);
     },
   );
 }

@@ -6,6 +6,7 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import { sanitizeMarkdownLine } from "../../text-safety/markdown.js";
 import { loadRepoConfig } from "../steps/load-config.js";
 import { authorizeRequester } from "../steps/authorize.js";
+import { appLogin } from "../steps/app-login.js";
 import { Conversation } from "../steps/conversation.js";
 import type { PipelineDeps } from "../deps.js";
 import { isMaintenanceJob, openMaintenance } from "./maintenance-gates.js";
@@ -69,7 +70,17 @@ export async function openFix(
     return { stop: { outcome: "skipped: not the configured label" } };
   }
   const bot = job.requestedBy?.endsWith("[bot]") ?? false;
-  if (bot) {
+  const own = job.requestedBy !== null && job.requestedBy.toLowerCase() === appLogin(deps)?.toLowerCase();
+  if (job.origin.type === "review" && job.origin.secondOpinion) {
+    // The bot's own second opinion (second-opinion.ts; no webhook makes this origin): the App asked, and only
+    // while the repository still wants second opinions.
+    if (!own) return { stop: { outcome: "refused: a second-opinion round not requested by the App" } };
+    if (config.fix.second_opinion === "off") return { stop: { outcome: "skipped: fix.second_opinion is off" } };
+  } else if (own) {
+    // Any other review by the App (a `/codex review` answer) is advice for people: it never starts a round,
+    // even where fix.review_bots lists the App.
+    return { stop: { outcome: "skipped: the App's own review is not a second opinion" } };
+  } else if (bot) {
     // Bots are not collaborators: a review bot is authorized by being listed, and an unlisted one is ignored
     // without a word (two bots must not talk to each other in comments).
     const listed = job.origin.type === "review" && config.fix.review_bots.some((b) => b.toLowerCase() === job.requestedBy?.toLowerCase());

@@ -1,3 +1,4 @@
+import type { AgentBackend } from "../../agent/agent.js";
 import type { GitHubClient } from "../../github/client.js";
 import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../../github/fix-pull-request.js";
 import { BranchMovedError, commitChanges, RefusedBranchError, type CommitChange } from "../../github/git-commit.js";
@@ -10,6 +11,7 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import type { Conversation } from "../steps/conversation.js";
 import type { PipelineDeps } from "../deps.js";
+import { requestSecondOpinion } from "./second-opinion.js";
 import type { FixTarget } from "./target.js";
 
 /** What a checked change becomes on GitHub: the commit's title line and the pull request's body. */
@@ -18,6 +20,8 @@ export interface FixPublication {
   title: string;
   body: string;
   tokens: { input: number; output: number };
+  /** The agent that wrote the change: fix.second_opinion asks the other one, and a round it asks for is this one's. */
+  author?: AgentBackend;
 }
 
 /** How the commit lands on the branch when it is not commitChanges' forward-only push (maintenance rebuilds). */
@@ -37,7 +41,7 @@ export async function publishFix(
   job: FixJob,
   target: FixTarget,
   talk: Conversation,
-  { changes, title, body, tokens }: FixPublication,
+  { changes, title, body, tokens, author }: FixPublication,
   fixConfig: RepoConfig["fix"],
   how: PublishOptions = {},
 ): Promise<JobResult> {
@@ -102,6 +106,10 @@ export async function publishFix(
   await talk.finish(
     true,
     `Codex drafted ${where} for ${target.describe} (\`${commitSha.slice(0, 7)}\` on \`${target.branch}\`). A person reviews it before anything is merged.`,
+  );
+  // The push is done and said: a second opinion that cannot be queued is logged, never a failed fix.
+  await requestSecondOpinion(deps, job, fixConfig, { number: prNumber, branch: target.branch, headSha: commitSha, author }).catch(
+    (err: unknown) => deps.log.warn({ err, job: job.key }, "second opinion not queued"),
   );
   return {
     outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`,
