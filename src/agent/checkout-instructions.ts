@@ -62,7 +62,9 @@ export async function maskCheckoutInstructions(
           const at = path.join(worktree, name);
           // Whatever the agent put there is not the checkout's: it goes, and the caller hears of it.
           if (await fs.lstat(at).catch(() => null)) {
-            created.push(name);
+            // Claude Code's Bash sandbox guards `.claude/` settings by mounting over them, leaving empty placeholder
+            // files behind: nothing anyone wrote. Anything with content is the agent's.
+            if (!(await onlyEmptyFiles(at))) created.push(name);
             await fs.rm(at, { recursive: true, force: true });
           }
           if (moved.includes(name)) await fs.rename(path.join(stashDir, name), at);
@@ -71,4 +73,13 @@ export async function maskCheckoutInstructions(
         return created;
       })()),
   };
+}
+
+/** True for an empty file, or a folder holding only empty files and folders (no symlinks). */
+async function onlyEmptyFiles(at: string): Promise<boolean> {
+  const stat = await fs.lstat(at);
+  if (stat.isFile()) return stat.size === 0;
+  if (!stat.isDirectory()) return false;
+  for (const entry of await fs.readdir(at)) if (!(await onlyEmptyFiles(path.join(at, entry)))) return false;
+  return true;
 }

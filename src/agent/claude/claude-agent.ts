@@ -3,7 +3,8 @@
 // credential is the per-job proxy token, a fresh HOME, config dir and TMPDIR inside the job dir, the agent's
 // own uid when isolation is on, and its own process group, killed on the time limit or a cancel.
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { runProcess } from "../../process/run-process.js";
@@ -81,7 +82,12 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
     outputSchema: opts.outputSchema,
     addDirs: opts.addDirs,
   });
-  const env = claudeEnv(dirs, opts.baseUrl, opts.token);
+  // Claude's sandbox binds Unix sockets under TMPDIR (claude-<uid>/claude-http-<hex>.sock); a socket path is at
+  // most 108 bytes, which a job dir under WORKSPACE_DIR can exceed (the sandbox then fails to start: "Failed to
+  // create bridge sockets"). So its TMPDIR is a short private dir of its own, removed after the run.
+  const shortTmp = await mkdtemp(path.join(os.tmpdir(), "cc-"));
+  await chmod(shortTmp, 0o700);
+  const env = claudeEnv({ ...dirs, tmp: shortTmp }, opts.baseUrl, opts.token);
   const isolation = opts.isolation ?? null;
   const chosen = opts.claudeBin ?? (process.env.CLAUDE_BIN || undefined);
   const bin = chosen ?? defaultClaudeBinary();
@@ -91,6 +97,7 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
   let run: AgentRun | undefined;
   try {
     const lease = isolation ? await isolation.lease({ jobDir, cwd: opts.cwd, home: dirs.home }) : undefined;
+    if (lease) await chown(shortTmp, lease.uid, lease.gid);
     try {
       const parser = new ClaudeEventParser(opts.onEvent);
       const secrets = [opts.token];
@@ -142,6 +149,7 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
   } finally {
     const written = await mask.restore();
     if (run) run.checkoutConfigWritten = written;
+    await rm(shortTmp, { recursive: true, force: true });
   }
   return run;
 }

@@ -1,15 +1,15 @@
-import { fixReportJsonSchema, parseFixReport } from "../../agent/fix-report.js";
 import { buildFixPrompt } from "../../agent/prompts/fix.js";
 import type { FixJob } from "../../jobs/types.js";
 import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
-import { collectChanges } from "../../workspace/diff.js";
 import { resetWorktree } from "../../workspace/reset.js";
 import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
-import { withCheckout } from "../steps/checkout.js";
-import { agentStep, describeAgentFailure } from "../steps/agent-step.js";
+import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
+import { agentName } from "../steps/spend.js";
+import { attemptFix, type FixAttempt } from "./attempt.js";
+import { entryOf, isRace, judgeRace, raceSection } from "./race.js";
 import type { PipelineDeps } from "../deps.js";
-import { checkFixDiff, describeRefusal, fixPolicy, refusalOutcome } from "./diff-check.js";
+import { describeRefusal, fixPolicy, refusalOutcome } from "./diff-check.js";
 import { openFix } from "./gates.js";
 import { maintenanceNoChange, maintenancePublishing } from "./maintenance-outcome.js";
 import { publishFix } from "./publish.js";
@@ -34,16 +34,17 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
     gh,
     log,
     { repo: job.repo, sha: target.baseSha, want: [] },
-    async (worktree, jobDir, _mirror, instructions) => {
-      const where = { cwd: worktree.path, jobDir: jobDir.dir };
+    async (worktree, jobDir, mirror, instructions) => {
       const verifyCommand = maintenance ? maintenance.verifyCommand : config.fix.verify_command;
       let verify: VerifyOutcome | null = null;
       const repeat = maintenance?.repeat ?? null;
       // The flaky chaser runs its one test many times; every other run checks once.
-      const check = async (command: string) =>
-        repeat === null
+      const check = async (command: string, cwd = worktree.path) => {
+        const where = { cwd, jobDir: jobDir.dir };
+        return repeat === null
           ? { result: await runVerify(deps, ctx, where, command), count: null }
           : await runVerifyRepeated(deps, ctx, where, command, repeat);
+      };
       if (verifyCommand) {
         await ctx.setPhase("verify-before");
         const { result: before, count } = await check(verifyCommand);
@@ -65,66 +66,99 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       await ctx.setPhase("agent");
       await talk.start(`Codex is drafting a change for ${target.describe}`, worktree.path);
       const policy = await fixPolicy(gh, config);
-      const { run, tokens, timeoutMs, spend } = await agentStep(
-        deps,
-        { config, ctx, log, job },
-        {
-          cwd: worktree.path,
-          prompt: buildFixPrompt({
-            repoFullName: job.repo.fullName,
-            baseRef: target.baseRef,
-            task: target.task,
-            context: target.context,
-            // The chaser's command holds a test name from a log: the prompt shows its template (see MaintenanceRun).
-            verifyCommand: maintenance ? maintenance.verifyShown : verifyCommand,
-            policy,
-            verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
-          }),
-          sandbox: "workspace-write",
-          instructions,
-          outputSchema: fixReportJsonSchema(),
-          jobDir: jobDir.dir,
-          onEvent: talk.onEvent,
-        },
-        roundAuthor(job),
-      );
-      const parsedReport = run.outcome === "completed" ? parseFixReport(run.finalMessage) : null;
-      if (!parsedReport?.ok) {
-        const why = !parsedReport ? describeAgentFailure(run, timeoutMs) : parsedReport.error;
+      const input = {
+        baseSha: target.baseSha,
+        prompt: buildFixPrompt({
+          repoFullName: job.repo.fullName,
+          baseRef: target.baseRef,
+          task: target.task,
+          context: target.context,
+          // The chaser's command holds a test name from a log: the prompt shows its template (see MaintenanceRun).
+          verifyCommand: maintenance ? maintenance.verifyShown : verifyCommand,
+          policy,
+          verifyBefore: verify?.before ? { verdict: verifyVerdict(verify.before), output: verify.before.output } : null,
+        }),
+        instructions,
+        policy,
+        onlyPaths: maintenance?.paths,
+        verifyCommand,
+        check: (cwd: string, command: string) => check(command, cwd),
+      };
+      const step = { config, ctx, log, job };
+      let race: { section: string; tokens: FixAttempt["tokens"] } | null = null;
+      let attempt: FixAttempt;
+      if (isRace(job, config)) {
+        // Both agents at once, each in its own checkout; the progress comment follows the first.
+        const [a, b] = await withSecondCheckout(
+          deps,
+          ctx,
+          log,
+          { mirrorPath: mirror, sha: target.baseSha, name: "race" },
+          (other, otherDir) =>
+            Promise.all([
+              attemptFix(
+                deps,
+                step,
+                { ...input, cwd: worktree.path, jobDir: jobDir.dir, onEvent: talk.onEvent },
+                { backend: "codex", reason: "a race" },
+              ),
+              attemptFix(deps, step, { ...input, cwd: other.path, jobDir: otherDir.dir }, { backend: "claude", reason: "a race" }),
+            ]),
+        );
+        const judged = judgeRace([entryOf(job, a, verify), entryOf(job, b, verify)]);
+        const both = addTokens(a.tokens, b.tokens);
+        log.info({ winner: judged.winner?.attempt.spend.agent ?? null, margin: judged.margin }, "race judged");
+        if (!judged.winner) {
+          await talk.finish(
+            false,
+            `Codex and Claude both attempted ${target.describe}; neither change could be pushed: ${[a, b].map((x) => `${agentName(x.spend.agent)}: ${entryOf(job, x, verify).result}`).join("; ")}.`,
+          );
+          return { outcome: "race: no winner", tokens: both };
+        }
+        attempt = judged.winner.attempt;
+        race = { section: raceSection(judged.winner, judged.loser, judged.margin), tokens: both };
+      } else {
+        attempt = await attemptFix(
+          deps,
+          step,
+          { ...input, cwd: worktree.path, jobDir: jobDir.dir, onEvent: talk.onEvent },
+          roundAuthor(job),
+        );
+      }
+      const { run, spend, report, changes, verdict } = attempt;
+      const tokens = race?.tokens ?? attempt.tokens;
+      if (!report || !verdict) {
         await talk.finish(
           false,
           run.outcome === "cancelled"
             ? "Stopped: the job was cancelled, and its workspace removed."
-            : `Codex could not draft a fix for ${target.describe}: ${sanitizeMarkdown(why, { webBaseUrl: deps.webBaseUrl })}`,
+            : `${agentName(spend.agent)} could not draft a fix for ${target.describe}: ${sanitizeMarkdown(attempt.failure ?? "no answer", { webBaseUrl: deps.webBaseUrl })}`,
         );
         return { outcome: `agent-failed: ${run.outcome}`, tokens };
       }
 
-      // The diff in the worktree is the truth, never the agent's message.
       await ctx.setPhase("verify");
-      const changes = await collectChanges(worktree.path, target.baseSha);
-      const verdict = checkFixDiff(changes, policy, run.checkoutConfigWritten, maintenance?.paths);
       if (maintenance && verdict.empty && run.checkoutConfigWritten.length === 0)
         return await maintenanceNoChange(gh, job, maintenance, talk, tokens);
       if (!verdict.ok) {
         await talk.finish(false, describeRefusal(verdict, target.describe));
         return { outcome: refusalOutcome(verdict), tokens };
       }
-      if (verify && verifyCommand) {
-        const { result: after, count } = await check(verifyCommand);
+      if (verify && verifyCommand && attempt.after) {
+        const { result: after, count } = attempt.after;
         verify.after = after;
         if (verify.repeat) verify.repeat.after = count;
         if (blockedByVerify(job, verify, after)) {
           await talk.finish(
             false,
-            `Codex's change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it${repeat === null ? "" : ` (${repeatVerdict(count, repeat)})`}.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`,
+            `${agentName(spend.agent)}'s change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it${repeat === null ? "" : ` (${repeatVerdict(count, repeat)})`}.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`,
           );
           return { outcome: "verify-failed", tokens };
         }
       }
 
       await ctx.setPhase("publish");
-      const body = renderFixPullRequestBody(parsedReport.report, {
+      const body = renderFixPullRequestBody(report, {
         describe: target.describe,
         closes: target.closes,
         changes,
@@ -137,9 +171,27 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         baseSha: target.baseSha,
         webBaseUrl: deps.webBaseUrl,
       });
-      const title = plainLine(parsedReport.report.summary, 200);
+      const title = plainLine(report.summary, 200);
       const how = maintenance ? maintenancePublishing(gh, job, target, maintenance) : {};
-      return await publishFix(deps, gh, job, target, talk, { changes, title, body, tokens, author: spend.agent }, config.fix, how);
+      const fullBody = race ? body.replace("\n### Checks", `\n${race.section}\n\n### Checks`) : body;
+      return await publishFix(
+        deps,
+        gh,
+        job,
+        target,
+        talk,
+        { changes, title, body: fullBody, tokens, author: spend.agent },
+        config.fix,
+        how,
+      );
     },
   );
+}
+
+function addTokens(a: FixAttempt["tokens"], b: FixAttempt["tokens"]): FixAttempt["tokens"] {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
+  };
 }

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "../../demo/harness.js";
+import { demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
+import { bash, structured } from "../../demo/scripted-messages.js";
+import { runGit } from "../../src/workspace/git.js";
+
+// Races ([8/13]): with fix.race both agents attempt the same fix at once, each in its own checkout (the real
+// codex and claude binaries, scripted models); both diffs go through the policy and the verify command, and the
+// winner is the one that turned the check from failing to passing, then the smaller diff, then the lower cost.
+type AnyJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CONFIG = "fix:\n  race: true\n  verify_command: node --test\n";
+// Claude's fix: correct, with a comment line more than Codex's one-line fix.
+const CLAUDE_FIX = bash("printf 'export function sum(a, b) {\\n  // Adds its arguments.\\n  return b + a;\\n}\\n' > src/sum.js");
+const WRONG_PATCH = [
+  "*** Begin Patch",
+  "*** Update File: src/sum.js",
+  "@@",
+  " export function sum(a, b) {",
+  "-  return a - b;",
+  "+  return a * b;",
+  " }",
+  "*** End Patch",
+].join("\n");
+
+let h: Harness;
+const cleanups: (() => Promise<void>)[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  h = await startHarness({ script: issueFixScript(), claudeScript: [CLAUDE_FIX, structured(demoFixAnswer())] });
+}, 60_000);
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await h?.close();
+});
+
+async function race() {
+  const setup = await setupIssueFix(h, { repoName: `race-${++n}`, config: CONFIG });
+  cleanups.push(() => setup.remote.cleanup());
+  const codexCalls = h.model.requests.length;
+  const claudeCalls = h.claude!.requests.length;
+  await h.deliver("issues", setup.payload, setup.deliveryId);
+  const record = await h.waitForJob(setup.key, 180_000);
+  const pr: AnyJson | undefined = (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) =>
+    String(p.url).includes(`/${setup.repoFullName}/`),
+  );
+  const sum = pr ? await runGit(["show", `${pr.head.ref}:src/sum.js`], { cwd: setup.remote.url }) : "";
+  return { record, pr, sum, codex: h.model.requests.length - codexCalls, claude: h.claude!.requests.length - claudeCalls };
+}
+
+describe("a race between the two agents", () => {
+  it("both fix it: the smaller diff wins (Codex's one line), and the PR says what Claude's attempt did", async () => {
+    const r = await race();
+    expect(r.codex).toBeGreaterThan(0);
+    expect(r.claude).toBeGreaterThan(0);
+    expect(r.record.outcome).toMatch(/^pr-opened #\d+$/);
+    expect(r.sum).toContain("return a + b;");
+    expect(r.pr!.body).toContain("### The race");
+    expect(r.pr!.body).toContain("Codex's change won: a smaller diff (2 lines against 3)");
+    expect(r.pr!.body).toMatch(
+      /The other attempt \(Claude\): turned the verify command from failing to passing; 1 file, 3 changed lines; \d+ tokens/,
+    );
+    // The job's tokens are both attempts'.
+    const { rows } = await h.db.query(`SELECT agent FROM codex_dispatch.agent_runs WHERE job_key = $1 ORDER BY agent`, [r.record.key]);
+    expect(rows.map((x: AnyJson) => x.agent)).toEqual(["claude", "codex"]);
+  }, 240_000);
+
+  it("Codex's change fails the verify command: Claude's wins, and its change is what gets committed", async () => {
+    h.model.setScript(issueFixScript(WRONG_PATCH));
+    const r = await race();
+    expect(r.record.outcome).toMatch(/^pr-opened #\d+$/);
+    expect(r.sum).toContain("// Adds its arguments.");
+    expect(r.pr!.body).toContain("Claude's change won: the other attempt could not be pushed (`node --test` failed (exit 1) after it)");
+    expect(r.pr!.body).toMatch(/Drafted by codex-dispatch · confidence \w+ · Claude \(`claude-sonnet-5`; chosen by a race\)/);
+  }, 240_000);
+
+  it("neither change passes: nothing is pushed, and the issue hears why from both", async () => {
+    h.model.setScript(issueFixScript(WRONG_PATCH));
+    h.claude!.setScript([bash("printf 'export const sum = (a, b) => a - b;\\n' > src/sum.js"), structured(demoFixAnswer())]);
+    const r = await race();
+    expect(r.record.outcome).toBe("race: no winner");
+    expect(r.pr).toBeUndefined();
+    const said = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => String(c.issue_url).includes(`/race-${n}/`));
+    expect(said.map((c) => String(c.body)).join("\n")).toContain("neither change could be pushed");
+  }, 240_000);
+});
