@@ -4,6 +4,7 @@ import { validatePrefix } from "./prefix.js";
 const COMMANDS: { usage: string; what: string }[] = [
   { usage: "<instruction>", what: "do what the instruction says and open a draft pull request with the change" },
   { usage: "fix [details]", what: "fix the problem this issue or pull request describes (details narrow it down)" },
+  { usage: "race [details]", what: "like fix, but Codex and Claude both attempt it and the checks pick the winner" },
   { usage: "triage", what: "investigate the latest failed CI run and explain the root cause" },
   { usage: "review", what: "review this pull request and comment on what should change" },
   { usage: "explain <question>", what: "answer a question about the code, read-only, with file:line references" },

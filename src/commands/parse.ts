@@ -6,7 +6,7 @@ import { validatePrefix } from "./prefix.js";
 
 export { validatePrefix } from "./prefix.js";
 
-export type CommandName = "do" | "fix" | "triage" | "review" | "explain" | "stop" | "status" | "help" | "unknown";
+export type CommandName = "do" | "fix" | "race" | "triage" | "review" | "explain" | "stop" | "status" | "help" | "unknown";
 
 export interface ParsedCommand {
   name: CommandName;
@@ -44,6 +44,8 @@ export function parseCommand(body: string, prefix = "/codex"): ParsedCommand | n
   const after = [onLine.replace(/^\S+/, "").trim(), following].filter(Boolean).join("\n");
   if (word === "explain") return after ? { name: "explain", args: after, raw } : { name: "unknown", args: rest, raw };
   if (word === "fix") return { name: "fix", args: after, raw };
+  // Both agents attempt it; the checks pick the winner (pipeline/fix/race.ts).
+  if (word === "race") return { name: "race", args: after, raw };
   if (PLAIN_WORDS.has(word as CommandName)) return { name: word as CommandName, args: after, raw };
   return { name: "do", args: rest, raw };
 }

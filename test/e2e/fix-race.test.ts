@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
 import { demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
 import { bash, structured } from "../../demo/scripted-messages.js";
+import { postCommand } from "../../demo/scenarios/command.js";
+import { commandFixKey } from "../../src/jobs/keys.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // Races ([8/13]): with fix.race both agents attempt the same fix at once, each in its own checkout (the real
@@ -73,6 +75,22 @@ describe("a race between the two agents", () => {
     expect(r.sum).toContain("// Adds its arguments.");
     expect(r.pr!.body).toContain("Claude's change won: the other attempt could not be pushed (`node --test` failed (exit 1) after it)");
     expect(r.pr!.body).toMatch(/Drafted by codex-dispatch · confidence \w+ · Claude \(`claude-sonnet-5`; chosen by a race\)/);
+  }, 240_000);
+
+  it("/codex race on an issue races one request, whatever fix.race says", async () => {
+    h.model.setScript(issueFixScript());
+    h.claude!.setScript([CLAUDE_FIX, structured(demoFixAnswer())]);
+    const issue = await setupIssueFix(h, { repoName: `race-cmd`, config: "fix:\n  verify_command: node --test\n" });
+    cleanups.push(() => issue.remote.cleanup());
+    const command = await postCommand(h, issue, { body: "/codex race\nsum subtracts." });
+    const claudeCalls = h.claude!.requests.length;
+    await h.deliver("issue_comment", command.payload);
+    expect((await h.waitForJob(command.key, 60_000)).outcome).toBe("queued race");
+    const record = await h.waitForJob(commandFixKey(issue.repoFullName, issue.issueNumber, "issue", command.commentId), 180_000);
+    expect(record.outcome).toMatch(/^pr-opened #\d+$/);
+    expect(h.claude!.requests.length).toBeGreaterThan(claudeCalls);
+    const pr = (h.standIn.snapshot().pullRequests as AnyJson[]).find((p) => String(p.url).includes("/race-cmd/"))!;
+    expect(pr.body).toContain("### The race");
   }, 240_000);
 
   it("neither change passes: nothing is pushed, and the issue hears why from both", async () => {

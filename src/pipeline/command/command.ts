@@ -125,8 +125,9 @@ async function dispatch(
       return { ok: true, outcome: `queued ${command.name}` };
     }
     case "fix":
+    case "race":
     case "do": {
-      const instruction = command.name === "fix" ? command.args || "Fix what this asks for." : command.args;
+      const instruction = command.name === "do" ? command.args : command.args || "Fix what this asks for.";
       const key = commandFixKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
       const fix: FixJob = {
         kind: "fix",
@@ -135,11 +136,18 @@ async function dispatch(
         deliveryId: job.deliveryId,
         repo: job.repo,
         requestedBy: job.sender.login,
-        origin: { type: "command", issueNumber: job.issueNumber, isPullRequest: job.isPullRequest, instruction, commentId: job.commentId },
+        origin: {
+          type: "command",
+          issueNumber: job.issueNumber,
+          isPullRequest: job.isPullRequest,
+          instruction,
+          commentId: job.commentId,
+          ...(command.name === "race" ? { race: true } : {}),
+        },
         config,
       };
       await submitJob(deps.db, deps.queue, fix, { meta: { issue: job.issueNumber }, serialKey: target });
-      return { ok: true, outcome: "queued fix" };
+      return { ok: true, outcome: command.name === "race" ? "queued race" : "queued fix" };
     }
   }
 }
