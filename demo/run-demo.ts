@@ -1,15 +1,15 @@
 import { getJobRecord } from "../src/jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
 import { setupCommandDemo } from "./scenarios/command.js";
-import { issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
+import { demoFixAnswer, issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
 import { maintenanceScript, setupMaintenance, submitDashboardRefresh, submitMaintenanceRun } from "./scenarios/maintenance.js";
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
 import type { Script } from "./scripted-model.js";
-import { structured, type MessagesScript } from "./scripted-messages.js";
+import { bash, structured, type MessagesScript } from "./scripted-messages.js";
 import { demoTriageAnswer } from "./scenarios/ci-failure-fixture.js";
 
-export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance", "second-opinion"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance", "second-opinion", "race"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -80,6 +80,21 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
     async run(h) {
       const setup = await setupCiFailure(h, { config: "triage:\n  second_opinion: low\n" });
       await h.deliver("workflow_run", setup.payload);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+  race: {
+    intro:
+      "an issue got the codex label in a repository with fix.race: Codex and Claude Code both attempted the fix in their own checkouts, the verify command and the diff size picked the winner, and the draft PR says what the other attempt did",
+    script: issueFixScript(),
+    // Claude's fix is right too, with one line more than Codex's: the smaller diff wins.
+    claudeScript: [
+      bash("printf 'export function sum(a, b) {\\n  // Adds its arguments.\\n  return b + a;\\n}\\n' > src/sum.js"),
+      structured(demoFixAnswer()),
+    ],
+    async run(h) {
+      const setup = await setupIssueFix(h, { config: "fix:\n  race: true\n  verify_command: node --test\n" });
+      await h.deliver("issues", setup.payload, setup.deliveryId);
       return { key: setup.key, cleanup: () => setup.remote.cleanup() };
     },
   },

@@ -81,6 +81,18 @@ describe("codex-dispatch demo", () => {
     );
   }, 120_000);
 
+  it("--scenario race --json: both agents attempted the fix; one draft PR with the winner's change and the race in its body", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "race", "--json"]);
+    expect(code).toBe(0);
+    const github = JSON.parse(stdout) as AnyJson;
+    expect(github.pullRequests).toHaveLength(1);
+    const [pr] = github.pullRequests;
+    expect(pr.draft).toBe(true);
+    expect(pr.body).toContain("### The race");
+    expect(pr.body).toContain("Codex's change won: a smaller diff (2 lines against 3)");
+    expect(pr.body).toMatch(/The other attempt \(Claude\): turned the verify command from failing to passing/);
+  }, 180_000);
+
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {
     const bad = await runCli(["demo", "--scenario", "nope"]);
     expect(bad.code).toBe(2);
