@@ -31,10 +31,10 @@ export async function recordAgentRun(db: Database, run: z.input<typeof RunSchema
 
 export type AgentHistory = Record<(typeof AGENTS)[number], { runs: number; successes: number }>;
 
-/** Per agent, its runs of `kind` on `repo` since `since` and how many ended with an answer. */
+/** Per agent, its runs of `kind` on `repo` since `since` and how many ended with an answer (a lost race does not). */
 export async function agentHistory(db: Database, opts: { repo: string; kind: string; since: Date }): Promise<AgentHistory> {
   const { rows } = await db.query<{ agent: string; runs: number; successes: number }>(
-    `SELECT agent, count(*)::int AS runs, count(*) FILTER (WHERE answered)::int AS successes FROM ${SCHEMA}.agent_runs
+    `SELECT agent, count(*)::int AS runs, count(*) FILTER (WHERE answered AND race IS DISTINCT FROM 'lost')::int AS successes FROM ${SCHEMA}.agent_runs
      WHERE repo = lower($1) AND kind = $2 AND created_at >= $3::timestamptz GROUP BY agent`,
     [opts.repo, opts.kind, opts.since.toISOString()],
   );
@@ -42,4 +42,12 @@ export async function agentHistory(db: Database, opts: { repo: string; kind: str
   for (const row of rows)
     if (row.agent === "codex" || row.agent === "claude") history[row.agent] = { runs: Number(row.runs), successes: Number(row.successes) };
   return history;
+}
+
+/** A race's verdict on the job's two runs: the winner's row 'won', the other's 'lost', both with the margin. */
+export async function recordRaceResult(db: Database, race: { jobKey: string; winner: string; margin: string }): Promise<void> {
+  await db.query(
+    `UPDATE ${SCHEMA}.agent_runs SET race = CASE WHEN agent = $2 THEN 'won' ELSE 'lost' END, race_margin = $3 WHERE job_key = $1`,
+    [race.jobKey, race.winner, race.margin.slice(0, 300)],
+  );
 }

@@ -146,6 +146,15 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX IF NOT EXISTS agent_runs_repo_kind_created ON ${SCHEMA}.agent_runs (repo, kind, created_at)`,
     ],
   },
+  {
+    version: 6,
+    name: "race results",
+    statements: [
+      // A race's two runs: 'won' or 'lost', and by what margin. A lost race counts against its agent in `auto`.
+      `ALTER TABLE ${SCHEMA}.agent_runs ADD COLUMN IF NOT EXISTS race text CHECK (race IN ('won', 'lost'))`,
+      `ALTER TABLE ${SCHEMA}.agent_runs ADD COLUMN IF NOT EXISTS race_margin text`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

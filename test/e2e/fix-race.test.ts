@@ -64,8 +64,14 @@ describe("a race between the two agents", () => {
       /The other attempt \(Claude\): turned the verify command from failing to passing; 1 file, 3 changed lines; \d+ tokens/,
     );
     // The job's tokens are both attempts'.
-    const { rows } = await h.db.query(`SELECT agent FROM codex_dispatch.agent_runs WHERE job_key = $1 ORDER BY agent`, [r.record.key]);
-    expect(rows.map((x: AnyJson) => x.agent)).toEqual(["claude", "codex"]);
+    const { rows } = await h.db.query(`SELECT agent, race, race_margin FROM codex_dispatch.agent_runs WHERE job_key = $1 ORDER BY agent`, [
+      r.record.key,
+    ]);
+    // Recorded for auto routing: the winner, the loser and the margin.
+    expect(rows).toEqual([
+      { agent: "claude", race: "lost", race_margin: "a smaller diff (2 lines against 3)" },
+      { agent: "codex", race: "won", race_margin: "a smaller diff (2 lines against 3)" },
+    ]);
   }, 240_000);
 
   it("Codex's change fails the verify command: Claude's wins, and its change is what gets committed", async () => {

@@ -6,6 +6,7 @@ import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
 import { agentName } from "../steps/spend.js";
+import { recordRaceResult } from "../../jobs/agent-runs.js";
 import { attemptFix, type FixAttempt } from "./attempt.js";
 import { entryOf, isRace, judgeRace, raceSection } from "./race.js";
 import type { PipelineDeps } from "../deps.js";
@@ -116,6 +117,10 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
           return { outcome: "race: no winner", tokens: both };
         }
         attempt = judged.winner.attempt;
+        // Recorded for `agent.routing: auto`: a lost race counts against its agent. Losing the row loses a data point.
+        await recordRaceResult(deps.db, { jobKey: job.key, winner: attempt.spend.agent, margin: judged.margin }).catch((err: unknown) =>
+          log.warn({ err }, "race result not recorded"),
+        );
         race = { section: raceSection(judged.winner, judged.loser, judged.margin), tokens: both };
       } else {
         attempt = await attemptFix(
