@@ -214,6 +214,7 @@ describe("/codex explain", () => {
     const [comment] = botComments(a);
     expect(comment.body).toContain("😕");
     expect(comment.body).toContain("Codex could not answer this question: Codex's answer did not fit the explain schema");
+    expect(comment.body).toMatch(/<sub>Codex \(`gpt-5\.5`; chosen by agent\.backend: codex\) · [\d,]+ tokens · /);
     expect(comment.body).toContain("answer:");
     expect(reactionsOn(a)).toContain("confused");
     expect(reactionsOn(a)).not.toContain("rocket");

@@ -37,6 +37,10 @@ describe("the verify command", () => {
     expect(fix.outcome).toBe("verify-failed");
     expect(prsOf("verify-still-fails")).toHaveLength(0);
     expect(commentsOf("verify-still-fails").at(-1)?.body).toMatch(/was not committed: `node --test` failed \(exit 1\) after it/);
+    // Who worked and what it spent, on the failure reply too.
+    expect(commentsOf("verify-still-fails").at(-1)?.body).toMatch(
+      /<sub>Codex \(`gpt-5\.5`; chosen by agent\.backend: codex\) · [\d,]+ tokens · /,
+    );
   });
 
   it("a CI fix whose verify command already passes before the change → not reproduced, no agent run", async () => {

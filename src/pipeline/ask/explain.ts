@@ -72,7 +72,10 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
       await ctx.setPhase("publish");
       const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseExplainReport(run.finalMessage) : null;
       if (!parsed?.ok) {
-        await talk.finish(false, askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, "answer this question"));
+        await talk.finish(
+          false,
+          askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, "answer this question", spend),
+        );
         return { outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
       }
       const answer = renderExplainAnswer(parsed.report, {

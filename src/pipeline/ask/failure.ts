@@ -3,15 +3,23 @@ import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { Conversation } from "../steps/conversation.js";
 import { describeAgentFailure } from "../steps/agent-step.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
+import { agentName, spendLine, type AgentSpend } from "../steps/spend.js";
 
 export const STOPPED_TEXT = "Stopped: the job was cancelled, and its workspace removed.";
 
-/** Why a run gave no usable answer, in words for the person who asked. */
-export function askFailureText(ctx: JobContext, run: AgentRun, schemaError: string | null, timeoutMs: number, what: string): string {
+/** Why a run gave no usable answer, in words for the person who asked, with who worked and what it spent. */
+export function askFailureText(
+  ctx: JobContext,
+  run: AgentRun,
+  schemaError: string | null,
+  timeoutMs: number,
+  what: string,
+  spend: AgentSpend,
+): string {
   if (ctx.cancelled()) return STOPPED_TEXT;
   const why = schemaError ?? describeAgentFailure(run, timeoutMs);
   // No host is given: a failure reason has no business linking anywhere.
-  return `Codex could not ${what}: ${sanitizeMarkdown(why, {})}`;
+  return `${agentName(spend.agent)} could not ${what}: ${sanitizeMarkdown(why, {})}\n\n<sub>${spendLine(spend)}</sub>`;
 }
 
 /**

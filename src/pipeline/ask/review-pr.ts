@@ -107,7 +107,7 @@ export async function reviewPullRequest(
       await ctx.setPhase("publish");
       const parsed = run.outcome === "completed" && !ctx.cancelled() ? parseReviewReport(run.finalMessage) : null;
       if (!parsed?.ok) {
-        const text = askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, `review #${prNumber}`);
+        const text = askFailureText(ctx, run, parsed && !parsed.ok ? parsed.error : null, timeoutMs, `review #${prNumber}`, spend);
         return { ok: false, text, outcome: parsed ? "agent-failed: invalid answer" : `agent-failed: ${run.outcome}`, tokens };
       }
       const report = parsed.report;

@@ -5,7 +5,7 @@ import { resetWorktree } from "../../workspace/reset.js";
 import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
-import { agentName } from "../steps/spend.js";
+import { agentName, spendLine } from "../steps/spend.js";
 import { recordRaceResult } from "../../jobs/agent-runs.js";
 import { attemptFix, type FixAttempt } from "./attempt.js";
 import { entryOf, isRace, judgeRace, raceSection } from "./race.js";
@@ -132,12 +132,14 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       }
       const { run, spend, report, changes, verdict } = attempt;
       const tokens = race?.tokens ?? attempt.tokens;
+      // Every reply after an agent ran says which one and what it spent.
+      const spent = `\n\n<sub>${spendLine(spend)}</sub>`;
       if (!report || !verdict) {
         await talk.finish(
           false,
           run.outcome === "cancelled"
             ? "Stopped: the job was cancelled, and its workspace removed."
-            : `${agentName(spend.agent)} could not draft a fix for ${target.describe}: ${sanitizeMarkdown(attempt.failure ?? "no answer", { webBaseUrl: deps.webBaseUrl })}`,
+            : `${agentName(spend.agent)} could not draft a fix for ${target.describe}: ${sanitizeMarkdown(attempt.failure ?? "no answer", { webBaseUrl: deps.webBaseUrl })}${spent}`,
         );
         return { outcome: `agent-failed: ${run.outcome}`, tokens };
       }
@@ -146,7 +148,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       if (maintenance && verdict.empty && run.checkoutConfigWritten.length === 0)
         return await maintenanceNoChange(gh, job, maintenance, talk, tokens);
       if (!verdict.ok) {
-        await talk.finish(false, describeRefusal(verdict, target.describe));
+        await talk.finish(false, describeRefusal(verdict, target.describe) + spent);
         return { outcome: refusalOutcome(verdict), tokens };
       }
       if (verify && verifyCommand && attempt.after) {
@@ -156,7 +158,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         if (blockedByVerify(job, verify, after)) {
           await talk.finish(
             false,
-            `${agentName(spend.agent)}'s change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it${repeat === null ? "" : ` (${repeatVerdict(count, repeat)})`}.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}`,
+            `${agentName(spend.agent)}'s change for ${target.describe} was not committed: ${codeLine(verifyCommand)} ${verifyVerdict(after)} after it${repeat === null ? "" : ` (${repeatVerdict(count, repeat)})`}.\n\n${codeBlock(after.output.split("\n").slice(-20).join("\n"))}${spent}`,
           );
           return { outcome: "verify-failed", tokens };
         }

@@ -47,7 +47,7 @@ export async function publishFix(
 ): Promise<JobResult> {
   const { owner, name: repo } = job.repo;
   const commitList = toCommitChanges(changes);
-  const message = `${title}\n\nDrafted by Codex for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`;
+  const message = `${title}\n\nDrafted by ${author === "claude" ? "Claude" : "Codex"} for ${target.describe}.${target.closes ? `\n\nFixes #${target.closes}` : ""}`;
   let commitSha: string;
   try {
     ({ commitSha } = how.commit

@@ -105,11 +105,13 @@ export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): st
   // What was run comes from what the bot saw (codex's command events and its own verify runs), never from the
   // agent's report: a PR once said "Codex ran node --test: passed" when the agent had only run `cat`.
   for (const c of facts.commands.slice(0, 10))
-    lines.push(`- Codex ran ${codeLine(c.command)}: ${c.exitCode === null ? "no exit code" : `exit ${c.exitCode}`}`);
+    lines.push(
+      `- ${agentName(facts.spend.agent)} ran ${codeLine(c.command)}: ${c.exitCode === null ? "no exit code" : `exit ${c.exitCode}`}`,
+    );
   if (facts.commands.length > 10) lines.push(`- … ${facts.commands.length - 10} more commands (in the hand-off block)`);
   if (!facts.verify && facts.commands.length === 0) lines.push("- No checks were run: review the change carefully.");
   if (report.tests.length) {
-    lines.push("", "<sub>Codex's own account of its checks (its claim, not checked by the bot):</sub>", "");
+    lines.push("", `<sub>${agentName(facts.spend.agent)}'s own account of its checks (its claim, not checked by the bot):</sub>`, "");
     for (const t of report.tests.slice(0, 10))
       lines.push(
         `- ${codeLine(t.command)}: ${codeLine(t.outcome, 40)}${t.note ? ` (${sanitizeMarkdown(t.note, safe).replace(/\s*\n\s*/g, " ")})` : ""}`,
