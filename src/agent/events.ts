@@ -79,10 +79,9 @@ export interface CodexEventSummary {
 const MAX_GARBAGE_SAMPLES = 20;
 const SAMPLE_CHARS = 200;
 
-export class CodexEventParser {
-  private readonly lines = new LineSplitter((raw) => this.line(raw));
-  private readonly commandsById = new Map<string, CodexCommand>();
-  private readonly summary: CodexEventSummary = {
+/** A summary before any event: both CLIs' parsers start from it. */
+export function emptyEventSummary(): CodexEventSummary {
+  return {
     commands: [],
     fileChanges: [],
     todoList: [],
@@ -93,6 +92,12 @@ export class CodexEventParser {
     garbageLines: 0,
     unknownEvents: 0,
   };
+}
+
+export class CodexEventParser {
+  private readonly lines = new LineSplitter((raw) => this.line(raw));
+  private readonly commandsById = new Map<string, CodexCommand>();
+  private readonly summary: CodexEventSummary = emptyEventSummary();
 
   constructor(private readonly onEvent?: (event: CodexEvent) => void) {}
 

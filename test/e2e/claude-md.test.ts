@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
 import { demoTriageAnswer } from "../../demo/scenarios/ci-failure-fixture.js";
 import { ciFailureScript, setupCiFailure } from "../../demo/scenarios/ci-failure.js";
-import { startScriptedMessages, structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
+import { structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
 import { instructionsFor, NO_TRUSTED_INSTRUCTIONS } from "../../src/pipeline/steps/trusted-instructions.js";
 import { CLAUDE_TEST_MODEL } from "../helpers/claude.js";
 
@@ -18,20 +18,16 @@ let claude: ScriptedMessages;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  claude = await startScriptedMessages([structured(demoTriageAnswer())]);
   h = await startHarness({
     script: ciFailureScript(),
-    env: {
-      ANTHROPIC_API_KEY: "sk-ant-api03-e2eUpstreamKeyForClaudeMd",
-      ANTHROPIC_BASE_URL_UPSTREAM: claude.baseUrl,
-      CLAUDE_MODEL: CLAUDE_TEST_MODEL,
-    },
+    claudeScript: [structured(demoTriageAnswer())],
+    env: { CLAUDE_MODEL: CLAUDE_TEST_MODEL },
   });
+  claude = h.claude!;
 }, 60_000);
 afterAll(async () => {
   for (const c of cleanups) await c();
   await h?.close();
-  await claude?.close();
 });
 
 async function triage(repoName: string, config: string | undefined, baseFiles: Record<string, string>): Promise<string | null | undefined> {

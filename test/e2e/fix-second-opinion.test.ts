@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
 import { demoFixAnswer, issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
-import { startScriptedMessages, structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
+import { structured, type ScriptedMessages } from "../../demo/scripted-messages.js";
 import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 import { secondOpinionKey } from "../../src/jobs/keys.js";
 import { runGit } from "../../src/workspace/git.js";
@@ -43,20 +43,12 @@ const cleanups: (() => Promise<void>)[] = [];
 let n = 0;
 
 beforeAll(async () => {
-  claude = await startScriptedMessages(() => [claudeReview()]);
-  h = await startHarness({
-    script: codexScript,
-    env: {
-      ANTHROPIC_API_KEY: "sk-ant-api03-e2eUpstreamKeyForSecondOpinion",
-      ANTHROPIC_BASE_URL_UPSTREAM: claude.baseUrl,
-      CLAUDE_MODEL: CLAUDE_TEST_MODEL,
-    },
-  });
+  h = await startHarness({ script: codexScript, claudeScript: () => [claudeReview()], env: { CLAUDE_MODEL: CLAUDE_TEST_MODEL } });
+  claude = h.claude!;
 }, 60_000);
 afterAll(async () => {
   for (const c of cleanups) await c();
   await h?.close();
-  await claude?.close();
 });
 
 /** A labelled issue fixed by Codex; returns the PR, its head and the fix record. */

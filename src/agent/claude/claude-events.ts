@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { LineSplitter } from "../line-splitter.js";
 import type { CodexCommand, CodexEvent, CodexEventSummary, CodexFileChange } from "../events.js";
+import { emptyEventSummary } from "../events.js";
 
 const contentBlock = z.looseObject({
   type: z.string(),
@@ -60,17 +61,7 @@ const OUTPUT_CHARS = 4000;
 export class ClaudeEventParser {
   private readonly lines = new LineSplitter((raw) => this.line(raw));
   private readonly pending = new Map<string, { name: string; input: Record<string, unknown>; command?: CodexCommand }>();
-  private readonly summary: ClaudeSummary = {
-    commands: [],
-    fileChanges: [],
-    todoList: [],
-    agentMessages: [],
-    usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningOutputTokens: 0 },
-    turnFailed: false,
-    errors: [],
-    garbageLines: 0,
-    unknownEvents: 0,
-  };
+  private readonly summary: ClaudeSummary = emptyEventSummary();
 
   constructor(private readonly onEvent?: (event: CodexEvent) => void) {}
 
