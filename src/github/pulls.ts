@@ -15,6 +15,8 @@ export interface PullRequestInfo {
   htmlUrl: string;
   /** Who opened it; null for a deleted account. */
   authorLogin: string | null;
+  /** The description; null when it has none. */
+  body: string | null;
 }
 
 const Pull = z.object({
@@ -22,6 +24,7 @@ const Pull = z.object({
   state: z.string(),
   draft: z.boolean().optional(),
   html_url: z.string(),
+  body: z.string().nullable().optional(),
   head: z.object({ ref: z.string(), sha: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
   base: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }) }),
   user: z.object({ login: z.string() }).nullable().optional(),
@@ -41,6 +44,7 @@ export function toPullRequestInfo(raw: unknown): PullRequestInfo {
     draft: pr.draft ?? false,
     htmlUrl: pr.html_url,
     authorLogin: pr.user?.login ?? null,
+    body: pr.body ?? null,
   };
 }
 

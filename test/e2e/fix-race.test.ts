@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
-import { demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
+import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
 import { bash, structured } from "../../demo/scripted-messages.js";
 import { postCommand } from "../../demo/scenarios/command.js";
 import { commandFixKey } from "../../src/jobs/keys.js";
@@ -37,6 +37,8 @@ afterAll(async () => {
   await h?.close();
 });
 
+let claudePr: { repoFullName: string; pr: AnyJson; remote: string } | null = null;
+
 async function race() {
   const setup = await setupIssueFix(h, { repoName: `race-${++n}`, config: CONFIG });
   cleanups.push(() => setup.remote.cleanup());
@@ -48,7 +50,14 @@ async function race() {
     String(p.url).includes(`/${setup.repoFullName}/`),
   );
   const sum = pr ? await runGit(["show", `${pr.head.ref}:src/sum.js`], { cwd: setup.remote.url }) : "";
-  return { record, pr, sum, codex: h.model.requests.length - codexCalls, claude: h.claude!.requests.length - claudeCalls };
+  return {
+    record,
+    pr,
+    sum,
+    setup,
+    codex: h.model.requests.length - codexCalls,
+    claude: h.claude!.requests.length - claudeCalls,
+  };
 }
 
 describe("a race between the two agents", () => {
@@ -81,6 +90,38 @@ describe("a race between the two agents", () => {
     expect(r.sum).toContain("// Adds its arguments.");
     expect(r.pr!.body).toContain("Claude's change won: the other attempt could not be pushed (`node --test` failed (exit 1) after it)");
     expect(r.pr!.body).toMatch(/Drafted by codex-dispatch · confidence \w+ · Claude \(`claude-sonnet-5`; chosen by a race\)/);
+    claudePr = { repoFullName: r.setup.repoFullName, pr: r.pr!, remote: r.setup.remote.url };
+  }, 240_000);
+
+  it("a person's review on the PR Claude won → the round is Claude's (its hand-off names it), not the default agent's", async () => {
+    const { repoFullName, pr, remote } = claudePr!;
+    h.claude!.setScript([
+      bash("printf '// Sum of two numbers.\\n' >> src/sum.js"),
+      structured({ ...demoFixAnswer(), summary: "Document sum" }),
+    ]);
+    const codexCalls = h.model.requests.length;
+    const review = h.standIn.addReview(repoFullName, pr.number, {
+      user: DEMO_MAINTAINER,
+      state: "CHANGES_REQUESTED",
+      body: "Please document sum.",
+    });
+    const fresh = (h.standIn.snapshot().pullRequests as AnyJson[]).find(
+      (p) => p.number === pr.number && String(p.url).includes(repoFullName),
+    )!;
+    await h.deliver("pull_request_review", {
+      action: "submitted",
+      review: { ...review, state: "changes_requested" },
+      pull_request: fresh,
+      repository: fresh.base.repo,
+      sender: { login: DEMO_MAINTAINER, id: 1, type: "User" },
+      installation: { id: 4101 },
+    });
+    const record = await h.waitForJob(`fix:${repoFullName.toLowerCase()}#${pr.number}:review:${review.id}`, 180_000);
+    expect(record.outcome).toBe(`pushed to #${pr.number}`);
+    expect(h.model.requests.length).toBe(codexCalls);
+    expect(await runGit(["show", `${pr.head.ref}:src/sum.js`], { cwd: remote })).toContain("// Sum of two numbers.");
+    const { rows } = await h.db.query(`SELECT agent FROM codex_dispatch.agent_runs WHERE job_key = $1`, [record.key]);
+    expect(rows).toEqual([{ agent: "claude" }]);
   }, 240_000);
 
   it("/codex race on an issue races one request, whatever fix.race says", async () => {

@@ -123,12 +123,11 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
         );
         race = { section: raceSection(judged.winner, judged.loser, judged.margin), tokens: both };
       } else {
-        attempt = await attemptFix(
-          deps,
-          step,
-          { ...input, cwd: worktree.path, jobDir: jobDir.dir, onEvent: talk.onEvent },
-          roundAuthor(job),
-        );
+        // A review round is the PR author's: its second opinion's, else the one its hand-off block names.
+        const author =
+          roundAuthor(job) ??
+          (target.author ? { backend: target.author, reason: `${agentName(target.author)} wrote this pull request` } : undefined);
+        attempt = await attemptFix(deps, step, { ...input, cwd: worktree.path, jobDir: jobDir.dir, onEvent: talk.onEvent }, author);
       }
       const { run, spend, report, changes, verdict } = attempt;
       const tokens = race?.tokens ?? attempt.tokens;

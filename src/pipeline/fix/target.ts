@@ -3,6 +3,7 @@ import { botBranchName, getBranchHead } from "../../github/branches.js";
 import { getIssue } from "../../github/issues.js";
 import { findOpenBotPullRequest } from "../../github/fix-pull-request.js";
 import { getPullRequest, type PullRequestInfo } from "../../github/pulls.js";
+import type { AgentBackend } from "../../agent/agent.js";
 import { listReviewComments } from "../../github/reviews.js";
 import type { FixJob } from "../../jobs/types.js";
 
@@ -27,6 +28,14 @@ export interface FixTarget {
   /** "Fixes #N" and the like, for the PR body. */
   closes: number | null;
   describe: string;
+  /** A review round: the agent that wrote the PR (its hand-off block says), so the round is that agent's. */
+  author?: AgentBackend;
+}
+
+/** The `agent` of the PR body's hand-off block (render.ts), if it has one. */
+export function handoffAuthor(body: string | null): AgentBackend | undefined {
+  const match = /"agent": "(codex|claude)"/.exec(body ?? "");
+  return match ? (match[1] as AgentBackend) : undefined;
 }
 
 export type TargetResult = { ok: true; target: FixTarget } | { ok: false; reason: string; reportOn: number | null };
@@ -120,6 +129,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
         ],
         closes: null,
         describe: `review round ${origin.round} on #${pr.number}`,
+        author: handoffAuthor(pr.body),
       },
     };
   }
