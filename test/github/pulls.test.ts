@@ -38,6 +38,7 @@ describe("pull requests", () => {
         draft: true,
         htmlUrl: "https://github.com/acme/app/pull/2",
         authorLogin: null,
+        body: null,
       },
       {
         number: 3,
@@ -50,6 +51,7 @@ describe("pull requests", () => {
         draft: false,
         htmlUrl: "https://github.com/acme/app/pull/3",
         authorLogin: null,
+        body: null,
       },
     ]);
   });
