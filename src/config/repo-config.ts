@@ -45,6 +45,9 @@ const FixSchema = z
     // Both agents attempt every fix at once, each in its own checkout; the checks pick the winner (fix/race.ts).
     // Costs both runs. `/codex race <instruction>` races one request whatever this says.
     race: z.boolean().default(false),
+    // Who judges a race: `verify` (the bot's verify command, at once) or `checks` (both candidates pushed as draft
+    // PRs; the repository's own CI decides, and the loser's PR is closed: pipeline/fix/race-judge.ts).
+    race_judge: z.enum(["verify", "checks"]).default("verify"),
     // Run in the sandbox before and after the agent's change, e.g. the failing test command.
     verify_command: z.string().min(1).max(500).nullable().default(null),
     // Also needs the App's `workflows: write` permission.

@@ -1,10 +1,11 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
-import { workflowRunTriageKey } from "../jobs/keys.js";
+import { raceJudgeKey, workflowRunTriageKey } from "../jobs/keys.js";
+import { pendingRaceOf } from "../jobs/race-candidates.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { recordRerunPass } from "../jobs/triage-findings.js";
-import type { TriageJob } from "../jobs/types.js";
+import type { RaceJudgeJob, TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
@@ -34,6 +35,21 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
     const data = parsePayload(context, PayloadSchema);
     if (!data) return;
     const { workflow_run: run, repository, installation, sender } = data;
+    // A run on a race candidate's head (fix.race_judge: checks): the judge looks whether CI has decided.
+    if (run.head_branch?.startsWith("codex/") && /^[0-9a-f]{40}$/.test(run.head_sha)) {
+      const raceKey = await pendingRaceOf(deps.db, repository.full_name, run.head_sha);
+      if (raceKey) {
+        const judge: RaceJudgeJob = {
+          kind: "race-judge",
+          key: raceJudgeKey(raceKey, run.id, run.run_attempt),
+          installationId: installation.id,
+          deliveryId: context.id,
+          repo: toRepoRef(repository),
+          raceKey,
+        };
+        await submitJob(deps.db, deps.queue, judge, { serialKey: `race:${raceKey}` });
+      }
+    }
     if (run.conclusion === "success" && /^[0-9a-f]{40}$/.test(run.head_sha)) {
       // A pass on a commit that failed before (a re-run, or the workflow started again) marks that failure as
       // flaky for the chaser; kept only when the commit has a triage.

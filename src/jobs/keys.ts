@@ -114,3 +114,8 @@ export function triageCommentMarker(source: { type: "workflow_run"; runId: numbe
     source.type === "workflow_run" ? `run-${source.runId}` : `check-${createHash("sha256").update(source.name).digest("hex").slice(0, 20)}`;
   return `<!-- codex-dispatch:triage:${id} -->`;
 }
+
+/** One judging per completed workflow run (and attempt) of a race candidate's head. */
+export function raceJudgeKey(raceKey: string, runId: number, attempt: number): string {
+  return `race-judge:${raceKey}:run-${runId}@${attempt}`;
+}

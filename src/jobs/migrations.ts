@@ -155,6 +155,28 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE ${SCHEMA}.agent_runs ADD COLUMN IF NOT EXISTS race_margin text`,
     ],
   },
+  {
+    version: 7,
+    name: "race candidates",
+    statements: [
+      // fix.race_judge: checks: both candidates of a race are pushed as draft PRs, and the repository's own CI
+      // decides. One row per candidate until the judge (pipeline/fix/race-judge.ts) has decided.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.race_candidates (
+     race_key text NOT NULL,
+     repo text NOT NULL,
+     agent text NOT NULL,
+     branch text NOT NULL,
+     pr_number integer NOT NULL,
+     head_sha text NOT NULL,
+     lines integer NOT NULL,
+     cost_usd numeric,
+     result text CHECK (result IN ('won', 'lost')),
+     created_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (race_key, agent)
+   )`,
+      `CREATE INDEX IF NOT EXISTS race_candidates_pending ON ${SCHEMA}.race_candidates (repo, head_sha) WHERE result IS NULL`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

@@ -213,6 +213,19 @@ export const DashboardJobSchema = z.object({
 });
 export type DashboardJob = z.infer<typeof DashboardJobSchema>;
 
+// fix.race_judge: checks: a workflow run of a race candidate's head completed; the judge looks whether both
+// candidates' CI is done and, if so, keeps the winner's PR and closes the other.
+export const RaceJudgeJobSchema = z.object({
+  kind: z.literal("race-judge"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  /** The race's fix job key (race_candidates.race_key). */
+  raceKey: z.string().min(1),
+});
+export type RaceJudgeJob = z.infer<typeof RaceJudgeJobSchema>;
+
 export { targetKey } from "./keys.js";
 
 export const JOB_KINDS = {
@@ -224,5 +237,6 @@ export const JOB_KINDS = {
   command: CommandJobSchema,
   "maintenance-tick": MaintenanceTickJobSchema,
   dashboard: DashboardJobSchema,
+  "race-judge": RaceJudgeJobSchema,
 } as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -6,6 +6,7 @@ import { runExplain } from "./ask/explain.js";
 import { runFix } from "./fix/fix.js";
 import { runReview } from "./ask/review.js";
 import { runSecondOpinion } from "./ask/second-opinion.js";
+import { runRaceJudge } from "./fix/race-judge.js";
 import { runTriage } from "./triage/triage.js";
 import { runDashboard } from "./maintenance/dashboard-job.js";
 import { runMaintenanceTick } from "./maintenance/tick.js";
@@ -23,6 +24,7 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   command: runCommand,
   "maintenance-tick": runMaintenanceTick,
   dashboard: runDashboard,
+  "race-judge": runRaceJudge,
 };
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */

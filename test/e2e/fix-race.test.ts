@@ -3,7 +3,7 @@ import { startHarness, type Harness } from "../../demo/harness.js";
 import { DEMO_MAINTAINER, demoFixAnswer, issueFixScript, setupIssueFix } from "../../demo/scenarios/issue-fix.js";
 import { bash, structured } from "../../demo/scripted-messages.js";
 import { postCommand } from "../../demo/scenarios/command.js";
-import { commandFixKey } from "../../src/jobs/keys.js";
+import { commandFixKey, raceJudgeKey } from "../../src/jobs/keys.js";
 import { runGit } from "../../src/workspace/git.js";
 
 // Races ([8/13]): with fix.race both agents attempt the same fix at once, each in its own checkout (the real
@@ -149,4 +149,77 @@ describe("a race between the two agents", () => {
     const said = (h.standIn.snapshot().comments as AnyJson[]).filter((c) => String(c.issue_url).includes(`/race-${n}/`));
     expect(said.map((c) => String(c.body)).join("\n")).toContain("neither change could be pushed");
   }, 240_000);
+});
+
+describe("a race judged by the repository's CI (fix.race_judge: checks)", () => {
+  it("both candidates open as drafts; CI fails on Codex's head and passes on Claude's → Claude's PR stays, Codex's is closed", async () => {
+    h.model.setScript(issueFixScript());
+    h.claude!.setScript([CLAUDE_FIX, structured(demoFixAnswer())]);
+    const config = "triage:\n  enabled: false\nfix:\n  race: true\n  race_judge: checks\n  verify_command: node --test\n";
+    const setup = await setupIssueFix(h, { repoName: "race-ci", config });
+    cleanups.push(() => setup.remote.cleanup());
+    await h.deliver("issues", setup.payload, setup.deliveryId);
+    const record = await h.waitForJob(setup.key, 180_000);
+    const prs = () => (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes("/race-ci/"));
+    expect(record.outcome).toMatch(/^race: candidates #\d+ #\d+$/);
+    const [codexPr, claudePr] = [
+      prs().find((p) => !String(p.head.ref).endsWith("-claude"))!,
+      prs().find((p) => String(p.head.ref).endsWith("-claude"))!,
+    ];
+    expect(prs()).toHaveLength(2);
+    expect(codexPr.draft && claudePr.draft).toBe(true);
+    expect(claudePr.body).toContain("the repository's CI decides");
+    const onIssue = (h.standIn.snapshot().comments as AnyJson[]).filter((c) =>
+      String(c.issue_url).endsWith(`/race-ci/issues/${setup.issueNumber}`),
+    );
+    expect(onIssue.map((c) => String(c.body)).join("\n")).toContain(`Race: Codex's #${codexPr.number} and Claude's #${claudePr.number}`);
+
+    // CI: Codex's head fails; Claude's is still running → the judge waits.
+    const ran = (headSha: string, branch: string, status: string, conclusion: string | null) =>
+      h.standIn.addWorkflowRun(setup.repoFullName, {
+        headSha,
+        headBranch: branch,
+        status,
+        conclusion,
+        event: "pull_request",
+        jobs: [{ name: "test", conclusion }],
+      });
+    const deliver = (run: AnyJson) =>
+      h.deliver("workflow_run", {
+        action: "completed",
+        workflow_run: run,
+        repository: (setup.payload as AnyJson).repository,
+        sender: { login: "codex-dispatch[bot]", id: 9, type: "Bot" },
+        installation: { id: 4101 },
+      });
+    const failed = ran(codexPr.head.sha, codexPr.head.ref, "completed", "failure");
+    const running = ran(claudePr.head.sha, claudePr.head.ref, "in_progress", null);
+    await deliver(failed);
+    const wait = await h.waitForJob(raceJudgeKey(setup.key, failed.id as number, 1), 60_000);
+    expect(wait.outcome).toBe("waiting for CI");
+    expect(prs().every((p) => p.state === "open")).toBe(true);
+
+    // Claude's CI passes → decided.
+    const run = h.standIn.state.workflowRuns.find((r) => r.id === running.id)!;
+    Object.assign(run, { status: "completed", conclusion: "success" });
+    await deliver(run);
+    const decided = await h.waitForJob(raceJudgeKey(setup.key, running.id as number, 1), 60_000);
+    expect(decided.outcome).toBe(`race decided: claude #${claudePr.number}`);
+    expect(prs().find((p) => p.number === codexPr.number)!.state).toBe("closed");
+    expect(prs().find((p) => p.number === claudePr.number)!.state).toBe("open");
+    const said = (n: number) =>
+      (h.standIn.snapshot().comments as AnyJson[])
+        .filter((c) => String(c.issue_url).endsWith(`/race-ci/issues/${n}`))
+        .map((c) => String(c.body))
+        .join("\n");
+    expect(said(codexPr.number)).toContain(
+      `Closed: this was Codex's candidate in a race; Claude's #${claudePr.number} won (its CI passed and the other's failed)`,
+    );
+    expect(said(claudePr.number)).toContain("Claude's candidate won the race");
+    const { rows } = await h.db.query(`SELECT agent, race FROM codex_dispatch.agent_runs WHERE job_key = $1 ORDER BY agent`, [setup.key]);
+    expect(rows).toEqual([
+      { agent: "claude", race: "won" },
+      { agent: "codex", race: "lost" },
+    ]);
+  }, 300_000);
 });

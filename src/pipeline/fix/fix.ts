@@ -8,7 +8,8 @@ import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
 import { agentName, spendLine } from "../steps/spend.js";
 import { recordRaceResult } from "../../jobs/agent-runs.js";
 import { attemptFix, type FixAttempt } from "./attempt.js";
-import { entryOf, isRace, judgeRace, raceSection } from "./race.js";
+import { entryOf, isRace, judgeRace, raceSection, type RaceEntry } from "./race.js";
+import { publishCandidates } from "./race-checks.js";
 import type { PipelineDeps } from "../deps.js";
 import { describeRefusal, fixPolicy, refusalOutcome } from "./diff-check.js";
 import { openFix } from "./gates.js";
@@ -87,6 +88,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       };
       const step = { config, ctx, log, job };
       let race: { section: string; tokens: FixAttempt["tokens"] } | null = null;
+      let ciRace: { first: RaceEntry; second: RaceEntry; tokens: FixAttempt["tokens"] } | null = null;
       let attempt: FixAttempt;
       if (isRace(job, config)) {
         // Both agents at once, each in its own checkout; the progress comment follows the first.
@@ -117,10 +119,14 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
           return { outcome: "race: no winner", tokens: both };
         }
         attempt = judged.winner.attempt;
+        // Judged by the repository's CI: both are pushed, and race-judge.ts records the result once CI has spoken.
+        if (config.fix.race_judge === "checks" && judged.loser?.eligible)
+          ciRace = { first: judged.winner, second: judged.loser, tokens: both };
         // Recorded for `agent.routing: auto`: a lost race counts against its agent. Losing the row loses a data point.
-        await recordRaceResult(deps.db, { jobKey: job.key, winner: attempt.spend.agent, margin: judged.margin }).catch((err: unknown) =>
-          log.warn({ err }, "race result not recorded"),
-        );
+        else
+          await recordRaceResult(deps.db, { jobKey: job.key, winner: attempt.spend.agent, margin: judged.margin }).catch((err: unknown) =>
+            log.warn({ err }, "race result not recorded"),
+          );
         race = { section: raceSection(judged.winner, judged.loser, judged.margin), tokens: both };
       } else {
         // A review round is the PR author's: its second opinion's, else the one its hand-off block names.
@@ -129,7 +135,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
           (target.author ? { backend: target.author, reason: `${agentName(target.author)} wrote this pull request` } : undefined);
         attempt = await attemptFix(deps, step, { ...input, cwd: worktree.path, jobDir: jobDir.dir, onEvent: talk.onEvent }, author);
       }
-      const { run, spend, report, changes, verdict } = attempt;
+      const { run, spend, report, verdict } = attempt;
       const tokens = race?.tokens ?? attempt.tokens;
       // Every reply after an agent ran says which one and what it spent.
       const spent = `\n\n<sub>${spendLine(spend)}</sub>`;
@@ -164,32 +170,51 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       }
 
       await ctx.setPhase("publish");
-      const body = renderFixPullRequestBody(report, {
-        describe: target.describe,
-        closes: target.closes,
-        changes,
-        commands: run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
-        verify,
+      const bodyOf = (a: FixAttempt, section: string | null) => {
+        // Only attempts with a report get here (a race's eligible candidates, or the checked attempt).
+        if (!a.report) throw new Error("bodyOf: an attempt without a report");
+        const own = verify ? { ...verify, after: a.after?.result ?? null } : null;
+        const body = renderFixPullRequestBody(a.report, {
+          describe: target.describe,
+          closes: target.closes,
+          changes: a.changes,
+          commands: a.run.commands.map((c) => ({ command: c.command, exitCode: c.exitCode })),
+          verify: own,
+          tokens,
+          spend: a.spend,
+          durationMs: Date.now() - started,
+          origin: { ...(job.origin.type === "maintenance" ? job.origin : { type: job.origin.type }), requested_by: job.requestedBy },
+          baseSha: target.baseSha,
+          webBaseUrl: deps.webBaseUrl,
+        });
+        return section ? body.replace("\n### Checks", `\n${section}\n\n### Checks`) : body;
+      };
+      const publication = (a: FixAttempt, section: string | null) => ({
+        changes: a.changes,
+        title: plainLine(a.report?.summary ?? "", 200),
+        body: bodyOf(a, section),
         tokens,
-        spend,
-        durationMs: Date.now() - started,
-        origin: { ...(job.origin.type === "maintenance" ? job.origin : { type: job.origin.type }), requested_by: job.requestedBy },
-        baseSha: target.baseSha,
-        webBaseUrl: deps.webBaseUrl,
+        author: a.spend.agent,
       });
-      const title = plainLine(report.summary, 200);
+      if (ciRace) {
+        const section = (me: RaceEntry, other: RaceEntry) =>
+          `### The race\n\n${agentName(me.attempt.spend.agent)} and ${agentName(other.attempt.spend.agent)} both attempted this fix and both passed the bot's checks; each is a draft pull request, and the repository's CI decides: the candidate whose runs all pass wins, the other is closed.`;
+        const { first, second } = ciRace;
+        return await publishCandidates(
+          deps,
+          gh,
+          job,
+          target,
+          talk,
+          [
+            { entry: first, publication: publication(first.attempt, section(first, second)) },
+            { entry: second, publication: publication(second.attempt, section(second, first)) },
+          ],
+          config.fix,
+        );
+      }
       const how = maintenance ? maintenancePublishing(gh, job, target, maintenance) : {};
-      const fullBody = race ? body.replace("\n### Checks", `\n${race.section}\n\n### Checks`) : body;
-      return await publishFix(
-        deps,
-        gh,
-        job,
-        target,
-        talk,
-        { changes, title, body: fullBody, tokens, author: spend.agent },
-        config.fix,
-        how,
-      );
+      return await publishFix(deps, gh, job, target, talk, publication(attempt, race?.section ?? null), config.fix, how);
     },
   );
 }
