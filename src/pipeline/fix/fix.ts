@@ -5,7 +5,7 @@ import { resetWorktree } from "../../workspace/reset.js";
 import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
 import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
-import { agentName, spendLine } from "../steps/spend.js";
+import { addTokens, agentName, spendLine } from "../steps/spend.js";
 import { recordRaceResult } from "../../jobs/agent-runs.js";
 import { attemptFix, type FixAttempt } from "./attempt.js";
 import { entryOf, isRace, judgeRace, raceSection, type RaceEntry } from "./race.js";
@@ -217,12 +217,4 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       return await publishFix(deps, gh, job, target, talk, publication(attempt, race?.section ?? null), config.fix, how);
     },
   );
-}
-
-function addTokens(a: FixAttempt["tokens"], b: FixAttempt["tokens"]): FixAttempt["tokens"] {
-  return {
-    input: a.input + b.input,
-    output: a.output + b.output,
-    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
-  };
 }

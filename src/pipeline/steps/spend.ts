@@ -52,3 +52,19 @@ export function budgetStopText(stop: BudgetStop): string {
   const label = budgetLabel(stop);
   return `Stopped: ${label} (${formatTokens(stop.limit)} tokens) is spent.`;
 }
+
+export interface JobTokenCount {
+  input: number;
+  output: number;
+  /** USD; null when either part had no price. */
+  costUsd: number | null;
+}
+
+/** Two agent runs of one job (a second opinion, a race) as the job's one count. */
+export function addTokens(a: JobTokenCount, b: JobTokenCount): JobTokenCount {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
+  };
+}

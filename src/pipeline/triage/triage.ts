@@ -1,6 +1,7 @@
 import path from "node:path";
 import { recordTriageFinding } from "../../jobs/triage-findings.js";
 import { agree, renderSecondOpinion, secondOpinion, wantsSecondOpinion } from "./second-opinion.js";
+import { addTokens } from "../steps/spend.js";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../../agent/report.js";
 import { buildTriagePrompt } from "../../agent/prompts/triage.js";
 import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
@@ -231,15 +232,4 @@ function toAnnotations(report: TriageReport, exists: (p: string) => boolean) {
       message: cleanText(l.message || report.summary),
       title: "Codex triage",
     }));
-}
-
-function addTokens(
-  a: { input: number; output: number; costUsd: number | null },
-  b: { input: number; output: number; costUsd: number | null },
-): { input: number; output: number; costUsd: number | null } {
-  return {
-    input: a.input + b.input,
-    output: a.output + b.output,
-    costUsd: a.costUsd === null || b.costUsd === null ? null : a.costUsd + b.costUsd,
-  };
 }
