@@ -8,6 +8,8 @@ const COMMANDS: { usage: string; what: string }[] = [
   { usage: "triage", what: "investigate the latest failed CI run and explain the root cause" },
   { usage: "review", what: "review this pull request and comment on what should change" },
   { usage: "explain <question>", what: "answer a question about the code, read-only, with file:line references" },
+  { usage: "plan [goal]", what: "run this issue's task list as parallel fixes, each its own PR; with a goal, write the list first" },
+  { usage: "go", what: "start the plan written for this issue" },
   { usage: "stop", what: "cancel the work running for this issue or pull request" },
   { usage: "status", what: "show what is queued or running for this issue or pull request" },
   { usage: "help", what: "show this list" },

@@ -6,7 +6,7 @@ import { validatePrefix } from "./prefix.js";
 
 export { validatePrefix } from "./prefix.js";
 
-export type CommandName = "do" | "fix" | "race" | "triage" | "review" | "explain" | "stop" | "status" | "help" | "unknown";
+export type CommandName = "do" | "fix" | "race" | "triage" | "review" | "explain" | "plan" | "go" | "stop" | "status" | "help" | "unknown";
 
 export interface ParsedCommand {
   name: CommandName;
@@ -17,7 +17,7 @@ export interface ParsedCommand {
 }
 
 // Words that need no text after them; text after them is kept but does not change the command.
-const PLAIN_WORDS = new Set<CommandName>(["triage", "review", "stop", "status", "help"]);
+const PLAIN_WORDS = new Set<CommandName>(["triage", "review", "go", "stop", "status", "help"]);
 
 /** `null` when the comment is not a command; otherwise the command, with unknown ones as "unknown". */
 export function parseCommand(body: string, prefix = "/codex"): ParsedCommand | null {
@@ -46,6 +46,8 @@ export function parseCommand(body: string, prefix = "/codex"): ParsedCommand | n
   if (word === "fix") return { name: "fix", args: after, raw };
   // Both agents attempt it; the checks pick the winner (pipeline/fix/race.ts).
   if (word === "race") return { name: "race", args: after, raw };
+  // `/codex plan` runs the issue's task list; `/codex plan <goal>` has the planner write one first (pipeline/plan/).
+  if (word === "plan") return { name: "plan", args: after, raw };
   if (PLAIN_WORDS.has(word as CommandName)) return { name: word as CommandName, args: after, raw };
   return { name: "do", args: rest, raw };
 }

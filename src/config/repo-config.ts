@@ -107,12 +107,30 @@ const AgentSchema = z
   })
   .prefault({});
 
+// Plans ([9/13]): an issue's task list fanned out to parallel fix jobs, each its own draft PR on
+// codex/plan/<issue>-<n> (pipeline/plan/). `/codex plan <goal>` has the planner write the list first.
+const PlanSchema = z
+  .strictObject({
+    // The label that runs an issue's task list as a plan (like `codex` for one fix).
+    label: z.string().min(1).max(50).default("codex-plan"),
+    // Items running at once; the rest wait their turn (and `(after N)` items wait for item N's PR).
+    max_parallel: z.number().int().min(1).max(10).default(3),
+    // Items per plan: a list longer than this is refused, not truncated.
+    max_items: z.number().int().min(1).max(50).default(20),
+    // Posted once every item has a PR or failed, e.g. "@claude review"; null: fix.mention, if set.
+    mention: z.string().min(1).max(200).nullable().default(null),
+    // Who writes the plan for `/codex plan <goal>`: Claude when the operator configured it, else Codex.
+    planner: z.enum(["auto", "codex", "claude"]).default("auto"),
+  })
+  .prefault({});
+
 const sections = {
   triage: TriageSchema,
   fix: FixSchema,
   commands: CommandsSchema,
   agent: AgentSchema,
   maintenance: MaintenanceSchema,
+  plan: PlanSchema,
 };
 
 /** The configuration the pipelines use: the file after its `_extends` chain is merged in. */

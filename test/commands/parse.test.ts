@@ -36,6 +36,13 @@ describe("parseCommand", () => {
   it("keeps the text after fix and after words that need none", () => {
     expect(parseCommand("/codex fix the flaky test")).toMatchObject({ name: "fix", args: "the flaky test" });
     expect(parseCommand("/codex race: the flaky test")).toMatchObject({ name: "race", args: "the flaky test" });
+    expect(parseCommand("/codex plan")).toMatchObject({ name: "plan", args: "" });
+    expect(parseCommand("/codex plan move the CLI to yargs\nand keep the flags")).toMatchObject({
+      name: "plan",
+      args: "move the CLI to yargs\nand keep the flags",
+    });
+    expect(parseCommand("/codex go")).toMatchObject({ name: "go", args: "" });
+    expect(parseCommand("/codex GO now")).toMatchObject({ name: "go", args: "now" });
     expect(parseCommand("/codex stop now please")).toMatchObject({ name: "stop", args: "now please" });
     expect(parseCommand("/codex review focus on auth")).toMatchObject({ name: "review", args: "focus on auth" });
     expect(parseCommand("/codex triage: the lint job")).toMatchObject({ name: "triage", args: "the lint job" });

@@ -60,6 +60,6 @@ describe("parseRepoConfig", () => {
 
   it("exports a JSON Schema for editors", () => {
     const schema = repoConfigJsonSchema() as { properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(["_extends", "triage", "fix", "commands", "agent", "maintenance"]);
+    expect(Object.keys(schema.properties)).toEqual(["_extends", "triage", "fix", "commands", "agent", "maintenance", "plan"]);
   });
 });

@@ -102,6 +102,10 @@ async function dispatch(
     }
     case "triage":
       return queueTriage(deps, job, gh);
+    case "plan":
+    case "go":
+      // Wired by pipeline/plan/ (being built for [9/13]); until then the command says so rather than guessing.
+      return { ok: false, summary: "Plans are not available in this version yet.", outcome: `unavailable: ${command.name}` };
     case "explain":
     case "review": {
       if (command.name === "review" && !job.isPullRequest)
