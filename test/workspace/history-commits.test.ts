@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
 import { commitsInHistory } from "../../src/workspace/history-commits.js";
+import { runGit } from "../../src/workspace/git.js";
 import { ensureMirror } from "../../src/workspace/mirror.js";
 
 // Real git: a remote with a history on main and a commit on a PR ref that main never saw.
@@ -28,6 +29,11 @@ afterAll(async () => {
 });
 
 describe("commitsInHistory", () => {
+  it("the mirror the agents read holds the full history (not shallow), so old commits are there to cite", async () => {
+    expect(await runGit(["rev-parse", "--is-shallow-repository"], { cwd: mirror })).toBe("false");
+    expect(await runGit(["rev-list", "--count", head], { cwd: mirror })).toBe("3");
+  });
+
   it("resolves full and abbreviated shas of the checked-out history to full shas", async () => {
     const found = await commitsInHistory(mirror, head, [early, head.slice(0, 7).toUpperCase(), remote.headSha.slice(0, 10)]);
     expect(found.get(early)).toBe(early);
