@@ -14,6 +14,21 @@ export const ExplainReportSchema = z.strictObject({
       }),
     )
     .max(30),
+  // Commits the answer rests on (why and when questions): only linked when the sha names a commit of the checked-out
+  // history (the bot checks with git). An answer without the field (an older agent, a local run) reads as none.
+  commits: z
+    .array(
+      z.strictObject({
+        sha: z
+          .string()
+          .regex(/^[0-9a-fA-F]{7,40}$/, "sha must be 7 to 40 hex digits")
+          .describe("The commit as git printed it: the full sha or at least 7 hex digits."),
+        pull_request: z.number().int().min(1).nullable().describe("The pull request that brought it (#123), or null."),
+        note: z.string().max(500).describe("What the commit says or did, in a few words."),
+      }),
+    )
+    .max(20)
+    .default([]),
 });
 
 export type ExplainReport = z.infer<typeof ExplainReportSchema>;

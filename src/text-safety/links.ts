@@ -12,6 +12,18 @@ export function blobUrl(webBaseUrl: string, repoFullName: string, sha: string, p
   return `${webBaseUrl}/${repoFullName}/blob/${sha}/${encoded}${line ? `#L${line}` : ""}`;
 }
 
+/** A commit of the repository on this host; `sha` must be a full sha the bot checked with git (workspace/history-commits.ts). */
+export function commitUrl(webBaseUrl: string, repoFullName: string, sha: string): string {
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) throw new Error("commitUrl: sha must be a full commit id");
+  return `${webBaseUrl}/${repoFullName}/commit/${sha}`;
+}
+
+/** `#123` of the repository: GitHub sends /issues/N on to the pull request when N is one. */
+export function issueUrl(webBaseUrl: string, repoFullName: string, number: number): string {
+  if (!Number.isSafeInteger(number) || number < 1) throw new Error("issueUrl: number must be a positive integer");
+  return `${webBaseUrl}/${repoFullName}/issues/${number}`;
+}
+
 /** Whether `url` (absolute, or relative to the host) points at the GitHub host `webBaseUrl` over http(s). */
 export function isOnHost(url: string, webBaseUrl: string): boolean {
   try {

@@ -30,9 +30,29 @@ export function buildExplainPrompt(input: ExplainPromptInput): string {
     base,
     "",
     `The checkout is at commit ${sha}${target.kind === "issue" ? " (the head of the default branch)" : ""}.`,
+    ...HISTORY_GUIDANCE,
+    "",
     "Your final message is one JSON object that fits the given schema:",
-    "- `answer`: the answer in markdown, citing the code inline as `path/to/file.ts:123`.",
+    "- `answer`: the answer in markdown, citing the code inline as `path/to/file.ts:123` and commits as `abc1234`.",
     "- `references`: the places the answer relies on: repository-relative `path`, the `line` that matters",
     "  (null for a whole file) and a short `note`. Only files that exist in this checkout.",
+    "- `commits`: the commits the answer relies on ([] when none): the `sha` as git printed it (full, or at least",
+    "  7 hex digits), the `pull_request` number when the commit says which one brought it (`#123`, `Merge pull",
+    "  request #123`), else null, and a short `note`. Only commits you saw in this checkout's history.",
   ].join("\n");
 }
+
+// Questions of why and when are answered by the history, not by guessing from today's code: the reason for a
+// line is usually in the message of the commit that added it, which a later reformat hides from plain blame.
+const HISTORY_GUIDANCE = [
+  "",
+  "The checkout has the repository's full git history (read it; never change it). When the question is why",
+  "something is the way it is, or when it started or changed, find the commit that made it and read its message:",
+  "- `git log -S'<exact text>' --format='%H %s%n%b' -- <path>`: the commits that added or removed that text;",
+  "- `git log -G'<regex>'` for a pattern, `git log --follow --oneline -- <path>` for a file across renames;",
+  "- `git blame -L <from>,<to> <path>`, then `git blame <sha>^ -L …` when the line's last change was only a",
+  "  reformat or a move;",
+  "- `git show <sha>` for a commit's message and diff.",
+  "Quote what the commit message says (a ticket, a reason) and cite the commit; say so when the history does",
+  "not explain it instead of inventing a reason.",
+];

@@ -22,6 +22,7 @@ export function buildTriagePrompt(input: TriagePromptInput): string {
     "Find the root cause of the failure. Read the log excerpts below, then investigate: open the files and",
     "lines involved, and search the full logs when the excerpt is not enough. You may not change files and",
     "have no network. Do not try to fix anything; explain it.",
+    "The checkout has the full git history: to see when it started, `git log --oneline -- <path>` and `git log -p -S'<text>'`.",
     "",
     `Full logs, one file per job: ${input.logsDir}`,
     "",

@@ -7,7 +7,8 @@ import type { AskJob } from "../../jobs/types.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import { agentStep } from "../steps/agent-step.js";
 import { withCheckout } from "../steps/checkout.js";
-import { renderExplainAnswer } from "./explain-render.js";
+import { citedShas, renderExplainAnswer } from "./explain-render.js";
+import { commitsInHistory } from "../../workspace/history-commits.js";
 import { askFailureText, endConversationOnError } from "./failure.js";
 import { checkoutFiles } from "../steps/checkout-files.js";
 import { startAsk } from "./start.js";
@@ -47,7 +48,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
       return { outcome: "refused: no default branch" };
     }
 
-    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir, _mirror, instructions) => {
+    return withCheckout(deps, ctx, gh, log, { repo: job.repo, sha, want: [] }, async (worktree, jobDir, mirror, instructions) => {
       await ctx.setPhase("agent");
       await talk.start("Codex explain", worktree.path);
       const { run, tokens, timeoutMs, spend } = await agentStep(
@@ -83,6 +84,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
         repoFullName: job.repo.fullName,
         sha,
         files: checkoutFiles(worktree.path),
+        commits: await commitsInHistory(mirror, sha, citedShas(parsed.report)),
         spend,
         durationMs: Date.now() - started,
       });

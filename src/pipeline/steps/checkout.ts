@@ -45,6 +45,9 @@ export async function withCheckout<T>(
       cloneUrl: opts.repo.cloneUrl,
       token,
       want: [opts.sha, ...opts.want],
+      // Agents read the history through the mirror: it must be their repository's group's alone (0750, folders
+      // above 0711). Without this the mirror kept git's 0755 and every agent could read every repository.
+      isolation: deps.isolation,
     });
     worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
     // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
