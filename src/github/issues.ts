@@ -40,3 +40,18 @@ export async function getIssue(gh: GitHubClient, params: { owner: string; repo: 
     isPullRequest: issue.pull_request !== undefined,
   };
 }
+
+/**
+ * Replaces an issue's body (the planner's section: pipeline/plan/). The caller builds the new body from one it
+ * read just before, so that what people wrote in the meantime is kept.
+ */
+export async function updateIssueBody(
+  gh: GitHubClient,
+  params: { owner: string; repo: string; number: number; body: string },
+): Promise<void> {
+  const { owner, repo, number, body } = params;
+  const route = `PATCH /repos/${owner}/${repo}/issues/${number}`;
+  await callGitHub(route, () =>
+    gh.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number, body }),
+  );
+}
