@@ -86,7 +86,7 @@ export async function runPlanWrite(deps: PipelineDeps, job: PlanWriteJob, ctx: J
         await talk.finish(false, `No plan was written: ${put.reason}.\n\n<sub>${spendLine(spend)}</sub>`);
         return { outcome: "refused: body", tokens };
       }
-      await updateIssueBody(gh, { owner, repo, number: job.issueNumber, body: put.body });
+      await updateIssueBody(gh, { owner, repo, number: job.issueNumber, body: put.body, previous: fresh.body });
 
       const n = parsed.report.items.length;
       const summary = [
