@@ -113,15 +113,16 @@ describe("/codex plan <goal>", () => {
     expect(kinds).toEqual(["command", "plan-write"]);
   }, 180_000);
 
-  it("a second /codex plan replaces the section and says so; the text around it stays", async () => {
+  it("a second /codex plan replaces the section (its ticked box too) and says so; the text around it stays", async () => {
     const issue = await newIssue();
     await plan(issue, "/codex plan make sum correct GOAL-OK");
-    issue.issue.body = `${issue.issue.body}\nA line the person added later.\n`;
+    // A writer ticked the approval box of the first plan: the new section comes unticked, and the comment says so.
+    issue.issue.body = `${String(issue.issue.body).replace("- [ ] Run this plan", "- [x] Run this plan")}\nA line the person added later.\n`;
     const prefix = String(issue.issue.body).split(PLAN_SECTION_START)[0];
     const { job } = await plan(issue, "/codex plan make sum correct GOAL-OK");
     expect(job?.outcome).toBe("plan replaced");
     expect(issue.issue.body).toBe(`${prefix}${EXPECTED_LINES.join("\n")}\n\nA line the person added later.\n`);
-    expect(String(botComments(issue).at(-1)?.body)).toContain("3 items, replacing the plan that was there.");
+    expect(String(botComments(issue).at(-1)?.body)).toContain("3 items, replacing the plan that was there (it had 1 ticked box:");
   }, 180_000);
 
   it("Claude plans when plan.planner is auto and the operator configured Claude", async () => {

@@ -31,7 +31,8 @@ export function renderPlanSection(goal: string, items: PlanItem[]): string {
   ].join("\n");
 }
 
-export type PutResult = { ok: true; body: string; replaced: boolean } | { ok: false; reason: string };
+/** `ticked`: the boxes ticked in the section that was replaced (the approval box among them): a plan may be running. */
+export type PutResult = { ok: true; body: string; replaced: boolean; ticked: number } | { ok: false; reason: string };
 
 /**
  * The body with the section in it: an existing section (start marker to the first end marker after it) is
@@ -41,6 +42,7 @@ export function putPlanSection(body: string, section: string): PutResult {
   const start = body.indexOf(PLAN_SECTION_START);
   let next: string;
   let replaced = false;
+  let ticked = 0;
   if (start >= 0) {
     const end = body.indexOf(PLAN_SECTION_END, start + PLAN_SECTION_START.length);
     // Without its end marker the old section's extent is unknown: guessing could delete what a person wrote.
@@ -48,6 +50,7 @@ export function putPlanSection(body: string, section: string): PutResult {
       return { ok: false, reason: "the issue body has a plan's start marker without its end marker; remove it or add the end marker" };
     next = body.slice(0, start) + section + body.slice(end + PLAN_SECTION_END.length);
     replaced = true;
+    ticked = (body.slice(start, end).match(/^\s*[-*+] \[[xX]\]/gm) ?? []).length;
   } else {
     const gap = body === "" || body.endsWith("\n\n") ? "" : body.endsWith("\n") ? "\n" : "\n\n";
     next = `${body}${gap}${section}\n`;
@@ -55,5 +58,5 @@ export function putPlanSection(body: string, section: string): PutResult {
   if (next.length > COMMENT_BODY_LIMIT) {
     return { ok: false, reason: `the issue body with the plan would be ${next.length} characters; GitHub allows ${COMMENT_BODY_LIMIT}` };
   }
-  return { ok: true, body: next, replaced };
+  return { ok: true, body: next, replaced, ticked };
 }

@@ -90,7 +90,7 @@ export async function runPlanWrite(deps: PipelineDeps, job: PlanWriteJob, ctx: J
 
       const n = parsed.report.items.length;
       const summary = [
-        `Plan written into the issue: ${n} item${n === 1 ? "" : "s"}${put.replaced ? ", replacing the plan that was there" : ""}.`,
+        `Plan written into the issue: ${n} item${n === 1 ? "" : "s"}${replacedNote(put)}.`,
         `The plan awaits approval: nothing runs until a writer comments \`${prefix} go\` or ticks **Run this plan**. Edit the list first if you like.`,
         "",
         `<sub>${spendLine(spend)} · read ${sha.slice(0, 7)} · ${formatDuration(Date.now() - started)}</sub>`,
@@ -99,4 +99,11 @@ export async function runPlanWrite(deps: PipelineDeps, job: PlanWriteJob, ctx: J
       return { outcome: put.replaced ? "plan replaced" : "plan written", tokens };
     });
   });
+}
+
+/** A second `/codex plan` rewrites the section; ticked boxes in the old one may be work that already started. */
+function replacedNote(put: { replaced: boolean; ticked: number }): string {
+  if (!put.replaced) return "";
+  if (!put.ticked) return ", replacing the plan that was there";
+  return `, replacing the plan that was there (it had ${put.ticked} ticked box${put.ticked === 1 ? "" : "es"}: work that already started is not stopped by this)`;
 }

@@ -45,19 +45,19 @@ describe("putPlanSection", () => {
       expect(put.ok && put.body.slice(body.length).trimStart()).toBe(`${section}\n`);
       expect(put.ok && put.replaced).toBe(false);
     }
-    expect(putPlanSection("x", section)).toEqual({ ok: true, body: `x\n\n${section}\n`, replaced: false });
+    expect(putPlanSection("x", section)).toEqual({ ok: true, body: `x\n\n${section}\n`, replaced: false, ticked: 0 });
   });
 
   it("an empty body becomes the section alone", () => {
-    expect(putPlanSection("", section)).toEqual({ ok: true, body: `${section}\n`, replaced: false });
+    expect(putPlanSection("", section)).toEqual({ ok: true, body: `${section}\n`, replaced: false, ticked: 0 });
   });
 
   it("replaces an existing section, keeping the text before and after it byte for byte", () => {
     const before = "Intro ✓\r\n\n";
     const after = "\n\nOutro <b>kept</b>\n";
-    const old = `${PLAN_SECTION_START}\n- [x] old item\n${PLAN_SECTION_END}`;
+    const old = `${PLAN_SECTION_START}\n- [x] old item\n- [ ] open item\n- [X] Run this plan ${GO_MARKER}\n${PLAN_SECTION_END}`;
     const put = putPlanSection(`${before}${old}${after}`, section);
-    expect(put).toEqual({ ok: true, body: `${before}${section}${after}`, replaced: true });
+    expect(put).toEqual({ ok: true, body: `${before}${section}${after}`, replaced: true, ticked: 2 });
   });
 
   it("replaces only the first section when a body has two", () => {
