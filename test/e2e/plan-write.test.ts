@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
+import { setupCiFailure } from "../../demo/scenarios/ci-failure.js";
 import { postCommand } from "../../demo/scenarios/command.js";
 import { DEMO_MAINTAINER, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
 import { bash, structured, type RecordedMessagesRequest } from "../../demo/scripted-messages.js";
@@ -173,5 +174,18 @@ describe("a plan that is not usable leaves the body alone", () => {
     expect(command.outcome).toBe("unavailable: plan");
     expect(h.model.requests.length).toBe(before);
     expect((await jobsOf(issue)).map((r) => r.kind)).toEqual(["command"]);
+  }, 60_000);
+
+  it("on a pull request: refused at once, nothing queued", async () => {
+    const ci = await setupCiFailure(h, { repoName: `plan-pr-${++counter}`, config: CODEX_PLANNER });
+    cleanups.push(() => ci.remote.cleanup());
+    h.standIn.setPermission(ci.repoFullName, DEMO_MAINTAINER, "write");
+    const target = { repoFullName: ci.repoFullName, issueNumber: ci.prNumber, payload: ci.payload };
+    const before = h.model.requests.length;
+    const { command, job } = await plan(target as IssueFixSetup, "/codex plan split this PR");
+    expect(command.outcome).toBe("refused: plan on a pull request");
+    expect(job).toBeNull();
+    expect(h.model.requests.length).toBe(before);
+    expect(String(botComments(target as IssueFixSetup)[0]?.body)).toContain("`plan` writes a plan into an issue");
   }, 60_000);
 });
