@@ -32,6 +32,11 @@ export function askKey(
   return `${kind}:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;
 }
 
+/** `/codex plan <goal>`: one plan writing per command comment. */
+export function planWriteKey(repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
+  return `plan-write:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;
+}
+
 /** The fix a `/codex fix` or `/codex <instruction>` comment asked for. */
 export function commandFixKey(repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
   return `fix:${targetKey(repoFullName, issueNumber)}:cmd-${commentKind}-${commentId}`;

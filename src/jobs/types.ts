@@ -226,6 +226,16 @@ export const RaceJudgeJobSchema = z.object({
 });
 export type RaceJudgeJob = z.infer<typeof RaceJudgeJobSchema>;
 
+// `/codex plan <goal>` on an issue: the planner reads the repository (read-only) and writes the plan into the issue
+// body (pipeline/plan/write-plan.ts); nothing runs until a writer approves it. Like an ask, the command job has
+// checked the permission and acknowledged the comment.
+export const PlanWriteJobSchema = AskJobSchema.omit({ kind: true, question: true }).extend({
+  kind: z.literal("plan-write"),
+  /** The text after `plan`: what the plan is for. */
+  goal: z.string().trim().min(1),
+});
+export type PlanWriteJob = z.infer<typeof PlanWriteJobSchema>;
+
 export { targetKey } from "./keys.js";
 
 export const JOB_KINDS = {
@@ -238,5 +248,6 @@ export const JOB_KINDS = {
   "maintenance-tick": MaintenanceTickJobSchema,
   dashboard: DashboardJobSchema,
   "race-judge": RaceJudgeJobSchema,
+  "plan-write": PlanWriteJobSchema,
 } as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -10,6 +10,7 @@ import { runRaceJudge } from "./fix/race-judge.js";
 import { runTriage } from "./triage/triage.js";
 import { runDashboard } from "./maintenance/dashboard-job.js";
 import { runMaintenanceTick } from "./maintenance/tick.js";
+import { runPlanWrite } from "./plan/write-plan.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -25,6 +26,7 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   "maintenance-tick": runMaintenanceTick,
   dashboard: runDashboard,
   "race-judge": runRaceJudge,
+  "plan-write": runPlanWrite,
 };
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */

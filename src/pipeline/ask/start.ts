@@ -17,11 +17,16 @@ export interface AskStart {
 }
 
 /**
- * The common start of `/codex explain` and `/codex review`: the conversation on the issue or PR (the command
+ * The common start of `/codex explain`, `/codex review` and `/codex plan <goal>`: the conversation on the issue or PR (the command
  * job already checked the permission and added 👀), and the config read from the default branch, so a pull
  * request cannot change how the bot treats it.
  */
-export async function startAsk(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<AskStart> {
+export async function startAsk(
+  deps: PipelineDeps,
+  // The fields every read-only answer job has (explain, review, and the planner's plan-write).
+  job: Pick<AskJob, "installationId" | "key" | "repo" | "issueNumber" | "commentId" | "commentKind" | "config">,
+  ctx: JobContext,
+): Promise<AskStart> {
   const gh = await deps.github(job.installationId);
   const log = deps.log.child({ job: job.key });
   const talk = new Conversation({

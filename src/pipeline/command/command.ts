@@ -6,8 +6,8 @@ import { getPullRequest } from "../../github/pulls.js";
 import { cancelJob } from "../../jobs/cancel.js";
 import { submitJob } from "../../jobs/submit.js";
 import { findActiveJobs } from "../../jobs/find-active-jobs.js";
-import { askKey, commandFixKey, commandTriageKey, workflowRunTriageKey } from "../../jobs/keys.js";
-import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../../jobs/types.js";
+import { askKey, commandFixKey, commandTriageKey, planWriteKey, workflowRunTriageKey } from "../../jobs/keys.js";
+import { targetKey, type AskJob, type CommandJob, type FixJob, type PlanWriteJob, type TriageJob } from "../../jobs/types.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
 import { authorizeRequester } from "../steps/authorize.js";
@@ -103,6 +103,9 @@ async function dispatch(
     case "triage":
       return queueTriage(deps, job, gh);
     case "plan":
+      // `/codex plan <goal>`: the planner writes the list (pipeline/plan/write-plan.ts); a bare `plan` runs the list.
+      if (command.args.trim()) return queuePlanWrite(deps, job, command.args, config);
+    // falls through
     case "go":
       // Wired by pipeline/plan/ (being built for [9/13]); until then the command says so rather than guessing.
       return { ok: false, summary: "Plans are not available in this version yet.", outcome: `unavailable: ${command.name}` };
@@ -194,4 +197,30 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
     serialKey: targetKey(job.repo.fullName, pr.number),
   });
   return { ok: true, outcome: "queued triage" };
+}
+
+/** Queues the planner behind whatever already runs on the issue; it answers in its own sticky comment. */
+async function queuePlanWrite(deps: PipelineDeps, job: CommandJob, goal: string, config: RepoConfig): Promise<Dispatch> {
+  if (job.isPullRequest) {
+    return { ok: false, summary: "`plan` writes a plan into an issue; ask on an issue.", outcome: "refused: plan on a pull request" };
+  }
+  const plan: PlanWriteJob = {
+    kind: "plan-write",
+    key: planWriteKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId),
+    installationId: job.installationId,
+    deliveryId: job.deliveryId,
+    repo: job.repo,
+    requestedBy: job.sender.login,
+    issueNumber: job.issueNumber,
+    isPullRequest: false,
+    commentId: job.commentId,
+    commentKind: job.commentKind,
+    goal: goal.trim(),
+    config,
+  };
+  await submitJob(deps.db, deps.queue, plan, {
+    meta: { issue: job.issueNumber },
+    serialKey: targetKey(job.repo.fullName, job.issueNumber),
+  });
+  return { ok: true, outcome: "queued plan-write" };
 }

@@ -117,7 +117,8 @@ export interface AgentStepContext {
   config: RepoConfig;
   ctx: JobContext;
   log: Logger;
-  job: { key: string; kind: RoutedKind; repo: { fullName: string }; installationId: number };
+  /** `plan`: the planner, whose agent plan.planner picks (the caller passes it); it has no agent.routing entry. */
+  job: { key: string; kind: RoutedKind | "plan"; repo: { fullName: string }; installationId: number };
 }
 
 /**
@@ -200,11 +201,13 @@ const ROUTING_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** agent.routing for the job's kind; `auto` reads the last 30 days of this repository's runs of that kind. */
 async function routedChoice(deps: Pick<PipelineDeps, "db">, step: AgentStepContext): Promise<AgentChoice> {
-  const auto = routeFor(step.config, step.job.kind) === "auto";
+  const kind = step.job.kind;
+  if (kind === "plan") throw new Error("a plan's agent is chosen by plan.planner: pass it to agentStep");
+  const auto = routeFor(step.config, kind) === "auto";
   const history = auto
-    ? await agentHistory(deps.db, { repo: step.job.repo.fullName, kind: step.job.kind, since: new Date(Date.now() - ROUTING_WINDOW_MS) })
+    ? await agentHistory(deps.db, { repo: step.job.repo.fullName, kind, since: new Date(Date.now() - ROUTING_WINDOW_MS) })
     : null;
-  return chooseAgent(step.config, step.job.kind, history);
+  return chooseAgent(step.config, kind, history);
 }
 
 /** The repository's model for `backend`: agent.models, else agent.model when that agent is the default one. */
