@@ -39,7 +39,8 @@ async function reachedRepos(message: unknown, taskRepo: McpRouteDeps["taskRepo"]
   if (m.method !== "tools/call") return [];
   const args = m.params?.arguments ?? {};
   const repos: string[] = [];
-  if (typeof args.repository === "string") repos.push(args.repository);
+  // A malformed name reaches nothing: the tool's own validation answers it.
+  if (typeof args.repository === "string" && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(args.repository)) repos.push(args.repository);
   if (typeof args.task_id === "string") {
     const repo = await taskRepo(args.task_id);
     if (repo) repos.push(repo);
