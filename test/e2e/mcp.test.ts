@@ -31,7 +31,7 @@ function script(req: RecordedRequest): ScriptStep[] {
   return issueFixScript();
 }
 
-const ann = mintToken("agent-ann", ["octo-org/mcp-a", "octo-org/mcp-ci"]);
+const ann = mintToken("agent-ann", ["octo-org/mcp-a", "octo-org/mcp-ci", "octo-org/mcp-bad", "octo-org/mcp-none"]);
 const bob = mintToken("agent-bob", ["octo-org/mcp-b"]);
 let h: Harness;
 let mcp: Awaited<ReturnType<typeof serveMcp>>;
@@ -39,6 +39,7 @@ let off: Awaited<ReturnType<typeof serveMcp>>;
 let a: IssueFixSetup;
 let b: IssueFixSetup;
 let ci: CiFailureSetup;
+let bad: IssueFixSetup;
 let client: Client;
 
 beforeAll(async () => {
@@ -46,6 +47,7 @@ beforeAll(async () => {
   a = await setupIssueFix(h, { repoName: "mcp-a" });
   b = await setupIssueFix(h, { repoName: "mcp-b" });
   ci = await setupCiFailure(h, { repoName: "mcp-ci" });
+  bad = await setupIssueFix(h, { repoName: "mcp-bad", config: "fix:\n  max_open_prs: many\n" });
   mcp = await serveMcp(h, [ann.entry, bob.entry]);
   off = await serveMcp(h, undefined);
   client = await mcpClient(mcp.url, ann.token);
@@ -54,7 +56,7 @@ afterAll(async () => {
   await client?.close();
   await mcp?.close();
   await off?.close();
-  for (const s of [a, b, ci]) await s?.remote.cleanup();
+  for (const s of [a, b, ci, bad]) await s?.remote.cleanup();
   await h?.close();
 });
 
@@ -109,12 +111,14 @@ describe("tools over streamable HTTP", () => {
   }, 120_000);
 
   it("explain → the answer in task_result, nothing posted", async () => {
+    const comments = h.standIn.snapshot().comments.length;
     const { task_id: id } = await callJson(client, "explain", { repository: "octo-org/mcp-a", question: "Why does sum(2, 3) give -1?" });
     expect((await waitForTask(client, id)).status).toBe("succeeded");
     const result = await callJson(client, "task_result", { task_id: id });
     expect(result.outcome).toBe("answered");
     expect(result.result.answer.answer).toContain("src/sum.js:2");
     expect(result.result.markdown).toContain("sum");
+    expect(h.standIn.snapshot().comments.length).toBe(comments);
   }, 120_000);
 
   it("triage_run on a failed run → the report and the check run link", async () => {
@@ -145,7 +149,7 @@ describe("tools over streamable HTTP", () => {
     }
   }, 120_000);
 
-  it("clear tool errors: a missing branch, an unknown task, an unknown run, an invalid repository name", async () => {
+  it("clear tool errors: a missing branch, an unknown task, an unknown run, no installation, an invalid config, an invalid repository name", async () => {
     expect(await callJson(client, "dispatch_task", { repository: "octo-org/mcp-a", instruction: "x", base: "nope" })).toEqual({
       error: "There is no branch nope in octo-org/mcp-a.",
     });
@@ -153,6 +157,11 @@ describe("tools over streamable HTTP", () => {
     expect(await callJson(client, "triage_run", { repository: "octo-org/mcp-ci", run_id: 999_999 })).toEqual({
       error: "There is no workflow run 999999 in octo-org/mcp-ci.",
     });
+    expect(await callJson(client, "explain", { repository: "octo-org/mcp-none", question: "x" })).toEqual({
+      error: "The codex-dispatch App is not installed on octo-org/mcp-none (or its installation is suspended).",
+    });
+    const invalid = await callJson(client, "dispatch_task", { repository: "octo-org/mcp-bad", instruction: "x" });
+    expect(invalid.error).toMatch(/^\.github\/codex\.yml on the default branch of octo-org\/mcp-bad is not valid:\n- /);
     const bad = await callJson(client, "dispatch_task", { repository: "not a repo", instruction: "x" });
     expect(bad.error).toMatch(/repository/);
     expect(bad.error).not.toMatch(/\n\s+at /);
