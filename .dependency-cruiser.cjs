@@ -68,6 +68,13 @@ module.exports = {
       to: { path: "^src/pipeline/(triage|fix|ask|command|maintenance)/", pathNot: "^src/pipeline/$1/" },
     },
     {
+      name: "mcp-is-an-entry",
+      severity: "error",
+      comment: "the MCP server is an entry point like the web routes: only main.ts and cli.ts load it, nothing depends on it",
+      from: { path: "^src/", pathNot: "^src/(mcp/|main\\.ts$|cli\\.ts$)" },
+      to: { path: "^src/mcp/" },
+    },
+    {
       name: "steps-are-shared",
       severity: "error",
       comment: "shared steps know no job kind",

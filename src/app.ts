@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, Probot } from "probot";
 import type { HandlerDeps } from "./handlers/deps.js";
 import { onCheckRunCompleted } from "./handlers/check-run.js";
@@ -22,12 +23,15 @@ export function registerWebhookHandlers(app: Probot, deps: HandlerDeps): void {
   app.on("pull_request_review.submitted", onPullRequestReviewSubmitted(deps));
 }
 
-/** The Probot app run by the server: webhook handlers plus our HTTP routes. */
-export function createApp(deps: HandlerDeps): ApplicationFunction {
+type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** The Probot app run by the server: webhook handlers plus our HTTP routes (and the caller's: /mcp). */
+export function createApp(deps: HandlerDeps, routes: Route[] = []): ApplicationFunction {
   return (app, { addHandler }) => {
     registerWebhookHandlers(app, deps);
     // Before Probot's webhook middleware reads a stranger's body: see body-limit.ts.
     limitWebhookBodies(app);
     addHandler(healthHandler(deps.db));
+    for (const route of routes) addHandler(route);
   };
 }

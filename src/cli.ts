@@ -11,6 +11,10 @@ Usage:
   codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
                                                 the excerpt of a CI log that goes into the prompt
   codex-dispatch doctor                         check codex, git, the database, the App key (GET /app), secrets, isolation
+  codex-dispatch mcp --url URL [--token T]      the MCP tools over stdio, bridged to a running app's /mcp
+                                                (token: --token or CODEX_DISPATCH_TOKEN)
+  codex-dispatch mcp-token --name N --repo owner/repo [--repo owner/*]
+                                                mint a bearer token for the app's /mcp: prints it and its MCP_TOKENS entry
   codex-dispatch help
 `;
 
@@ -33,6 +37,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       const { doctor } = await import("./cli/doctor.js");
       return doctor(io);
     }
+    case "mcp":
+      return (await import("./mcp/cli.js")).mcpCommand(rest, io);
+    case "mcp-token":
+      return (await import("./mcp/cli.js")).mcpTokenCommand(rest, io);
     case undefined:
     case "help":
     case "--help":

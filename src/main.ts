@@ -2,6 +2,7 @@ import { createProbot, run } from "probot";
 import { createApp } from "./app.js";
 import { readEnv } from "./config/env.js";
 import { lookUpAppSlug } from "./github/app-slug.js";
+import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
 
@@ -37,7 +38,15 @@ export async function start(): Promise<void> {
   const { db, queue } = runtime;
   if (env.ROLE !== "worker") {
     const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
-    await run(createApp({ db, queue, appId: env.APP_ID, appSlug }));
+    const mcp = appMcpRoute({
+      db,
+      queue,
+      log,
+      tokens: env.MCP_TOKENS,
+      appClient: () => probot.auth(),
+      installationClient: (installationId) => probot.auth(installationId),
+    });
+    await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp]));
   }
 
   let stopping = false;

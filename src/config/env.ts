@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { parseModelPrices } from "../agent/prices.js";
+import { parseMcpTokens } from "./mcp-tokens.js";
 
 // Probot reads its own variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, PORT, HOST, LOG_LEVEL, GHE_HOST, …);
 // these are the ones codex-dispatch adds. Parsed once at start so a typo fails loudly, not mid-job.
@@ -36,6 +37,19 @@ const EnvSchema = z.object({
   APP_ID: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  // The MCP server's bearer tokens (mcp-tokens.ts); unset: /mcp answers 404.
+  MCP_TOKENS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return parseMcpTokens(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; workspaceDir: string };

@@ -177,6 +177,17 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX IF NOT EXISTS race_candidates_pending ON ${SCHEMA}.race_candidates (repo, head_sha) WHERE result IS NULL`,
     ],
   },
+  {
+    version: 9,
+    name: "job results and tasks",
+    statements: [
+      // What a job produced, structured (a fix's hand-off and diff stat, an explain's answer, a triage's report):
+      // what the MCP server's task_result answers. NULL for jobs that produce nothing beyond outcome and links.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS result jsonb`,
+      // MCP tasks are found by their id (meta.task), never by a key the caller could guess.
+      `CREATE INDEX IF NOT EXISTS job_records_task ON ${SCHEMA}.job_records ((meta->>'task')) WHERE meta ? 'task'`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

@@ -36,6 +36,8 @@ export interface JobRecord {
   outcome: string | null;
   error: string | null;
   links: Record<string, string>;
+  /** What the job produced, structured (see JobResult.result); null when it produced nothing more. */
+  result?: Record<string, unknown> | null;
   data: unknown;
   meta: Record<string, unknown>;
   // Optional in the type so that records built by hand (fixtures) need not list them; records read
@@ -50,7 +52,18 @@ export interface JobRecord {
 export type JobRecordPatch = Partial<
   Pick<
     JobRecord,
-    "status" | "phase" | "attempts" | "startedAt" | "finishedAt" | "durationMs" | "tokens" | "outcome" | "error" | "links" | "meta"
+    | "status"
+    | "phase"
+    | "attempts"
+    | "startedAt"
+    | "finishedAt"
+    | "durationMs"
+    | "tokens"
+    | "outcome"
+    | "error"
+    | "links"
+    | "meta"
+    | "result"
   >
 >;
 
@@ -74,6 +87,7 @@ const PatchSchema = z
     error: z.string().nullable(),
     links: z.record(z.string(), z.string()),
     meta: z.record(z.string(), z.unknown()),
+    result: z.record(z.string(), z.unknown()).nullable(),
   })
   .partial()
   .strict();
@@ -90,10 +104,11 @@ const COLUMNS: Record<Exclude<keyof JobRecordPatch, "tokens">, string> = {
   error: "error",
   links: "links",
   meta: "meta",
+  result: "result",
 };
 
 export const SELECT_JOB_RECORDS = `SELECT id, key, kind, repo, status, phase, attempts, created_at, started_at, finished_at, duration_ms,
-  input_tokens, output_tokens, cost_usd, outcome, error, links, data, meta, target, cancel_requested_at, cancel_reason
+  input_tokens, output_tokens, cost_usd, outcome, error, links, result, data, meta, target, cancel_requested_at, cancel_reason
   FROM ${SCHEMA}.job_records`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -124,6 +139,7 @@ export function rowToJobRecord(row: Row): JobRecord {
     outcome: row.outcome ?? null,
     error: row.error ?? null,
     links: (json(row.links) ?? {}) as Record<string, string>,
+    result: (json(row.result) ?? null) as Record<string, unknown> | null,
     data: json(row.data),
     meta: (json(row.meta) ?? {}) as Record<string, unknown>,
     target: row.target ?? null,
@@ -179,7 +195,7 @@ export async function updateJobRecord(
       add("input_tokens", t ? t.input : null);
       add("output_tokens", t ? t.output : null);
       if (t === null || t.costUsd !== undefined) add("cost_usd", t?.costUsd ?? null);
-    } else if (field === "links" || field === "meta") {
+    } else if (field === "links" || field === "meta" || field === "result") {
       add(COLUMNS[field], JSON.stringify(value), "::jsonb");
     } else if (field === "startedAt" || field === "finishedAt") {
       add(COLUMNS[field], value, "::timestamptz");

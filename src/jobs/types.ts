@@ -99,6 +99,17 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     /** The `flaky` preset: the test to make deterministic, found in triage history. */
     test: z.string().optional(),
   }),
+  // A task sent through the MCP server (src/mcp/): no issue or comment; the token's repository scope stood in for
+  // the collaborator check, and requestedBy names the token (`mcp:<name>`). Only the MCP server makes this origin.
+  z.object({
+    type: z.literal("task"),
+    taskId: z.string().regex(/^[a-z0-9]{8,32}$/),
+    instruction: z.string().min(1),
+    /** The branch to start from and open the PR against; null = the default branch. */
+    base: z.string().min(1).nullable(),
+    /** The agent the caller asked for; absent = the repository's own choice (agent.backend / routing). */
+    agent: AgentBackendSchema.optional(),
+  }),
   // Review feedback on one of the bot's own PRs.
   z.object({
     type: z.literal("review"),
@@ -132,6 +143,8 @@ export type FixOrigin = FixJob["origin"];
 
 // `/codex explain …` and `/codex review`: read-only answers on an issue or a PR. The command job has
 // already checked the requester's permission and acknowledged the comment when it enqueues these.
+// An MCP `explain` (src/mcp/) has no issue and no comment (both null): its answer is stored in the job's result,
+// not posted anywhere.
 export const AskJobSchema = z.object({
   kind: z.enum(["explain", "review"]),
   key: z.string(),
@@ -139,9 +152,9 @@ export const AskJobSchema = z.object({
   deliveryId: z.string(),
   repo: RepoRefSchema,
   requestedBy: z.string(),
-  issueNumber: z.number().int(),
+  issueNumber: z.number().int().nullable(),
   isPullRequest: z.boolean(),
-  commentId: z.number().int(),
+  commentId: z.number().int().nullable(),
   commentKind: z.enum(["issue", "review"]).default("issue"),
   /** The text after the command word (the question for explain; optional focus for review). */
   question: z.string(),
@@ -231,6 +244,9 @@ export type RaceJudgeJob = z.infer<typeof RaceJudgeJobSchema>;
 // checked the permission and acknowledged the comment.
 export const PlanWriteJobSchema = AskJobSchema.omit({ kind: true, question: true }).extend({
   kind: z.literal("plan-write"),
+  // A plan is written into an issue by a command: both are always there (an MCP explain has neither).
+  issueNumber: z.number().int(),
+  commentId: z.number().int(),
   /** The text after `plan`: what the plan is for. */
   goal: z.string().trim().min(1),
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { buildCommandPrompt, type CommandPromptInput } from "../../src/commands/prompt.js";
 
-const base: CommandPromptInput = {
+const base = {
   command: "do",
   instruction: "rename parseFoo to parseBar",
   repoFullName: "acme/widgets",
   target: { kind: "issue", number: 7, title: "parseFoo is badly named", body: "It parses bars." },
-};
+} satisfies CommandPromptInput;
 
 /** The fenced blocks of a prompt: label line, content, and the text outside every block. */
 function blocks(prompt: string): { outside: string; fenced: { label: string; content: string }[] } {

@@ -8,12 +8,15 @@ const Input = z.strictObject({
   question: z.string(),
   /** The commit checked out: the PR's head, or the default branch's head for an issue. */
   sha: z.string().regex(/^[0-9a-f]{40}$/, "sha must be a full commit id"),
-  target: z.strictObject({
-    kind: z.enum(["issue", "pr"]),
-    number: z.number().int().positive(),
-    title: z.string(),
-    body: z.string().nullable(),
-  }),
+  /** null: a question asked through the MCP server, about no issue or PR. */
+  target: z
+    .strictObject({
+      kind: z.enum(["issue", "pr"]),
+      number: z.number().int().positive(),
+      title: z.string(),
+      body: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export type ExplainPromptInput = z.input<typeof Input>;
@@ -29,7 +32,7 @@ export function buildExplainPrompt(input: ExplainPromptInput): string {
   return [
     base,
     "",
-    `The checkout is at commit ${sha}${target.kind === "issue" ? " (the head of the default branch)" : ""}.`,
+    `The checkout is at commit ${sha}${target?.kind !== "pr" ? " (the head of the default branch)" : ""}.`,
     ...HISTORY_GUIDANCE,
     "",
     "Your final message is one JSON object that fits the given schema:",

@@ -109,6 +109,7 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
         error: null,
         ...(result?.tokens ? { tokens: result.tokens } : {}),
         ...(result?.links ? { links: result.links } : {}),
+        ...(result?.result ? { result: result.result } : {}),
       },
       { onlyAttempt: attempt },
     );

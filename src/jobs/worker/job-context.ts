@@ -24,6 +24,8 @@ export interface JobResult {
   outcome: string;
   tokens?: JobTokens;
   links?: Record<string, string>;
+  /** What the job produced, structured, for the MCP server's task_result (a fix's hand-off, an answer, a report). */
+  result?: Record<string, unknown>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,5 +44,6 @@ export const ResultSchema = z
       })
       .optional(),
     links: z.record(z.string(), z.string()).optional(),
+    result: z.record(z.string(), z.unknown()).optional(),
   })
   .optional();

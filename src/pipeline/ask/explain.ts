@@ -12,6 +12,7 @@ import { commitsInHistory } from "../../workspace/history-commits.js";
 import { askFailureText, endConversationOnError } from "./failure.js";
 import { checkoutFiles } from "../steps/checkout-files.js";
 import { startAsk } from "./start.js";
+import { cleanResult } from "../steps/clean-result.js";
 import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import type { PipelineDeps } from "../deps.js";
 import { codeLine } from "../../text-safety/inline.js";
@@ -34,9 +35,11 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
 
   return endConversationOnError(ctx, talk, async () => {
     await ctx.setPhase("gather");
-    const issue = await getIssue(gh, { owner, repo, number: job.issueNumber });
+    // An MCP question has no issue: it is about the default branch, and its answer is stored, not posted.
+    const number = job.issueNumber;
+    const issue = number === null ? null : await getIssue(gh, { owner, repo, number });
     // A PR is explained as its head has it; an issue as the default branch has it now.
-    const pr = job.isPullRequest ? await getPullRequest(gh, { owner, repo, number: job.issueNumber }) : null;
+    const pr = job.isPullRequest && number !== null ? await getPullRequest(gh, { owner, repo, number }) : null;
     const refusal = pr ? await refuseUntrustedCode(deps, gh, job.repo, [pr], false) : null;
     if (refusal) {
       await talk.finish(false, refusal);
@@ -60,7 +63,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
             repoFullName: job.repo.fullName,
             question,
             sha,
-            target: { kind: job.isPullRequest ? "pr" : "issue", number: job.issueNumber, title: issue.title, body: issue.body },
+            target: issue && { kind: pr ? "pr" : "issue", number: issue.number, title: issue.title, body: issue.body },
           }),
           sandbox: "read-only",
           instructions,
@@ -89,7 +92,7 @@ export async function runExplain(deps: PipelineDeps, job: AskJob, ctx: JobContex
         durationMs: Date.now() - started,
       });
       await talk.finish(true, answer);
-      return { outcome: "answered", tokens };
+      return { outcome: "answered", tokens, result: cleanResult({ answer: parsed.report, markdown: answer, sha }) };
     });
   });
 }

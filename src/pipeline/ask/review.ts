@@ -16,7 +16,8 @@ import type { PipelineDeps } from "../deps.js";
 export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext): Promise<JobResult> {
   const { gh, log, talk, config } = await startAsk(deps, job, ctx);
   if (!config) return { outcome: "invalid-config" };
-  if (!job.isPullRequest) {
+  const prNumber = job.isPullRequest ? job.issueNumber : null;
+  if (prNumber === null) {
     await talk.finish(false, "`/codex review` works on pull requests; this is an issue.");
     return { outcome: "refused: not a pull request" };
   }
@@ -25,9 +26,9 @@ export async function runReview(deps: PipelineDeps, job: AskJob, ctx: JobContext
     const result = await reviewPullRequest(deps, ctx, gh, log, {
       job,
       config,
-      prNumber: job.issueNumber,
+      prNumber,
       focus: job.question,
-      onStart: (root) => talk.start(`Codex review of #${job.issueNumber}`, root),
+      onStart: (root) => talk.start(`Codex review of #${prNumber}`, root),
       onEvent: talk.onEvent,
     });
     if (!result.ok) {

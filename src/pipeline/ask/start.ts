@@ -35,7 +35,7 @@ export async function startAsk(
     repo: job.repo,
     issueNumber: job.issueNumber,
     jobKey: job.key,
-    commentId: job.commentId,
+    commentId: job.commentId ?? undefined,
     commentKind: job.commentKind,
     onError: (err) => log.warn({ err }, "progress update failed"),
   });

@@ -16,7 +16,8 @@ import { openFix } from "./gates.js";
 import { maintenanceNoChange, maintenancePublishing } from "./maintenance-outcome.js";
 import { publishFix } from "./publish.js";
 import { roundAuthor } from "./second-opinion.js";
-import { renderFixPullRequestBody, repeatVerdict, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
+import { fixTaskResult } from "./task-result.js";
+import { handoffData, renderFixPullRequestBody, repeatVerdict, verdict as verifyVerdict, type VerifyOutcome } from "./render.js";
 import { blockedByVerify, failureNotReproduced, runVerify, runVerifyRepeated } from "./verify.js";
 
 /**
@@ -170,11 +171,9 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       }
 
       await ctx.setPhase("publish");
-      const bodyOf = (a: FixAttempt, section: string | null) => {
-        // Only attempts with a report get here (a race's eligible candidates, or the checked attempt).
-        if (!a.report) throw new Error("bodyOf: an attempt without a report");
+      const factsOf = (a: FixAttempt) => {
         const own = verify ? { ...verify, after: a.after?.result ?? null } : null;
-        const body = renderFixPullRequestBody(a.report, {
+        return {
           describe: target.describe,
           closes: target.closes,
           changes: a.changes,
@@ -183,19 +182,25 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
           tokens,
           spend: a.spend,
           durationMs: Date.now() - started,
-          origin: { ...(job.origin.type === "maintenance" ? job.origin : { type: job.origin.type }), requested_by: job.requestedBy },
+          origin: { ...originFacts(job.origin), requested_by: job.requestedBy },
           baseSha: target.baseSha,
           webBaseUrl: deps.webBaseUrl,
-        });
-        return section ? body.replace("\n### Checks", `\n${section}\n\n### Checks`) : body;
+        };
       };
-      const publication = (a: FixAttempt, section: string | null) => ({
-        changes: a.changes,
-        title: plainLine(a.report?.summary ?? "", 200),
-        body: bodyOf(a, section),
-        tokens,
-        author: a.spend.agent,
-      });
+      const publication = (a: FixAttempt, section: string | null) => {
+        // Only attempts with a report get here (a race's eligible candidates, or the checked attempt).
+        if (!a.report) throw new Error("publication: an attempt without a report");
+        const facts = factsOf(a);
+        const body = renderFixPullRequestBody(a.report, facts);
+        return {
+          changes: a.changes,
+          title: plainLine(a.report.summary, 200),
+          body: section ? body.replace("\n### Checks", `\n${section}\n\n### Checks`) : body,
+          tokens,
+          author: a.spend.agent,
+          result: fixTaskResult(handoffData(a.report, facts)),
+        };
+      };
       if (ciRace) {
         const section = (me: RaceEntry, other: RaceEntry) =>
           `### The race\n\n${agentName(me.attempt.spend.agent)} and ${agentName(other.attempt.spend.agent)} both attempted this fix and both passed the bot's checks; each is a draft pull request, and the repository's CI decides: the candidate whose runs all pass wins, the other is closed.`;
@@ -217,4 +222,10 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       return await publishFix(deps, gh, job, target, talk, publication(attempt, race?.section ?? null), config.fix, how);
     },
   );
+}
+
+/** The origin as the hand-off block shows it: a maintenance run whole, a task by its id, others by their type. */
+function originFacts(origin: FixJob["origin"]): object {
+  if (origin.type === "maintenance") return origin;
+  return origin.type === "task" ? { type: "task", task_id: origin.taskId } : { type: origin.type };
 }

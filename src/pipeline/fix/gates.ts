@@ -85,6 +85,9 @@ export async function openFix(
     // without a word (two bots must not talk to each other in comments).
     const listed = job.origin.type === "review" && config.fix.review_bots.some((b) => b.toLowerCase() === job.requestedBy?.toLowerCase());
     if (!listed) return { stop: { outcome: "skipped: a bot not in fix.review_bots" } };
+  } else if (job.origin.type === "task") {
+    // An MCP task: the token's repository scope was checked by the MCP server that queued it (no webhook makes
+    // this origin), and `mcp:<token>` is no GitHub user to ask about.
   } else if (job.requestedBy && !(await authorizeRequester(gh, job.repo, job.requestedBy, config.commands.permission, reportOn))) {
     return { stop: { outcome: `refused: ${job.requestedBy} lacks ${config.commands.permission} permission` } };
   }

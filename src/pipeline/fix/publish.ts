@@ -22,6 +22,8 @@ export interface FixPublication {
   tokens: { input: number; output: number };
   /** The agent that wrote the change: fix.second_opinion asks the other one, and a round it asks for is this one's. */
   author?: AgentBackend;
+  /** The structured result stored in the job record (task-result.ts): what an MCP caller reads. */
+  result?: Record<string, unknown>;
 }
 
 /** How the commit lands on the branch when it is not commitChanges' forward-only push (maintenance rebuilds). */
@@ -41,7 +43,7 @@ export async function publishFix(
   job: FixJob,
   target: FixTarget,
   talk: Conversation,
-  { changes, title, body, tokens, author }: FixPublication,
+  { changes, title, body, tokens, author, result }: FixPublication,
   fixConfig: RepoConfig["fix"],
   how: PublishOptions = {},
 ): Promise<JobResult> {
@@ -115,5 +117,6 @@ export async function publishFix(
     outcome: created ? `pr-opened #${prNumber}` : `pushed to #${prNumber}`,
     tokens,
     links: { pr: prUrl || (how.linkUrl ? pr.htmlUrl : `#${prNumber}`), commit: commitSha },
+    ...(result ? { result: { ...result, pr_url: pr.htmlUrl, commit: commitSha } } : {}),
   };
 }

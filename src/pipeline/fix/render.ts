@@ -45,7 +45,13 @@ export function verdict(r: { exitCode: number | null; timedOut: boolean } | null
 
 /** The JSON a reviewing agent reads: the facts the bot checked, not the agent's claims. */
 export function handoffBlock(report: FixReport, facts: FixFacts): string {
-  const handoff = {
+  const handoff = handoffData(report, facts);
+  return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(cleanText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
+}
+
+/** The hand-off as data: the PR body's block, and an MCP task's result (task-result.ts). */
+export function handoffData(report: FixReport, facts: FixFacts) {
+  return {
     version: 1,
     origin: facts.origin,
     base_sha: facts.baseSha,
@@ -76,8 +82,8 @@ export function handoffBlock(report: FixReport, facts: FixFacts): string {
     cost_usd: facts.spend.costUsd,
     duration_ms: facts.durationMs,
   };
-  return `<details><summary>Hand-off for reviewers and agents</summary>\n\n${codeBlock(cleanText(JSON.stringify(handoff, null, 2)), "json")}\n\n</details>`;
 }
+export type Handoff = ReturnType<typeof handoffData>;
 
 export function renderFixPullRequestBody(report: FixReport, facts: FixFacts): string {
   const safe = { webBaseUrl: facts.webBaseUrl };

@@ -41,8 +41,12 @@ export async function requestSecondOpinion(
   return true;
 }
 
-/** The agent a fix job must use: a second opinion's round is the PR author's, whatever routing would pick. */
+/**
+ * The agent a fix job must use: a second opinion's round is the PR author's, whatever routing would pick; an MCP
+ * task that named an agent gets that one.
+ */
 export function roundAuthor(job: FixJob): AgentChoice | undefined {
+  if (job.origin.type === "task" && job.origin.agent) return { backend: job.origin.agent, reason: "the MCP task asked for it" };
   if (job.origin.type !== "review" || !job.origin.secondOpinion) return undefined;
   const { author, reviewer } = job.origin.secondOpinion;
   return {

@@ -134,6 +134,30 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
     };
   }
 
+  if (origin.type === "task") {
+    // An MCP task: no issue to report on (reportOn null keeps the conversation quiet); the caller reads the result.
+    const base = origin.base ?? defaultBranch;
+    const baseSha = await getBranchHead(gh, { owner, repo, branch: base });
+    if (!baseSha) return { ok: false, reason: `the branch ${base} was not found`, reportOn: null };
+    return {
+      ok: true,
+      target: {
+        baseSha,
+        baseRef: base,
+        prBase: base,
+        branch: botBranchName("task", origin.taskId),
+        existingPr: null,
+        expectedHead: undefined,
+        reportOn: null,
+        // The instruction is the caller's text: it goes into the fenced context, never into our task line.
+        task: "Do what the request below asks in this repository.",
+        context: [{ label: `The request (sent through MCP by ${job.requestedBy ?? "a token"})`, text: origin.instruction }],
+        closes: null,
+        describe: `task ${origin.taskId}, requested through MCP by \`${job.requestedBy ?? "a token"}\``,
+      },
+    };
+  }
+
   // A maintenance task's target depends on its config (the task, its living PR): gates.ts sends those runs to
   // maintenance-gates.ts before it gets here.
   if (origin.type === "maintenance") throw new Error("resolveFixTarget: maintenance runs are resolved by resolveMaintenanceTarget");

@@ -23,6 +23,7 @@ import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import { postSticky } from "../steps/sticky.js";
 import type { GitHubClient } from "../../github/client.js";
 import { matchesAny } from "../steps/glob.js";
+import { cleanResult } from "../steps/clean-result.js";
 import { gatherCheckRun, gatherWorkflowRun, type GatheredFailure } from "./gather.js";
 import { footer, renderConfigError, renderTriageFailure, renderTriageMarkdown, type TriageFacts } from "./render.js";
 
@@ -180,7 +181,11 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
         if (!disputed && (await maybeEnqueueAutofix(deps, job, report.report, config, prRefs))) links.fix = "queued";
       }
       const outcome = report?.ok ? `explained: ${report.report.classification}` : `agent-failed: ${run.outcome}`;
-      return { outcome, tokens, links };
+      // The report as data, for an MCP caller's task_result (the check run and comments hold it as markdown).
+      const result = report?.ok
+        ? cleanResult({ report: report.report, ...(second?.report ? { second_opinion: second.report } : {}) })
+        : undefined;
+      return { outcome, tokens, links, ...(result ? { result } : {}) };
     },
   );
 }
