@@ -58,6 +58,8 @@ const PATTERNS: RegExp[] = [
   /\bhttps:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\bnpm_[A-Za-z0-9]{36}\b/g,
+  // This app's own MCP bearer tokens (mcp/tokens.ts mints `cdmcp_` + 43 base64url characters).
+  /\bcdmcp_[A-Za-z0-9_-]{40,}/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g,
 ];
 

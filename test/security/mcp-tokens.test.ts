@@ -7,6 +7,7 @@ vi.mock("node:crypto", async (importOriginal) => {
 });
 const crypto = await import("node:crypto");
 const { findToken, hashToken, inScope, mintToken } = await import("../../src/mcp/tokens.js");
+const { redactSecrets: redact } = await import("../../src/text-safety/redact.js");
 
 afterEach(() => vi.mocked(crypto.timingSafeEqual).mockClear());
 
@@ -44,5 +45,11 @@ describe("[S25] MCP token checks", () => {
       expect(inScope(second.entry, repo), repo).toBe(false);
     expect(inScope(first.entry, "acme/app")).toBe(true);
     expect(inScope(first.entry, "acme/app2")).toBe(false);
+  });
+
+  it("[S25.12] a minted MCP token pasted into an issue, a log or an agent's answer → redacted like a GitHub token", () => {
+    const text = `curl -H "Authorization: Bearer ${first.token}" https://example.com/mcp`;
+    expect(redact(text)).not.toContain(first.token);
+    expect(redact(text)).not.toContain(first.token.slice(6, 30));
   });
 });
