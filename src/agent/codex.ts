@@ -46,8 +46,8 @@ const optionsSchema = z.object({
 // The user's own login: no proxy URL or token, and nothing the App path alone uses (its own uid, instructions
 // written into a fresh CODEX_HOME: the user's CODEX_HOME is never written to).
 const ownOptionsSchema = optionsSchema.omit({ modelBaseUrl: true, modelToken: true }).extend({
-  modelBaseUrl: z.undefined({ error: "credentials own takes no modelBaseUrl" }),
-  modelToken: z.undefined({ error: "credentials own takes no modelToken" }),
+  modelBaseUrl: z.never({ error: "credentials own takes no modelBaseUrl" }).optional(),
+  modelToken: z.never({ error: "credentials own takes no modelToken" }).optional(),
   isolation: z.null({ error: "credentials own runs as the user: no isolation" }).optional(),
   instructions: z.null({ error: "credentials own takes no instructions (the user's CODEX_HOME is not written to)" }).optional(),
 });

@@ -55,8 +55,8 @@ const optionsSchema = z.object({
 });
 
 const ownOptionsSchema = optionsSchema.omit({ baseUrl: true, token: true }).extend({
-  baseUrl: z.undefined({ error: "credentials own takes no baseUrl" }),
-  token: z.undefined({ error: "credentials own takes no token" }),
+  baseUrl: z.never({ error: "credentials own takes no baseUrl" }).optional(),
+  token: z.never({ error: "credentials own takes no token" }).optional(),
   isolation: z.null({ error: "credentials own runs as the user: no isolation" }).optional(),
 });
 
