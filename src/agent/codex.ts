@@ -92,7 +92,8 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
   }
 
   const args = ["exec", "--json", "--sandbox", opts.sandbox, "-C", path.resolve(opts.cwd)];
-  if (!insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
+  // The local CLI chose its folder itself (a throw-away worktree, or an empty one for a log alone): no guessing.
+  if (own || !insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
   if (opts.model) args.push("-m", opts.model);
   for (const dir of opts.addDirs ?? []) args.push("--add-dir", path.resolve(dir));
   if (opts.outputSchema) {

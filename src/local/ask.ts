@@ -11,7 +11,7 @@ import { buildFixPrompt } from "../agent/prompts/fix.js";
 import { collectChanges } from "../workspace/diff.js";
 import { checkFixDiff } from "../workspace/fix-diff-policy.js";
 import type { PolicyResult } from "../workspace/policy.js";
-import { runLocalAgent, type LocalAgentName } from "./local-agent.js";
+import { failureOf, runLocalAgent, type LocalAgentName } from "./local-agent.js";
 import { localFixPolicy, localRepoFacts } from "./local-repo.js";
 import { addThrowawayWorktree } from "./throwaway-worktree.js";
 import { applyPatch, worktreePatch, type ApplyResult } from "./worktree-diff.js";
@@ -86,7 +86,7 @@ export async function runLocalAsk(opts: LocalAskOptions): Promise<LocalAskResult
       tokens: run.usage,
       durationMs: Date.now() - started,
     };
-    const failed = run.outcome === "completed" ? undefined : `${opts.agent} ${run.outcome}: ${run.errors.join("; ") || "no reason given"}`;
+    const failed = failureOf(run);
     if (!opts.write) {
       const parsed = parseExplainReport(run.finalMessage);
       const error = failed ?? (parsed.ok ? undefined : parsed.error);

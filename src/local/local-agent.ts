@@ -30,3 +30,12 @@ export function runLocalAgent(task: LocalAgentTask): Promise<AgentRun> {
   const common = { ...rest, instructions: null, credentials: "own" as const };
   return agent === "claude" ? runClaude(common) : runCodex(common);
 }
+
+/** Why a run did not complete, in one line: the CLI's own errors, and its last words on stderr when it gave none. */
+export function failureOf(run: AgentRun): string | undefined {
+  if (run.outcome === "completed") return undefined;
+  const said = run.errors.filter((e) => !/^(codex|claude) exited with code \d+$/.test(e));
+  const stderr = run.stderrTail.trim().split("\n").slice(-3).join(" | ");
+  const why = [...said, ...(said.length === 0 && stderr ? [stderr] : []), ...run.errors.filter((e) => !said.includes(e))];
+  return `${run.agent} ${run.outcome}: ${why.join("; ") || "no reason given"}`;
+}

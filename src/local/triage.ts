@@ -11,7 +11,7 @@ import type { CodexUsage } from "../agent/events.js";
 import { buildTriagePrompt } from "../agent/prompts/triage.js";
 import { parseTriageReport, triageReportJsonSchema, type TriageReport } from "../agent/report.js";
 import { openLogFile, reduceLog } from "../logs/reduce.js";
-import { runLocalAgent, type LocalAgentName } from "./local-agent.js";
+import { failureOf, runLocalAgent, type LocalAgentName } from "./local-agent.js";
 import { localRepoFacts } from "./local-repo.js";
 import { addThrowawayWorktree, scratchDirs } from "./throwaway-worktree.js";
 
@@ -84,7 +84,7 @@ export async function runLocalTriage(opts: LocalTriageOptions): Promise<LocalTri
       onEvent: opts.onEvent,
     });
     const parsed = parseTriageReport(run.finalMessage);
-    const failed = run.outcome === "completed" ? undefined : `${opts.agent} ${run.outcome}: ${run.errors.join("; ") || "no reason given"}`;
+    const failed = failureOf(run);
     const error = failed ?? (parsed.ok ? undefined : parsed.error);
     return {
       ok: !error,
