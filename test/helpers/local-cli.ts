@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { execa } from "execa";
+import { execa, type ResultPromise } from "execa";
 import { startScriptedModel, type Script, type ScriptedModel } from "../../demo/scripted-model.js";
 import { initRepo, TEST_MODEL } from "./codex.js";
 
@@ -26,6 +26,8 @@ export interface LocalRig {
     args: string[],
     opts?: { cwd?: string; input?: string; env?: Record<string, string> },
   ): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** The CLI started and not awaited (to send it signals). */
+  start(args: string[]): ResultPromise;
   /** Folders of throw-away checkouts still registered in the user's repository. */
   extraWorktrees(): string[];
   /** The run's scratch folders still in TMPDIR. */
@@ -83,6 +85,9 @@ export async function startLocalRig(script: Script): Promise<LocalRig> {
         timeout: 90_000,
       });
       return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+    },
+    start(args) {
+      return execa(process.execPath, [BIN, ...args], { cwd: repo, env, extendEnv: false, reject: false, input: "", timeout: 90_000 });
     },
     extraWorktrees() {
       const list = execFileSync("git", ["-C", repo, "worktree", "list", "--porcelain"], { encoding: "utf8" });

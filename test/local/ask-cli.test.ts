@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ScriptStep } from "../../demo/scripted-model.js";
 import { explainReportJsonSchema, type ExplainReport } from "../../src/agent/explain-report.js";
 import { fixReportJsonSchema, type FixReport } from "../../src/agent/fix-report.js";
+import { pidsMatching, waitFor } from "../helpers/codex.js";
 import { promptOf, startLocalRig, USER_KEY, type LocalRig } from "../helpers/local-cli.js";
 
 const explain: ExplainReport = {
@@ -118,5 +119,20 @@ describe("codex-dispatch ask", () => {
     expect(rig.extraWorktrees()).toEqual([]);
     expect(await rig.leftovers()).toEqual([]);
     expect(existsSync(path.join(rig.repo, ".git/worktrees"))).toBe(false);
+  }, 120_000);
+
+  it("Ctrl-C while the agent works: codex is stopped, exit 1, the throw-away worktree and scratch are gone", async () => {
+    rig = await startLocalRig(steps({ kind: "hang" }));
+    const child = rig.start(["ask", "--write", "make add add"]);
+    const model = rig.model;
+    await waitFor(() => model.requests.length > 0, 30_000);
+    expect(rig.extraWorktrees()).toHaveLength(1);
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(1);
+    expect(String(r.stderr)).toMatch(/codex cancelled: codex was cancelled/);
+    expect(rig.extraWorktrees()).toEqual([]);
+    expect(await rig.leftovers()).toEqual([]);
+    expect(await pidsMatching(rig.root)).toEqual([]);
   }, 120_000);
 });
