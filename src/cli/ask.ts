@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { applyLocalAsk, runLocalAsk, type LocalAskResult } from "../local/ask.js";
 import { LOCAL_AGENTS, type LocalAgentName } from "../local/local-agent.js";
-import { visibleOnTerminal } from "../text-safety/terminal.js";
+import { terminalSafeJson, visibleOnTerminal } from "../text-safety/terminal.js";
 import { MODEL_NAME, readAll, timeoutMs, withCancel, write, type LocalIo } from "./local-io.js";
 
 const USAGE = `usage: codex-dispatch ask "<task>"|- [--cwd DIR] [--agent codex|claude] [--write [--apply]] [--json]
@@ -71,7 +71,7 @@ export async function askCommand(args: string[], io: LocalIo): Promise<number> {
         agent: result.agent,
         durationMs: result.durationMs,
       };
-      await write(io.stdout, `${JSON.stringify(out)}\n`);
+      await write(io.stdout, `${terminalSafeJson(out)}\n`);
     } else {
       await write(io.stdout, visibleOnTerminal(render(result)));
       if (result.error) await write(io.stderr, `ask: ${visibleOnTerminal(result.error)}\n`);

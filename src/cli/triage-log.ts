@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { LOCAL_AGENTS, type LocalAgentName } from "../local/local-agent.js";
 import { repositoryRoot } from "../local/throwaway-worktree.js";
 import { runLocalTriage, type LocalTriageResult } from "../local/triage.js";
-import { visibleOnTerminal } from "../text-safety/terminal.js";
+import { terminalSafeJson, visibleOnTerminal } from "../text-safety/terminal.js";
 import { MODEL_NAME, timeoutMs, withCancel, write, type LocalIo } from "./local-io.js";
 
 const USAGE = `usage: codex-dispatch triage --log FILE|- [--repo DIR] [--agent codex|claude] [--json] [--model M]
@@ -75,7 +75,7 @@ export async function triageLogCommand(args: string[], io: LocalIo): Promise<num
         agent: result.agent,
         durationMs: result.durationMs,
       };
-      await write(io.stdout, `${JSON.stringify(out)}\n`);
+      await write(io.stdout, `${terminalSafeJson(out)}\n`);
     } else {
       await write(io.stdout, visibleOnTerminal(render(result)));
       if (result.error) await write(io.stderr, `triage: ${visibleOnTerminal(result.error)}\n`);

@@ -14,3 +14,14 @@ export function visibleOnTerminal(text: string): string {
     .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
     .replace(INVISIBLE, (c) => `<U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")}>`);
 }
+
+/**
+ * JSON for a terminal or a pipe: JSON.stringify escapes C0 controls but leaves DEL, C1 controls, bidi and
+ * invisible characters raw; they become \uXXXX escapes, so the text parses back to exactly the same value.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007F-\u009F\u2028\u2029\p{Cf}]/gu, (c) =>
+    // Astral ones (tag characters) as their two UTF-16 halves: still JSON, still the same string.
+    Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
+  );
+}

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCodex } from "../../src/agent/codex.js";
+import { terminalSafeJson } from "../../src/text-safety/terminal.js";
 import type { FixReport } from "../../src/agent/fix-report.js";
 import { initRepo } from "../helpers/codex.js";
 import { startLocalRig, USER_KEY, type LocalRig } from "../helpers/local-cli.js";
@@ -117,4 +118,13 @@ describe("local ask and triage: security", () => {
     expect(existsSync(path.join(rig.repo, ".codex"))).toBe(false);
     expect(readFileSync(path.join(rig.codexHome, "config.toml"), "utf8")).toBe(before);
   }, 120_000);
+});
+
+describe("terminal-safe JSON", () => {
+  it("[S23.6] C1 controls, bidi and tag characters in --json output → \\u escapes that parse back to the same text", () => {
+    const value = { answer: "a\u009b31m b\u202Ec \u{E0041} d\u007f e\u001b" };
+    const json = terminalSafeJson(value);
+    expect(json).toMatch(/^[\x20-\x7e]*$/);
+    expect(JSON.parse(json)).toEqual(value);
+  });
 });
