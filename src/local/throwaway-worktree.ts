@@ -69,7 +69,8 @@ export async function addThrowawayWorktree(cwd: string): Promise<ThrowawayWorktr
       await git(["worktree", "prune"]).catch(() => undefined);
     })());
   try {
-    await git(["worktree", "add", "--quiet", "--detach", "--", dir, sha]);
+    // No hooks: a post-checkout hook (a husky one comes with the repository's content) is not ours to run.
+    await git(["-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach", "--", dir, sha]);
   } catch (error) {
     await remove();
     throw error;

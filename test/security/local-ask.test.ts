@@ -1,6 +1,7 @@
 // The local CLI (`codex-dispatch ask`, `triage --log`) on the user's own machine with the user's own login:
 // the real codex binary, the built CLI, the scripted model standing in for the user's endpoint.
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -117,6 +118,26 @@ describe("local ask and triage: security", () => {
     expect(existsSync(path.join(rig.repo, "src/ok.js"))).toBe(false);
     expect(existsSync(path.join(rig.repo, ".codex"))).toBe(false);
     expect(readFileSync(path.join(rig.codexHome, "config.toml"), "utf8")).toBe(before);
+  }, 120_000);
+});
+
+describe("the throw-away worktree", () => {
+  it("[S23.7] a post-checkout hook of the repository (husky-style core.hooksPath) → not run when the checkout is made", async () => {
+    rig = await startLocalRig([{ kind: "message", text: JSON.stringify({ answer: "ok", references: [] }) }]);
+    const marker = path.join(rig.root, "hook-ran");
+    mkdirSync(path.join(rig.repo, ".husky"));
+    writeFileSync(path.join(rig.repo, ".husky/post-checkout"), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    execFileSync("git", ["-C", rig.repo, "config", "core.hooksPath", ".husky"]);
+    // The hook works: git runs it on a checkout the user makes themselves.
+    execFileSync("git", ["-C", rig.repo, "checkout", "-q", "HEAD"]);
+    execFileSync("git", ["-C", rig.repo, "worktree", "add", "-q", "--detach", path.join(rig.root, "by-hand")]);
+    expect(existsSync(marker)).toBe(true);
+    execFileSync("git", ["-C", rig.repo, "worktree", "remove", "--force", path.join(rig.root, "by-hand")]);
+    rmSync(marker);
+
+    const r = await rig.cli(["ask", "anything"]);
+    expect(r.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
   }, 120_000);
 });
 
