@@ -10,6 +10,14 @@ Usage:
                                                 scenarios: ci-failure, issue-fix, command, maintenance, second-opinion, race
   codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
                                                 the excerpt of a CI log that goes into the prompt
+  codex-dispatch ask "<task>"|- [--cwd DIR] [--agent codex|claude] [--write [--apply]] [--json] [--model M]
+                       [--timeout-minutes N]
+                                                on this machine, with your own codex/claude login: answer a
+                                                question about the repository (read-only), or --write a change
+                                                in a throw-away checkout, print the diff, --apply it
+  codex-dispatch triage --log FILE|- [--repo DIR] [--agent codex|claude] [--json]
+                                                triage a CI log (.gz too) with your own login, reading the
+                                                repository's HEAD in a throw-away checkout
   codex-dispatch doctor                         check codex, git, the database, the App key (GET /app), secrets, isolation
   codex-dispatch mcp --url URL [--token T]      the MCP tools over stdio, bridged to a running app's /mcp
                                                 (token: --token or CODEX_DISPATCH_TOKEN)
@@ -32,6 +40,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     case "reduce-log": {
       const { reduceLogCommand } = await import("./cli/reduce-log.js");
       return reduceLogCommand(rest, io);
+    }
+    case "ask": {
+      const { askCommand } = await import("./cli/ask.js");
+      return askCommand(rest, io);
+    }
+    case "triage": {
+      const { triageLogCommand } = await import("./cli/triage-log.js");
+      return triageLogCommand(rest, io);
     }
     case "doctor": {
       const { doctor } = await import("./cli/doctor.js");

@@ -17,10 +17,16 @@ export interface CodexRunOptions {
   /** Extra directories codex may read (e.g. the full logs next to the worktree). */
   addDirs?: string[];
   model?: string;
-  /** Where codex sends model requests (the key proxy), through a custom model provider. */
-  modelBaseUrl: string;
-  /** The credential codex sends: a per-job proxy token, never the real key. */
-  modelToken: string;
+  /**
+   * "proxy" (default, the App): the key proxy's URL and a job token below, a fresh CODEX_HOME and HOME.
+   * "own" (only the local CLI on the user's machine, src/local/): the user's CODEX_HOME, HOME and key, no
+   * provider override; then modelBaseUrl, modelToken, instructions and isolation must be absent.
+   */
+  credentials?: "proxy" | "own";
+  /** Where codex sends model requests (the key proxy), through a custom model provider. Required unless "own". */
+  modelBaseUrl?: string;
+  /** The credential codex sends: a per-job proxy token, never the real key. Required unless "own". */
+  modelToken?: string;
   /** Wall clock limit; then the whole process group is killed. */
   timeoutMs: number;
   signal?: AbortSignal;

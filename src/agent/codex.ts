@@ -15,6 +15,7 @@ import { CodexEventParser } from "./events.js";
 import { defaultCodexBinary } from "./agent-binary.js";
 import { maskCheckoutInstructions, NO_CHECKOUT_INSTRUCTIONS } from "./checkout-instructions.js";
 import type { AgentRun, CodexRunOptions } from "./codex-run-types.js";
+import { ownCodexEnv, OWN_KEY_VARIABLES, ownSecrets } from "./own-credentials.js";
 
 export type { AgentRun, CodexRunOptions } from "./codex-run-types.js";
 
@@ -42,12 +43,22 @@ const optionsSchema = z.object({
   timeoutMs: z.number().int().positive(),
 });
 
+// The user's own login: no proxy URL or token, and nothing the App path alone uses (its own uid, instructions
+// written into a fresh CODEX_HOME: the user's CODEX_HOME is never written to).
+const ownOptionsSchema = optionsSchema.omit({ modelBaseUrl: true, modelToken: true }).extend({
+  modelBaseUrl: z.never({ error: "credentials own takes no modelBaseUrl" }).optional(),
+  modelToken: z.never({ error: "credentials own takes no modelToken" }).optional(),
+  isolation: z.null({ error: "credentials own runs as the user: no isolation" }).optional(),
+  instructions: z.null({ error: "credentials own takes no instructions (the user's CODEX_HOME is not written to)" }).optional(),
+});
+
 export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
-  const checked = optionsSchema.safeParse(opts);
+  const own = opts.credentials === "own";
+  const checked = (own ? ownOptionsSchema : optionsSchema).safeParse(opts);
   if (!checked.success) throw new Error(`runCodex: ${z.prettifyError(checked.error)}`);
   if (!existsSync(opts.cwd)) throw new Error(`runCodex: cwd ${opts.cwd} does not exist`);
   // The provider table is TOML built from strings: refuse anything that could break out of a string.
-  if (/["\\\s]/.test(opts.modelBaseUrl)) throw new Error("runCodex: modelBaseUrl contains quotes, backslashes or spaces");
+  if (!own && /["\\\s]/.test(opts.modelBaseUrl ?? "")) throw new Error("runCodex: modelBaseUrl contains quotes, backslashes or spaces");
 
   if (opts.signal?.aborted) {
     // Cancelled before it started (e.g. the job was cancelled while waiting): nothing to spawn or kill.
@@ -72,12 +83,17 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     home: path.join(jobDir, "home"),
     tmp: path.join(jobDir, "tmp"),
   };
-  await rm(dirs.codexHome, { recursive: true, force: true });
-  await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
-  if (opts.instructions) await writeFile(path.join(dirs.codexHome, "AGENTS.md"), `${opts.instructions}\n`);
+  if (own) {
+    await mkdir(dirs.tmp, { recursive: true });
+  } else {
+    await rm(dirs.codexHome, { recursive: true, force: true });
+    await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+    if (opts.instructions) await writeFile(path.join(dirs.codexHome, "AGENTS.md"), `${opts.instructions}\n`);
+  }
 
   const args = ["exec", "--json", "--sandbox", opts.sandbox, "-C", path.resolve(opts.cwd)];
-  if (!insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
+  // The local CLI chose its folder itself (a throw-away worktree, or an empty one for a log alone): no guessing.
+  if (own || !insideGitRepo(opts.cwd)) args.push("--skip-git-repo-check");
   if (opts.model) args.push("-m", opts.model);
   for (const dir of opts.addDirs ?? []) args.push("--add-dir", path.resolve(dir));
   if (opts.outputSchema) {
@@ -85,32 +101,41 @@ export async function runCodex(opts: CodexRunOptions): Promise<AgentRun> {
     await writeFile(schemaFile, JSON.stringify(opts.outputSchema));
     args.push("--output-schema", schemaFile);
   }
+  // With the user's own login the provider is whatever their CODEX_HOME configures: no override.
+  if (!own) {
+    args.push(
+      "-c",
+      `model_provider="${PROVIDER}"`,
+      "-c",
+      `model_providers.${PROVIDER}={name="${PROVIDER}",base_url="${opts.modelBaseUrl}",wire_api="responses",env_key="${MODEL_TOKEN_ENV}",stream_max_retries=0,request_max_retries=0}`,
+    );
+  }
   args.push(
-    "-c",
-    `model_provider="${PROVIDER}"`,
-    "-c",
-    `model_providers.${PROVIDER}={name="${PROVIDER}",base_url="${opts.modelBaseUrl}",wire_api="responses",env_key="${MODEL_TOKEN_ENV}",stream_max_retries=0,request_max_retries=0}`,
-    // Commands the agent runs get only the core variables, and never the provider token.
+    // Commands the agent runs get only the core variables, and never the provider token (or the user's key).
     "-c",
     `shell_environment_policy.inherit="core"`,
     "-c",
-    `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
+    own
+      ? `shell_environment_policy.exclude=[${OWN_KEY_VARIABLES.map((k) => `"${k}"`).join(",")}]`
+      : `shell_environment_policy.exclude=["${MODEL_TOKEN_ENV}"]`,
     ...NO_CHECKOUT_INSTRUCTIONS,
   );
   const isolation = opts.isolation ?? null;
   // Under its own uid the agent writes only in its job dir: files left in the shared /tmp would outlive the
-  // run, and a later run given the same uid could read them.
-  if (isolation) args.push("-c", "sandbox_workspace_write.exclude_slash_tmp=true");
+  // run, and a later run given the same uid could read them. On the user's machine /tmp holds their other work.
+  if (isolation || own) args.push("-c", "sandbox_workspace_write.exclude_slash_tmp=true");
   args.push("-");
 
-  const env: Record<string, string> = {
-    PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
-    HOME: dirs.home,
-    CODEX_HOME: dirs.codexHome,
-    LANG: "C.UTF-8",
-    TMPDIR: dirs.tmp,
-    [MODEL_TOKEN_ENV]: opts.modelToken,
-  };
+  const env: Record<string, string> = own
+    ? await ownCodexEnv(dirs.tmp)
+    : {
+        PATH: process.env.PATH || "/usr/local/bin:/usr/bin:/bin",
+        HOME: dirs.home,
+        CODEX_HOME: dirs.codexHome,
+        LANG: "C.UTF-8",
+        TMPDIR: dirs.tmp,
+        [MODEL_TOKEN_ENV]: opts.modelToken as string,
+      };
 
   const [file, fileArgs] = launcher(opts.codexBin ?? isolation?.agentBinary);
   const mask = await maskCheckoutInstructions(path.resolve(opts.cwd), path.join(jobDir, "masked-checkout"));
@@ -138,7 +163,7 @@ async function spawnCodex(
   lease: { uid: number; gid: number } | undefined,
 ): Promise<AgentRun> {
   const parser = new CodexEventParser(opts.onEvent);
-  const secrets = [opts.modelToken];
+  const secrets = opts.credentials === "own" ? ownSecrets(env) : [opts.modelToken as string];
   // The runner stops codex's whole process group on the time limit or a cancel, so every process it started
   // goes with it, not just the launcher; its stdout (the event stream) goes to the parser as it comes.
   const result = await runProcess(file, args, {

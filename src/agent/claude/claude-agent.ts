@@ -13,7 +13,8 @@ import type { Agent, AgentTask } from "../agent.js";
 import { CLAUDE_MASKED, maskCheckoutInstructions } from "../checkout-instructions.js";
 import type { AgentRun } from "../codex-run-types.js";
 import { claudeReachableBinary, defaultClaudeBinary } from "./binary.js";
-import { claudeArgs, claudeEnv, DEFAULT_MAX_TURNS } from "./claude-args.js";
+import { claudeArgs, claudeEnv, DEFAULT_MAX_TURNS, ownClaudeRunEnv } from "./claude-args.js";
+import { ownSecrets } from "../own-credentials.js";
 import { ClaudeEventParser } from "./claude-events.js";
 import { killClaudeLeftovers } from "./leftovers.js";
 import { outcomeOf } from "./claude-outcome.js";
@@ -26,10 +27,15 @@ const KILL_GRACE_MS = 1500;
 export interface ClaudeRunOptions extends AgentTask {
   /** Default: CLAUDE_BIN, else the native binary of the @anthropic-ai/claude-code dependency. */
   claudeBin?: string;
-  /** ANTHROPIC_BASE_URL: the key proxy's root. */
-  baseUrl: string;
-  /** ANTHROPIC_API_KEY: the per-job proxy token, never a real key. */
-  token: string;
+  /**
+   * "proxy" (default, the App): baseUrl and token below, fresh HOME and config dir. "own" (only the local CLI
+   * on the user's machine, src/local/): the user's HOME, login and key variables; no baseUrl, token or isolation.
+   */
+  credentials?: "proxy" | "own";
+  /** ANTHROPIC_BASE_URL: the key proxy's root. Required unless "own". */
+  baseUrl?: string;
+  /** ANTHROPIC_API_KEY: the per-job proxy token, never a real key. Required unless "own". */
+  token?: string;
   maxTurns?: number;
 }
 
@@ -48,6 +54,12 @@ const optionsSchema = z.object({
   maxTurns: z.number().int().positive().optional(),
 });
 
+const ownOptionsSchema = optionsSchema.omit({ baseUrl: true, token: true }).extend({
+  baseUrl: z.never({ error: "credentials own takes no baseUrl" }).optional(),
+  token: z.never({ error: "credentials own takes no token" }).optional(),
+  isolation: z.null({ error: "credentials own runs as the user: no isolation" }).optional(),
+});
+
 export function claudeAgent(opts: { claudeBin?: string; defaultModel?: string; maxTurns?: number } = {}): Agent {
   return {
     backend: "claude",
@@ -64,7 +76,8 @@ export function claudeAgent(opts: { claudeBin?: string; defaultModel?: string; m
 }
 
 export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
-  const checked = optionsSchema.safeParse(opts);
+  const own = opts.credentials === "own";
+  const checked = (own ? ownOptionsSchema : optionsSchema).safeParse(opts);
   if (!checked.success) throw new Error(`runClaude: ${z.prettifyError(checked.error)}`);
   if (!existsSync(opts.cwd)) throw new Error(`runClaude: cwd ${opts.cwd} does not exist`);
   if (opts.signal?.aborted) return cancelledBeforeStart();
@@ -87,7 +100,7 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
   // create bridge sockets"). So its TMPDIR is a short private dir of its own, removed after the run.
   const shortTmp = await mkdtemp(path.join(os.tmpdir(), "cc-"));
   await chmod(shortTmp, 0o700);
-  const env = claudeEnv({ ...dirs, tmp: shortTmp }, opts.baseUrl, opts.token);
+  const env = own ? ownClaudeRunEnv(shortTmp) : claudeEnv({ ...dirs, tmp: shortTmp }, opts.baseUrl as string, opts.token as string);
   const isolation = opts.isolation ?? null;
   const chosen = opts.claudeBin ?? (process.env.CLAUDE_BIN || undefined);
   const bin = chosen ?? defaultClaudeBinary();
@@ -100,7 +113,7 @@ export async function runClaude(opts: ClaudeRunOptions): Promise<AgentRun> {
     if (lease) await chown(shortTmp, lease.uid, lease.gid);
     try {
       const parser = new ClaudeEventParser(opts.onEvent);
-      const secrets = [opts.token];
+      const secrets = own ? ownSecrets(env) : [opts.token as string];
       let pid: number | undefined;
       const result = await runProcess(file, args, {
         ...(lease && { uid: lease.uid, gid: lease.gid }),

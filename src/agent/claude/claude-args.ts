@@ -14,6 +14,7 @@
 // The CLI's own calls to the key proxy on 127.0.0.1 are made outside that sandbox and keep working.
 // WebFetch and WebSearch are never offered: they would reach the network past the proxy.
 import path from "node:path";
+import { ownClaudeEnv } from "../own-credentials.js";
 
 export const READ_ONLY_TOOLS = ["Read", "Glob", "Grep"] as const;
 export const WRITE_TOOLS = [...READ_ONLY_TOOLS, "Edit", "Write", "Bash"] as const;
@@ -41,7 +42,11 @@ const SANDBOX_SETTINGS = {
     autoAllowBashIfSandboxed: true,
     allowUnsandboxedCommands: false,
     network: { allowedDomains: [], strictAllowlist: true },
-    credentials: { envVars: [{ name: "ANTHROPIC_API_KEY", mode: "deny" }] },
+    // The App's CLI holds only ANTHROPIC_API_KEY (the job token); with the user's own login (src/local/) it may
+    // hold the other two: commands get none of them.
+    credentials: {
+      envVars: ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"].map((name) => ({ name, mode: "deny" })),
+    },
   },
 };
 
@@ -89,6 +94,14 @@ export interface ClaudeDirs {
   tmp: string;
 }
 
+// Only the base URL is called: no bootstrap, metrics, MCP registry or session-title requests.
+const QUIET = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  DISABLE_AUTOUPDATER: "1",
+  DISABLE_TELEMETRY: "1",
+  CLAUDE_CODE_MAX_RETRIES: MAX_RETRIES,
+};
+
 /** The whole environment: nothing of the bot's is inherited, and the only credential is the job token. */
 export function claudeEnv(dirs: ClaudeDirs, baseUrl: string, token: string): Record<string, string> {
   return {
@@ -98,12 +111,13 @@ export function claudeEnv(dirs: ClaudeDirs, baseUrl: string, token: string): Rec
     // Claude writes session scratch (and sandbox dirs) under TMPDIR even without session persistence.
     TMPDIR: dirs.tmp,
     CLAUDE_CONFIG_DIR: dirs.config,
-    // Only the base URL is called: no bootstrap, metrics, MCP registry or session-title requests.
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    DISABLE_AUTOUPDATER: "1",
-    DISABLE_TELEMETRY: "1",
-    CLAUDE_CODE_MAX_RETRIES: MAX_RETRIES,
+    ...QUIET,
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_API_KEY: token,
   };
+}
+
+/** The user's own login on their own machine (src/local/ only): their HOME and key variables, as quiet. */
+export function ownClaudeRunEnv(tmp: string): Record<string, string> {
+  return { ...ownClaudeEnv(tmp), ...QUIET };
 }

@@ -10,29 +10,38 @@ const Input = z.strictObject({
   sha: z.string().regex(/^[0-9a-f]{40}$/, "sha must be a full commit id"),
   /** null: a question asked through the MCP server, about no issue or PR. */
   target: z
-    .strictObject({
-      kind: z.enum(["issue", "pr"]),
-      number: z.number().int().positive(),
-      title: z.string(),
-      body: z.string().nullable(),
-    })
+    .discriminatedUnion("kind", [
+      z.strictObject({
+        kind: z.enum(["issue", "pr"]),
+        number: z.number().int().positive(),
+        title: z.string(),
+        body: z.string().nullable(),
+      }),
+      // A local checkout on the owner's machine (`codex-dispatch ask`); repoFullName is then its folder name.
+      z.strictObject({ kind: z.literal("local") }),
+    ])
     .nullable(),
 });
 
-export type ExplainPromptInput = z.input<typeof Input>;
+type AnyInput = z.input<typeof Input>;
+export type ExplainPromptInput = AnyInput & { target: { kind: "issue" | "pr" } | null };
+export type LocalExplainPromptInput = AnyInput & { target: { kind: "local" } };
 
-export function buildExplainPrompt(input: ExplainPromptInput): string {
+export function buildExplainPrompt(input: ExplainPromptInput | LocalExplainPromptInput): string {
   const parsed = Input.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`buildExplainPrompt: \`${issue.path.join(".") || "input"}\`: ${issue.message}`);
   }
   const { repoFullName, question, sha, target } = parsed.data;
-  const base = buildCommandPrompt({ command: "explain", instruction: question, repoFullName, target });
+  const base =
+    target?.kind === "local"
+      ? buildCommandPrompt({ command: "explain", instruction: question, repoFullName, target })
+      : buildCommandPrompt({ command: "explain", instruction: question, repoFullName, target });
   return [
     base,
     "",
-    `The checkout is at commit ${sha}${target?.kind !== "pr" ? " (the head of the default branch)" : ""}.`,
+    `The checkout is at commit ${sha}${target?.kind === "local" ? " (HEAD of the local repository)" : target?.kind !== "pr" ? " (the head of the default branch)" : ""}.`,
     ...HISTORY_GUIDANCE,
     "",
     "Your final message is one JSON object that fits the given schema:",

@@ -3,7 +3,8 @@ import { fenceUntrusted } from "../../text-safety/fence.js";
 
 export interface TriagePromptInput {
   repoFullName: string;
-  headSha: string;
+  /** null: there is no checkout, the current directory is empty (`codex-dispatch triage --log` outside a repository). */
+  headSha: string | null;
   headBranch: string | null;
   ciName: string; // workflow or check run name
   failedJobs: { name: string; failedSteps: string[]; logFile?: string; logNote?: string; excerpt: string }[];
@@ -16,8 +17,12 @@ export interface TriagePromptInput {
 // including the branch, workflow, job and step names (see ci-facts.ts): our sentences refer to jobs by number.
 export function buildTriagePrompt(input: TriagePromptInput): string {
   const parts: string[] = [
-    `You are triaging a failed CI run of ${input.repoFullName} at commit ${input.headSha}. The current directory`,
-    "is a checkout of exactly that commit.",
+    ...(input.headSha === null
+      ? [`You are triaging a failed CI run of ${input.repoFullName}. There is no checkout: the current directory`, "is empty."]
+      : [
+          `You are triaging a failed CI run of ${input.repoFullName} at commit ${input.headSha}. The current directory`,
+          "is a checkout of exactly that commit.",
+        ]),
     "",
     "Find the root cause of the failure. Read the log excerpts below, then investigate: open the files and",
     "lines involved, and search the full logs when the excerpt is not enough. You may not change files and",
