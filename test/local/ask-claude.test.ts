@@ -33,7 +33,7 @@ describe("codex-dispatch ask --agent claude", () => {
   it("answers with the user's own key at their endpoint, with the read-only tools and the explain schema", async () => {
     rig = await startLocalRig([]);
     messages = await startScriptedMessages([
-      structured({ answer: "It subtracts (`src/add.js:2`).", references: [{ path: "src/add.js", line: 2, note: "minus" }] }),
+      structured({ answer: "It subtracts (`src/add.js:2`).", references: [{ path: "src/add.js", line: 2, note: "minus" }], commits: [] }),
     ]);
     const r = await rig.cli(["ask", "--agent", "claude", "--model", CLAUDE_TEST_MODEL, "what does add do?"], { env: claudeEnv(messages) });
     expect(r.stderr).toBe("");
