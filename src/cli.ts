@@ -19,6 +19,9 @@ Usage:
                                                 triage a CI log (.gz too) with your own login, reading the
                                                 repository's HEAD in a throw-away checkout
   codex-dispatch doctor                         check codex, git, the database, the App key (GET /app), secrets, isolation
+  codex-dispatch mcp [--repo DIR …] [--timeout-minutes N]
+                                                the MCP tools over stdio for a local agent: each task an ask run
+                                                in a --repo folder (default: here), served as local/<folder>
   codex-dispatch mcp --url URL [--token T]      the MCP tools over stdio, bridged to a running app's /mcp
                                                 (token: --token or CODEX_DISPATCH_TOKEN)
   codex-dispatch mcp-token --name N --repo owner/repo [--repo owner/*]

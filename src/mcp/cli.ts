@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { REPO_SCOPE_PATTERN } from "../config/mcp-tokens.js";
 import { ToolError } from "./backend.js";
 import { connectBridge } from "./bridge.js";
+import { localBackend } from "./local-backend.js";
 import { serveStdio } from "./stdio.js";
 import { mintToken } from "./tokens.js";
 
@@ -10,23 +11,25 @@ type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
 /**
  * With --url (and a token from --token or CODEX_DISPATCH_TOKEN): a bridge to a running app's /mcp. Without it,
- * the local server for an agent on this machine, which needs a local backend this version does not have yet.
+ * the local server for an agent on this machine (local-backend.ts): `ask` runs in the --repo folders.
  */
 export async function mcpCommand(args: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values: { url?: string; token?: string };
+  let values: { url?: string; token?: string; repo?: string[]; "timeout-minutes"?: string };
   try {
-    ({ values } = parseArgs({ args, options: { url: { type: "string" }, token: { type: "string" } } }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        url: { type: "string" },
+        token: { type: "string" },
+        repo: { type: "string", multiple: true },
+        "timeout-minutes": { type: "string", default: "20" },
+      },
+    }));
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
-  if (!values.url) {
-    io.stderr.write(
-      "codex-dispatch mcp: the local server (no --url) is not available in this version yet.\n" +
-        "Bridge to a running app instead: codex-dispatch mcp --url https://your-app.example/mcp (token in CODEX_DISPATCH_TOKEN)\n",
-    );
-    return 2;
-  }
+  if (!values.url) return localServer(values.repo ?? [process.cwd()], Number(values["timeout-minutes"]), io);
   const token = values.token ?? env.CODEX_DISPATCH_TOKEN;
   if (!token) {
     io.stderr.write("codex-dispatch mcp --url needs a token: --token TOKEN or the environment variable CODEX_DISPATCH_TOKEN\n");
@@ -51,6 +54,23 @@ export async function mcpCommand(args: string[], io: Io, env: NodeJS.ProcessEnv 
     );
   } finally {
     await bridge.close().catch(() => {});
+  }
+  return 0;
+}
+
+/** The local server: tasks are `ask` runs on this machine, in the folders named by --repo (default: here). */
+async function localServer(repos: string[], minutes: number, io: Io): Promise<number> {
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 120) {
+    io.stderr.write("codex-dispatch mcp: --timeout-minutes must be a number of minutes between 0 and 120\n");
+    return 2;
+  }
+  const backend = localBackend({ repos, timeoutMs: Math.round(minutes * 60_000) });
+  try {
+    await serveStdio(backend, (tool, err) =>
+      io.stderr.write(`codex-dispatch mcp: ${tool} failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}\n`),
+    );
+  } finally {
+    await backend.close();
   }
   return 0;
 }

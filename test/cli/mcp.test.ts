@@ -46,10 +46,10 @@ describe("MCP_TOKENS", () => {
 });
 
 describe("codex-dispatch mcp", () => {
-  it("without --url: exits 2 and says the local server is not available yet", async () => {
+  it("without --url, a bad --timeout-minutes: exits 2 before serving", async () => {
     const t = io();
-    expect(await main(["mcp"], t.io)).toBe(2);
-    expect(t.err()).toContain("the local server (no --url) is not available");
+    expect(await main(["mcp", "--timeout-minutes", "soon"], t.io)).toBe(2);
+    expect(t.err()).toContain("--timeout-minutes");
   });
 
   it("with --url but no token: exits 2", async () => {
