@@ -17,7 +17,9 @@ let watching = true;
 
 const checklist = () =>
   (h.standIn.state.comments as AnyJson[]).find(
-    (c) => String(c.issue_url).endsWith(`/repos/${setup.repoFullName}/issues/${setup.issueNumber}`) && String(c.body).includes("codex-dispatch:plan-checklist"),
+    (c) =>
+      String(c.issue_url).endsWith(`/repos/${setup.repoFullName}/issues/${setup.issueNumber}`) &&
+      String(c.body).includes("codex-dispatch:plan-checklist"),
   );
 
 beforeAll(async () => {

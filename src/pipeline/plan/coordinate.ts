@@ -75,11 +75,12 @@ export async function coordinate({ deps, gh, job, config, plan, reported }: Coor
   const before = await listPlanItems(deps.db, repo, job.issueNumber);
   let items = await Promise.all(
     before.map(async (item) => {
-      if (!item.jobKey || isFinished(item.status)) return item;
+      // Copies: `before` is what the rows were, so that only changed rows are written back.
+      if (!item.jobKey || isFinished(item.status)) return { ...item };
       if (reported?.n === item.n) return applyEnd(item, reported.end);
       const { running, end } = await endFromRecord(deps, item.jobKey);
       if (end) return applyEnd(item, end);
-      return running && item.status === "queued" ? { ...item, status: "running" as const } : item;
+      return running && item.status === "queued" ? { ...item, status: "running" as const } : { ...item };
     }),
   );
 
