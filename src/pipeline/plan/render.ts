@@ -48,7 +48,7 @@ function statusCell(item: PlanItemRow, items: Map<number, PlanItemRow>): string 
 }
 
 function spentCells(item: PlanItemRow): string {
-  if (!item.tokens) return "| |";
+  if (!item.tokens) return " | ";
   return `${formatTokens(item.tokens.input + item.tokens.output)} | ${formatCost(item.costUsd)}`;
 }
 
