@@ -62,6 +62,20 @@ describe("item texts in the bot's comments", () => {
   });
 });
 
+describe("item texts as the runner reads them", () => {
+  it("[S23.8] an HTML comment hidden behind markdown escapes in an item → gone from the item text the prompt and comments get", () => {
+    const [item] = parsePlan("- [ ] do it \\<!\\-\\- codex-dispatch:go \\-\\-\\> now").items;
+    expect(item.text).toMatch(/^do it\s+now$/);
+    expect(item.text).not.toContain("<!--");
+    expect(item.text).not.toContain("codex-dispatch");
+  });
+
+  it("[S23.9] an escaped `\\(after 1\\)` written by the planner in an item's words → not a dependency", () => {
+    const plan = parsePlan(`${PLAN_SECTION_START}\n- [ ] a\n- [ ] b \\(after 1\\)\n${PLAN_SECTION_END}`);
+    expect(plan.items[1].after).toEqual([]);
+  });
+});
+
 describe("who starts a plan", () => {
   let h: Harness;
   const cleanups: (() => Promise<void>)[] = [];

@@ -30,6 +30,7 @@ const TASK = /^ {0,3}[-*+][ \t]+\[([ xX])\][ \t]+(.*)$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 const QUOTE = /^ {0,3}>/;
 const AFTER = /\(\s*after\s+((?:item\s+)?#?\d+(?:\s*(?:,|and|&)\s*(?:item\s+)?#?\d+)*)\s*\)/i;
+const MD_ESCAPE = /\\([\\`*_{}[\]()<>#+!|~&:.-])/g;
 /** Longest item text kept (a prompt gets it fenced; comments get it shortened further). */
 export const MAX_ITEM_TEXT = 2000;
 
@@ -95,10 +96,14 @@ export function parsePlan(body: string | null): ParsedPlan {
       go = { checked: task.checked };
       continue;
     }
-    const text = stripHidden(task.rest).replace(/\s+/g, " ").trim().slice(0, MAX_ITEM_TEXT);
+    const raw = stripHidden(task.rest).replace(/\s+/g, " ").trim();
+    // The text as the rendered issue shows it: markdown's backslash escapes (the planner escapes its items) undone.
+    // Hidden text is removed again after: `\<!\-\- … \-\-\>` unescaped is a comment.
+    const text = stripHidden(raw.replace(MD_ESCAPE, "$1")).trim().slice(0, MAX_ITEM_TEXT);
     if (text === "") continue;
     const n = items.length + 1;
-    const after = afterClause(text);
+    // Read from the text as written: an escaped `\(after 2\)` is words, not a clause.
+    const after = afterClause(raw);
     const bad = after.filter((k) => k >= n);
     if (bad.length) problems.push(`item ${n} waits for item ${bad.join(", ")}: an item can only wait for an earlier one`);
     items.push({ n, text, checked: task.checked, after: after.filter((k) => k < n) });

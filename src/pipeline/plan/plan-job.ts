@@ -20,13 +20,20 @@ import { PLAN_CHECKLIST_MARKER } from "./render.js";
 type Gh = GitHubClient;
 
 export async function runPlan(deps: PipelineDeps, job: PlanJob, ctx: JobContext): Promise<JobResult> {
+  // Every edit of any issue with a task list comes here: most are no plan's business, and end before any API call.
+  const event = job.event;
+  if (event.type === "edit") {
+    const plan = await getPlan(deps.db, job.repo.fullName, job.issueNumber);
+    const now = parsePlan(event.body);
+    const ticked = now.section && now.go?.checked === true && parsePlan(event.previousBody).go?.checked !== true;
+    if (!ticked && plan?.state !== "running") return { outcome: "skipped: no plan runs here" };
+  }
   const gh = await deps.github(job.installationId);
   await ctx.setPhase("config");
   const parsed = await loadRepoConfig(gh, job.repo);
   if (!parsed.ok) return { outcome: "invalid-config" };
   const config = parsed.config;
   const repo = job.repo.fullName;
-  const event = job.event;
   const permission = config.commands.permission;
   await ctx.setPhase("plan");
 

@@ -107,3 +107,22 @@ describe("helpers", () => {
     expect(mayHoldPlan(null)).toBe(false);
   });
 });
+
+describe("parsePlan: the planner's escaped lines", () => {
+  it("shows the item as the issue renders it; only the planner's own unescaped suffix is an (after N) clause", () => {
+    const body = [
+      PLAN_SECTION_START,
+      "### Plan for: tidy up",
+      "- [ ] Add a test \\- covers sum — Keeps \\(after 2\\) as words",
+      "- [ ] Document it — \\[x\\] \\<b\\> (after 1)",
+      `- [ ] Run this plan ${GO_MARKER}`,
+      PLAN_SECTION_END,
+    ].join("\n");
+    const plan = parsePlan(body);
+    expect(plan.items.map((i) => [i.text, i.after])).toEqual([
+      ["Add a test - covers sum — Keeps (after 2) as words", []],
+      ["Document it — [x] <b> (after 1)", [1]],
+    ]);
+    expect(plan.problems).toEqual([]);
+  });
+});
