@@ -61,6 +61,14 @@ async function startRunning(repoName: string): Promise<PlanSetup> {
 describe("/codex stop on a running plan", () => {
   it("cancels the running item, never starts the queued one, and the checklist says stopped; no summary", async () => {
     const s = await startRunning("plan-stop");
+    const status = await postCommand(h, s, { body: "/codex status" });
+    await h.deliver("issue_comment", status.payload);
+    await h.waitForJob(status.key);
+    expect(
+      comments(s)
+        .map((c) => String(c.body))
+        .join("\n"),
+    ).toMatch(/Plan: running \(start 1\); items: 1 running, 1 pending/);
     const stop = await postCommand(h, s, { body: "/codex stop" });
     await h.deliver("issue_comment", stop.payload);
     const record = await h.waitForJob(stop.key);

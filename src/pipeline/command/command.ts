@@ -7,7 +7,7 @@ import { cancelJob } from "../../jobs/cancel.js";
 import { submitJob } from "../../jobs/submit.js";
 import { findActiveJobs } from "../../jobs/find-active-jobs.js";
 import { askKey, commandFixKey, commandTriageKey, planStartKey, planTargetKey, workflowRunTriageKey } from "../../jobs/keys.js";
-import { stopPlan } from "./stop-plan.js";
+import { planStatus, stopPlan } from "./plan-commands.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type TriageJob } from "../../jobs/types.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
@@ -86,9 +86,11 @@ async function dispatch(
       };
     case "status": {
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
-      if (active.length === 0) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
+      const plan = await planStatus(deps, job);
+      if (active.length === 0 && !plan) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
       const lines = active.map((j) => `- ${j.kind}: ${j.status}${j.phase ? ` (${j.phase})` : ""}, since ${j.startedAt ?? j.createdAt}`);
-      return { ok: true, summary: `Work on #${job.issueNumber}:\n${lines.join("\n")}`, outcome: "status" };
+      const work = lines.length ? `Work on #${job.issueNumber}:\n${lines.join("\n")}` : "";
+      return { ok: true, summary: [work, plan].filter(Boolean).join("\n\n"), outcome: "status" };
     }
     case "stop": {
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);

@@ -5,6 +5,17 @@ import { submitJob } from "../../jobs/submit.js";
 import type { CommandJob } from "../../jobs/types.js";
 import type { PipelineDeps } from "../deps.js";
 
+/** `/codex status` on a plan issue: the plan's state and how many items are where (the checklist has the rest). */
+export async function planStatus(deps: PipelineDeps, job: CommandJob): Promise<string | null> {
+  const plan = await getPlan(deps.db, job.repo.fullName, job.issueNumber);
+  if (!plan) return null;
+  const counts = new Map<string, number>();
+  for (const item of await listPlanItems(deps.db, job.repo.fullName, job.issueNumber))
+    counts.set(item.status, (counts.get(item.status) ?? 0) + 1);
+  const parts = [...counts].map(([status, n]) => `${n} ${status === "pr" ? "with a PR" : status}`);
+  return `Plan: ${plan.state} (start ${plan.run}); items: ${parts.join(", ") || "none"}. The checklist comment shows each one.`;
+}
+
 /**
  * `/codex stop` on a running plan issue: the plan stops (queued items never start, its coordinator queues nothing
  * more), every item job still queued or running is cancelled, and a coordinator turn renders the stopped checklist.
