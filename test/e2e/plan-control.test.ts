@@ -68,7 +68,7 @@ describe("/codex stop on a running plan", () => {
       comments(s)
         .map((c) => String(c.body))
         .join("\n"),
-    ).toMatch(/Plan: running \(start 1\); items: 1 running, 1 pending/);
+    ).toMatch(/Plan: running \(start 1\); items: 1 (running|queued), 1 pending/);
     const stop = await postCommand(h, s, { body: "/codex stop" });
     await h.deliver("issue_comment", stop.payload);
     const record = await h.waitForJob(stop.key);
