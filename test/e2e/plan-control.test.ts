@@ -15,8 +15,8 @@ let h: Harness;
 const cleanups: (() => Promise<void>)[] = [];
 const script = (req: RecordedRequest): ScriptStep[] => {
   const n = planItemOf(req) ?? 1;
-  // Item 1 hangs; the edit test's added item (3) writes the docs.
-  return n === 1 ? [{ kind: "hang" }] : planItemSteps(n === 3 ? 2 : n);
+  // Item 1 hangs (but in the cap test); the other items write the docs.
+  return n === 1 && !JSON.stringify(req.body).includes("plan-cap") ? [{ kind: "hang" }] : planItemSteps(2);
 };
 
 beforeAll(async () => {
@@ -109,5 +109,22 @@ describe("editing the list of a running plan", () => {
     expect(requestsFor(s, 2)).toHaveLength(0);
     const prs = (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes(s.repoFullName));
     expect(prs.map((p) => p.head.ref)).toEqual([`codex/plan/${s.issueNumber}-3`]);
+  }, 120_000);
+});
+
+describe("fix.max_open_prs still holds per item", () => {
+  it("an item past the cap fails with that reason; the items before it keep their PRs", async () => {
+    const s = await setupPlan(h, {
+      repoName: "plan-cap",
+      config: "fix:\n  max_open_prs: 1\nplan:\n  max_parallel: 1\n",
+      body: "- [ ] Document sum in docs/sum.md\n- [ ] Document sum again",
+    });
+    cleanups.push(() => s.remote.cleanup());
+    await h.deliver("issues", s.payload);
+    await waitForPlan(h, s.repoFullName, s.issueNumber);
+    const items = await listPlanItems(h.db, s.repoFullName, s.issueNumber);
+    expect(items.map((i) => i.status)).toEqual(["pr", "failed"]);
+    expect(items[1].reason).toContain("fix.max_open_prs");
+    expect(checklist(s)).toMatch(/\| 2 \| .* \| ❌ failed: the bot already has as many open pull requests as fix\.max\\_open\\_prs allows/);
   }, 120_000);
 });

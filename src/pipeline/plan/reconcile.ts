@@ -23,7 +23,7 @@ const isActive = (s: ItemStatus): boolean => s === "queued" || s === "running";
 export function describeOutcome(outcome: string | null, error: string | null): string {
   const o = outcome ?? "";
   if (o === "open-pr-limit")
-    return "the bot already has as many open pull requests as `fix.max_open_prs` allows; merge or close some, then start the plan again";
+    return "the bot already has as many open pull requests as fix.max_open_prs allows; merge or close some, then start the plan again";
   if (o.startsWith("refused: ")) return o.slice("refused: ".length);
   if (o.startsWith("agent-failed")) return `the agent did not finish (${o.slice("agent-failed: ".length) || "no answer"})`;
   if (o === "verify-failed") return "the verify command failed after the change";
