@@ -264,6 +264,8 @@ const PlanEventSchema = z.discriminatedUnion("type", [
         error: z.string().nullable(),
         links: z.record(z.string(), z.string()),
         tokens: z.object({ input: z.number(), output: z.number(), costUsd: z.number().nullable().optional() }).nullable(),
+        /** What the item's fix would have said on an issue (steps/final-words.ts): the reason of a failure. */
+        said: z.string().max(2000).optional(),
       })
       .optional(),
   }),

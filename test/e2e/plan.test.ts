@@ -84,7 +84,7 @@ describe("a plan issue with four items, item 3 after item 1", () => {
     const last = history.at(-1)!;
     expect(last).toContain("### Plan finished");
     for (const n of [1, 2, 3]) expect(last).toMatch(new RegExp(`\\| ${n} \\| .* \\| 🔗 PR #\\d+ \\| [\\d,]+ \\| `));
-    expect(last).toMatch(/\| 4 \| .* \| ❌ failed: the agent did not finish/);
+    expect(last).toMatch(/\| 4 \| .* \| ❌ failed: Codex could not draft a fix for item 4 of plan .*the model cannot write COBOL/);
   });
 
   it("posts exactly one summary, with each PR, the failure and the mention on its own line", async () => {

@@ -14,12 +14,20 @@ import type { PipelineDeps } from "../deps.js";
 import { applyEnd, isFinished, schedule, type ItemEnd } from "./reconcile.js";
 import { PLAN_CHECKLIST_MARKER, planSummaryMarker, renderChecklist, renderSummary } from "./render.js";
 
+/**
+ * How long an item job's own report of its end (item-events.ts) is waited for before its record is taken instead: the
+ * report says why it failed, and the summary must not go out before it. The record is the fallback for a lost report.
+ */
+const REPORT_GRACE_MS = 60_000;
+
 /** An item's job end as its record tells it; null while the job is still queued, running or waiting for a retry. */
 async function endFromRecord(deps: PipelineDeps, key: string): Promise<{ running: boolean; end: ItemEnd | null }> {
   const record = await getJobRecord(deps.db, key);
   if (!record) return { running: false, end: null };
-  const done = record.status === "succeeded" || record.status === "cancelled" || (record.status === "failed" && record.finishedAt !== null);
-  if (!done) return { running: record.status === "running", end: null };
+  const ended = record.status === "succeeded" || (record.status === "failed" && record.finishedAt !== null);
+  const reportLost = ended && Date.now() - Date.parse(record.finishedAt ?? "") > REPORT_GRACE_MS;
+  // A job cancelled before it started never ran its wrapper: its record is all there is.
+  if (record.status !== "cancelled" && !reportLost) return { running: record.status === "running" || ended, end: null };
   return {
     running: false,
     end: {
@@ -44,6 +52,7 @@ export function endFromEvent(result: NonNullable<Extract<PlanJob["event"], { typ
     links: result.links,
     tokens: result.tokens ? { input: result.tokens.input, output: result.tokens.output } : null,
     costUsd: result.tokens?.costUsd ?? null,
+    said: result.said ?? null,
   };
 }
 
@@ -76,8 +85,10 @@ export async function coordinate({ deps, gh, job, config, plan, reported }: Coor
   let items = await Promise.all(
     before.map(async (item) => {
       // Copies: `before` is what the rows were, so that only changed rows are written back.
+      // The item's own report wins, also over an earlier turn that read its end from the record: it says why.
+      if (reported?.n === item.n && item.jobKey && (!isFinished(item.status) || item.status === "failed"))
+        return applyEnd(item, reported.end);
       if (!item.jobKey || isFinished(item.status)) return { ...item };
-      if (reported?.n === item.n) return applyEnd(item, reported.end);
       const { running, end } = await endFromRecord(deps, item.jobKey);
       if (end) return applyEnd(item, end);
       return running && item.status === "queued" ? { ...item, status: "running" as const } : { ...item };

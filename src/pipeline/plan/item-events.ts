@@ -9,6 +9,7 @@ import { FixJobSchema, type FixJob, type PlanEvent } from "../../jobs/types.js";
 import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import { errorText } from "../../jobs/worker/start-worker.js";
 import type { PipelineDeps } from "../deps.js";
+import { finalWords } from "../steps/final-words.js";
 
 type Runner = (deps: PipelineDeps, job: FixJob, ctx: JobContext) => Promise<JobResult>;
 type ItemResult = Extract<PlanEvent, { type: "item" }>["result"];
@@ -58,11 +59,14 @@ export function withPlanEvents(run: Runner): Runner {
         });
       throw err;
     }
+    const said = finalWords.get(job);
     await report(deps, job, "ended", {
       outcome: ctx.cancelled() ? "cancelled" : result.outcome,
       error: null,
       links: result.links ?? {},
       tokens: result.tokens ?? null,
+      // Its first paragraph: the spend footer and any log excerpt after it stay out of the checklist.
+      ...(said ? { said: said.split("\n\n")[0].slice(0, 2000) } : {}),
     });
     return result;
   };

@@ -13,6 +13,8 @@ export interface ItemEnd {
   tokens: { input: number; output: number } | null;
   costUsd: number | null;
   cancelReason?: string | null;
+  /** The item's own last words (its fix's final message), the best reason when it failed. */
+  said?: string | null;
 }
 
 const TERMINAL: ReadonlySet<ItemStatus> = new Set(["done", "pr", "failed", "dropped", "stopped"]);
@@ -43,7 +45,9 @@ export function applyEnd(item: PlanItemRow, end: ItemEnd): PlanItemRow {
     const url = end.links.pr && /^https?:\/\//.test(end.links.pr) ? end.links.pr : null;
     return { ...base, status: "pr", prNumber: Number(pr[1]), prUrl: url, reason: null };
   }
-  return { ...base, status: "failed", reason: describeOutcome(end.outcome, end.error) };
+  // The fix's own words say most; the outcome's description is the fallback (a job given up says nothing).
+  const said = end.said?.replace(/^😕\s*/, "").trim();
+  return { ...base, status: "failed", reason: said || describeOutcome(end.outcome, end.error) };
 }
 
 export interface Schedule {
