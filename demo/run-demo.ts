@@ -2,6 +2,7 @@ import { getJobRecord } from "../src/jobs/records.js";
 import { setupCiFailure, ciFailureScript } from "./scenarios/ci-failure.js";
 import { setupCommandDemo } from "./scenarios/command.js";
 import { demoFixAnswer, issueFixScript, setupIssueFix } from "./scenarios/issue-fix.js";
+import { planScript, setupPlan, waitForPlan } from "./scenarios/plan.js";
 import { maintenanceScript, setupMaintenance, submitDashboardRefresh, submitMaintenanceRun } from "./scenarios/maintenance.js";
 import { startHarness, type Harness } from "./harness.js";
 import type { StandInSnapshot } from "./github-standin.js";
@@ -9,7 +10,7 @@ import type { Script } from "./scripted-model.js";
 import { bash, structured, type MessagesScript } from "./scripted-messages.js";
 import { demoTriageAnswer } from "./scenarios/ci-failure-fixture.js";
 
-export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance", "second-opinion", "race"] as const;
+export const DEMO_SCENARIOS = ["ci-failure", "issue-fix", "command", "maintenance", "second-opinion", "race", "plan"] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
 export interface DemoResult {
@@ -95,6 +96,17 @@ const SCENARIOS: Record<DemoScenario, Scenario> = {
     async run(h) {
       const setup = await setupIssueFix(h, { config: "fix:\n  race: true\n  verify_command: node --test\n" });
       await h.deliver("issues", setup.payload, setup.deliveryId);
+      return { key: setup.key, cleanup: () => setup.remote.cleanup() };
+    },
+  },
+  plan: {
+    intro:
+      "an issue with a four-item task list got the codex-plan label: the items ran in parallel, each its own draft PR on codex/plan/<issue>-<n>; item 3 waited for item 1's PR and is stacked on it; item 4 failed at the model; the checklist comment shows each item's state and cost, and one summary asks for review",
+    script: planScript,
+    async run(h) {
+      const setup = await setupPlan(h);
+      await h.deliver("issues", setup.payload);
+      await waitForPlan(h, setup.repoFullName, setup.issueNumber, 240_000);
       return { key: setup.key, cleanup: () => setup.remote.cleanup() };
     },
   },

@@ -7,7 +7,7 @@ Usage:
   codex-dispatch demo [--scenario NAME] [--json]
                                                 the whole pipeline offline: GitHub stand-in, local git
                                                 remote, the real codex binary against a scripted model
-                                                scenarios: ci-failure, issue-fix, command, maintenance, second-opinion, race
+                                                scenarios: ci-failure, issue-fix, command, maintenance, second-opinion, race, plan
   codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
                                                 the excerpt of a CI log that goes into the prompt
   codex-dispatch ask "<task>"|- [--cwd DIR] [--agent codex|claude] [--write [--apply]] [--json] [--model M]

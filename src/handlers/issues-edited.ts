@@ -1,9 +1,10 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey } from "../jobs/keys.js";
+import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey, planEditKey, planTargetKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { submitJob } from "../jobs/submit.js";
-import type { DashboardJob } from "../jobs/types.js";
+import type { DashboardJob, PlanJob } from "../jobs/types.js";
+import { HAS_TASK_LIST } from "./issues-labeled.js";
 import { isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
@@ -34,8 +35,27 @@ export function onIssueEdited(deps: HandlerDeps) {
     const { issue, repository, installation, sender, changes } = data;
     const previousBody = changes?.body?.from;
     if (previousBody === undefined || issue.pull_request !== undefined) return;
-    if (!issue.body?.includes(DASHBOARD_MARKER)) return;
     if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
+    if (!issue.body?.includes(DASHBOARD_MARKER)) {
+      // A plan's list edited or its approval box ticked: the coordinator checks whether a plan runs or starts here,
+      // and the editor's permission. Keyed on the edit, so a redelivery is the same job.
+      if (!HAS_TASK_LIST.test(issue.body ?? "") && !HAS_TASK_LIST.test(previousBody ?? "")) return;
+      await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
+      const plan: PlanJob = {
+        kind: "plan",
+        key: planEditKey(repository.full_name, issue.number, issue.updated_at, issue.body ?? ""),
+        installationId: installation.id,
+        deliveryId: context.id,
+        repo: toRepoRef(repository),
+        issueNumber: issue.number,
+        event: { type: "edit", sender: sender.login, previousBody: previousBody ?? "", body: issue.body ?? "" },
+      };
+      await submitJob(deps.db, deps.queue, plan, {
+        meta: { issue: issue.number },
+        serialKey: planTargetKey(repository.full_name, issue.number),
+      });
+      return;
+    }
     await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
     const job: DashboardJob = {
       kind: "dashboard",

@@ -1,9 +1,9 @@
 import type { Context } from "probot";
 import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
-import { issueLabelFixKey } from "../jobs/keys.js";
+import { issueLabelFixKey, planStartKey, planTargetKey } from "../jobs/keys.js";
 import { recordDelivery } from "../jobs/ledger.js";
-import { targetKey, type FixJob } from "../jobs/types.js";
+import { targetKey, type FixJob, type PlanJob } from "../jobs/types.js";
 import { isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
 
@@ -13,8 +13,17 @@ const PayloadSchema = z.object({
   repository: RepositorySchema,
   sender: SenderSchema,
   label: z.object({ name: z.string() }),
-  issue: z.object({ number: z.number().int(), state: z.string(), updated_at: z.string().min(1), pull_request: z.unknown().optional() }),
+  issue: z.object({
+    number: z.number().int(),
+    state: z.string(),
+    updated_at: z.string().min(1),
+    body: z.string().nullable().optional(),
+    pull_request: z.unknown().optional(),
+  }),
 });
+
+/** A task-list line (`- [ ] …`): only such an issue can be a plan (pipeline/plan/parse-plan.ts reads it properly). */
+export const HAS_TASK_LIST = /^ {0,3}[-*+][ \t]+\[[ xX]\]/m;
 
 /**
  * issues.labeled: a fix job for the issue. The handler has no config, so the job checks the label against
@@ -42,5 +51,21 @@ export function onIssueLabeled(deps: HandlerDeps) {
       meta: { issue: issue.number, label: label.name },
       serialKey: targetKey(repository.full_name, issue.number),
     });
+    // An issue with a task list may be a plan: its coordinator checks the label against plan.label.
+    if (HAS_TASK_LIST.test(issue.body ?? "")) {
+      const plan: PlanJob = {
+        kind: "plan",
+        key: planStartKey(repository.full_name, issue.number, `label:${label.name}@${issue.updated_at}`),
+        installationId: installation.id,
+        deliveryId: context.id,
+        repo: toRepoRef(repository),
+        issueNumber: issue.number,
+        event: { type: "start", source: "label", requestedBy: sender.login, label: label.name },
+      };
+      await submitJob(deps.db, deps.queue, plan, {
+        meta: { issue: issue.number, label: label.name },
+        serialKey: planTargetKey(repository.full_name, issue.number),
+      });
+    }
   };
 }

@@ -124,3 +124,42 @@ export function triageCommentMarker(source: { type: "workflow_run"; runId: numbe
 export function raceJudgeKey(raceKey: string, runId: number, attempt: number): string {
   return `race-judge:${raceKey}:run-${runId}@${attempt}`;
 }
+
+// Plan issues (pipeline/plan/). The coordinator's jobs take turns on the plan's own serial key; each item's fix job
+// has a serial key of its own (not the issue's, or the items would run one at a time).
+
+/** The serial key of a plan's coordinator jobs. */
+export function planTargetKey(repoFullName: string, issueNumber: number): string {
+  return `${targetKey(repoFullName, issueNumber)}:plan`;
+}
+
+/** The serial key of one item's fix jobs. */
+export function planItemTargetKey(repoFullName: string, issueNumber: number, item: number): string {
+  return `${targetKey(repoFullName, issueNumber)}:plan-${item}`;
+}
+
+/** A plan started by a label (keyed on the labelling, as issueLabelFixKey) or a command comment. */
+export function planStartKey(repoFullName: string, issueNumber: number, how: string): string {
+  return `plan:${targetKey(repoFullName, issueNumber)}:start:${how}`;
+}
+
+/** An edit of a plan issue's body (maybe the approval box ticked): keyed on the edit, as dashboardEditKey. */
+export function planEditKey(repoFullName: string, issueNumber: number, updatedAt: string, body: string): string {
+  const digest = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  return `plan:${targetKey(repoFullName, issueNumber)}:edit@${updatedAt}:${digest}`;
+}
+
+/** An item job of one run of a plan started or ended: one coordinator run each, never two. */
+export function planItemEventKey(repoFullName: string, issueNumber: number, run: number, item: number, phase: string): string {
+  return `plan:${targetKey(repoFullName, issueNumber)}:run-${run}:item-${item}:${phase}`;
+}
+
+/** `/codex stop` on a plan issue: the coordinator renders the stopped checklist. */
+export function planStopKey(repoFullName: string, issueNumber: number, commentId: number): string {
+  return `plan:${targetKey(repoFullName, issueNumber)}:stop-${commentId}`;
+}
+
+/** One item's fix job in one run of a plan. */
+export function planItemFixKey(repoFullName: string, issueNumber: number, run: number, item: number): string {
+  return `fix:${targetKey(repoFullName, issueNumber)}:plan-${item}@${run}`;
+}

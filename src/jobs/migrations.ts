@@ -178,6 +178,45 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 8,
+    name: "plans",
+    statements: [
+      // A plan issue (pipeline/plan/): its task list fanned out to fix jobs. One row per issue; `run` counts its
+      // starts (a new start after a stop or the end re-runs what has no PR, under new job keys).
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.plans (
+     repo text NOT NULL,
+     issue_number integer NOT NULL,
+     installation_id bigint NOT NULL,
+     state text NOT NULL CHECK (state IN ('running', 'stopped', 'done')),
+     run integer NOT NULL DEFAULT 1,
+     requested_by text NOT NULL,
+     summary_posted boolean NOT NULL DEFAULT false,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     updated_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (repo, issue_number)
+   )`,
+      // Its items, numbered for good: a number names a branch (codex/plan/<issue>-<n>), so an edit that adds an
+      // item gives it the next number and a dropped item keeps its own. `norm` is the text edits are matched by.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.plan_items (
+     repo text NOT NULL,
+     issue_number integer NOT NULL,
+     n integer NOT NULL,
+     text text NOT NULL,
+     norm text NOT NULL,
+     after integer[] NOT NULL DEFAULT '{}',
+     status text NOT NULL CHECK (status IN ('done', 'pending', 'queued', 'running', 'pr', 'failed', 'dropped', 'stopped')),
+     job_key text,
+     reason text,
+     pr_number integer,
+     pr_url text,
+     input_tokens bigint,
+     output_tokens bigint,
+     cost_usd numeric,
+     PRIMARY KEY (repo, issue_number, n)
+   )`,
+    ],
+  },
+  {
     version: 9,
     name: "job results and tasks",
     statements: [

@@ -1,7 +1,17 @@
 import type { Database } from "./db.js";
 import { enqueueOnce } from "./enqueue.js";
 import type { JobQueue } from "./queue.js";
-import type { AskJob, CommandJob, DashboardJob, FixJob, PlanWriteJob, RaceJudgeJob, SecondOpinionJob, TriageJob } from "./types.js";
+import type {
+  AskJob,
+  CommandJob,
+  DashboardJob,
+  FixJob,
+  PlanJob,
+  PlanWriteJob,
+  RaceJudgeJob,
+  SecondOpinionJob,
+  TriageJob,
+} from "./types.js";
 
 /**
  * How long one attempt may run before the queue counts its worker as dead and retries it: longer than the
@@ -9,7 +19,7 @@ import type { AskJob, CommandJob, DashboardJob, FixJob, PlanWriteJob, RaceJudgeJ
  */
 export const JOB_ATTEMPT_SECONDS = 45 * 60;
 
-export type AnyJob = TriageJob | FixJob | AskJob | CommandJob | DashboardJob | SecondOpinionJob | RaceJudgeJob | PlanWriteJob;
+export type AnyJob = TriageJob | FixJob | AskJob | CommandJob | DashboardJob | SecondOpinionJob | RaceJudgeJob | PlanWriteJob | PlanJob;
 
 /**
  * Puts a typed job on the queue, at most once per key. `serialKey` (an issue or PR) makes it wait for the

@@ -110,6 +110,20 @@ const FixOriginSchema = z.discriminatedUnion("type", [
     /** The agent the caller asked for; absent = the repository's own choice (agent.backend / routing). */
     agent: AgentBackendSchema.optional(),
   }),
+  // One item of a plan issue's task list (pipeline/plan/): its own branch codex/plan/<issue>-<n> and draft PR,
+  // reported in the plan's checklist comment rather than on the issue.
+  z.object({
+    type: z.literal("plan"),
+    issueNumber: z.number().int(),
+    item: z.number().int().min(1),
+    /** The plan's start this job belongs to (plans.run): its end is reported to that run's coordinator. */
+    run: z.number().int().min(1),
+    /** The item's text from the issue: untrusted, fenced in the prompt. */
+    text: z.string().min(1),
+    after: z.array(z.number().int().min(1)),
+    /** The item whose PR branch this one starts from and targets (a stacked PR); null: the default branch. */
+    stackOn: z.number().int().min(1).nullable(),
+  }),
   // Review feedback on one of the bot's own PRs.
   z.object({
     type: z.literal("review"),
@@ -251,6 +265,49 @@ export const PlanWriteJobSchema = AskJobSchema.omit({ kind: true, question: true
   goal: z.string().trim().min(1),
 });
 export type PlanWriteJob = z.infer<typeof PlanWriteJobSchema>;
+// A plan issue's coordinator (pipeline/plan/): started by the label, `/codex plan`/`go` or the approval box, and run
+// again on every event of the plan (an edit, an item job that started or ended, a stop); each run reconciles the
+// plan's items with their jobs, queues what may start and re-renders the checklist comment.
+const PlanEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("start"),
+    source: z.enum(["label", "command"]),
+    requestedBy: z.string().min(1),
+    /** The label that was added; the job checks it against plan.label (the handler has no config). */
+    label: z.string().optional(),
+  }),
+  z.object({ type: z.literal("edit"), sender: z.string().min(1), previousBody: z.string(), body: z.string() }),
+  z.object({
+    type: z.literal("item"),
+    n: z.number().int().min(1),
+    run: z.number().int().min(1),
+    phase: z.enum(["started", "ended"]),
+    /** How the item's fix job ended, as its handler answered (its record may not say so yet). */
+    result: z
+      .object({
+        outcome: z.string(),
+        error: z.string().nullable(),
+        links: z.record(z.string(), z.string()),
+        tokens: z.object({ input: z.number(), output: z.number(), costUsd: z.number().nullable().optional() }).nullable(),
+        /** What the item's fix would have said on an issue (steps/final-words.ts): the reason of a failure. */
+        said: z.string().max(2000).optional(),
+      })
+      .optional(),
+  }),
+  z.object({ type: z.literal("stop"), requestedBy: z.string().min(1) }),
+]);
+
+export const PlanJobSchema = z.object({
+  kind: z.literal("plan"),
+  key: z.string(),
+  installationId: z.number().int(),
+  deliveryId: z.string(),
+  repo: RepoRefSchema,
+  issueNumber: z.number().int(),
+  event: PlanEventSchema,
+});
+export type PlanJob = z.infer<typeof PlanJobSchema>;
+export type PlanEvent = PlanJob["event"];
 
 export { targetKey } from "./keys.js";
 
@@ -265,5 +322,6 @@ export const JOB_KINDS = {
   dashboard: DashboardJobSchema,
   "race-judge": RaceJudgeJobSchema,
   "plan-write": PlanWriteJobSchema,
+  plan: PlanJobSchema,
 } as const;
 export type JobKind = keyof typeof JOB_KINDS;

@@ -4,12 +4,15 @@ import { TriageJobSchema } from "../jobs/types.js";
 import type { PipelineDeps } from "./deps.js";
 import { sanitizeMarkdown } from "../text-safety/markdown.js";
 import { pullRequestsToComment } from "./steps/pull-requests.js";
+import { reportPlanItemGiveUp } from "./plan/item-events.js";
 
 /**
  * After the last attempt failed (an error, or a worker that died every time), the PR gets a short comment
  * in the place the triage would have gone, instead of silence.
  */
 export async function reportGiveUp(deps: PipelineDeps, kind: string, data: unknown, error: string): Promise<void> {
+  // A plan item that never finished: the plan's checklist says it failed, and the plan goes on.
+  if (kind === "fix") return reportPlanItemGiveUp(deps, data, error);
   if (kind !== "triage") return;
   const parsed = TriageJobSchema.safeParse(data);
   if (!parsed.success) return;

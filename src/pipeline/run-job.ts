@@ -11,6 +11,8 @@ import { runTriage } from "./triage/triage.js";
 import { runDashboard } from "./maintenance/dashboard-job.js";
 import { runMaintenanceTick } from "./maintenance/tick.js";
 import { runPlanWrite } from "./plan/write-plan.js";
+import { runPlan } from "./plan/plan-job.js";
+import { withPlanEvents } from "./plan/item-events.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -18,7 +20,8 @@ type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobConte
 // One pipeline per job kind: adding a kind to JOB_KINDS without a pipeline fails the type check here.
 const PIPELINES: { [K in JobKind]: Runner<K> } = {
   triage: runTriage,
-  fix: runFix,
+  // A plan item's fix tells its plan's coordinator when it starts and ends.
+  fix: withPlanEvents(runFix),
   explain: runExplain,
   review: runReview,
   "second-opinion": runSecondOpinion,
@@ -27,6 +30,7 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   dashboard: runDashboard,
   "race-judge": runRaceJudge,
   "plan-write": runPlanWrite,
+  plan: runPlan,
 };
 
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */

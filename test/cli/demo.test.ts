@@ -93,6 +93,18 @@ describe("codex-dispatch demo", () => {
     expect(pr.body).toMatch(/The other attempt \(Claude\): turned the verify command from failing to passing/);
   }, 180_000);
 
+  it("--scenario plan prints the fan-out: three draft PRs on codex/plan/ branches, the checklist and one summary", async () => {
+    const { code, stdout } = await runCli(["demo", "--scenario", "plan"]);
+    expect(code).toBe(0);
+    expect(stdout.match(/── Pull request #\d+ \(draft\)/g)).toHaveLength(3);
+    expect(stdout).toMatch(/codex\/plan\/1-3 → codex\/plan\/1-1/);
+    expect(stdout).toContain("### Plan finished");
+    expect(stdout).toMatch(/\| 1 \| Make sum add its arguments \| 🔗 PR #\d+/);
+    expect(stdout).toMatch(/\| 4 \| Port the calculator to COBOL \| ❌ failed: /);
+    expect(stdout).toContain("is ready for review: 3 draft pull requests, 1 failed");
+    expect(stdout).toContain("@claude review");
+  }, 300_000);
+
   it("refuses an unknown scenario and an unknown command with a clear message", async () => {
     const bad = await runCli(["demo", "--scenario", "nope"]);
     expect(bad.code).toBe(2);

@@ -6,7 +6,16 @@ import { getPullRequest } from "../../github/pulls.js";
 import { cancelJob } from "../../jobs/cancel.js";
 import { submitJob } from "../../jobs/submit.js";
 import { findActiveJobs } from "../../jobs/find-active-jobs.js";
-import { askKey, commandFixKey, commandTriageKey, planWriteKey, workflowRunTriageKey } from "../../jobs/keys.js";
+import {
+  askKey,
+  commandFixKey,
+  commandTriageKey,
+  planStartKey,
+  planTargetKey,
+  planWriteKey,
+  workflowRunTriageKey,
+} from "../../jobs/keys.js";
+import { planStatus, stopPlan } from "./plan-commands.js";
 import { targetKey, type AskJob, type CommandJob, type FixJob, type PlanWriteJob, type TriageJob } from "../../jobs/types.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import { loadRepoConfig } from "../steps/load-config.js";
@@ -85,13 +94,22 @@ async function dispatch(
       };
     case "status": {
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
-      if (active.length === 0) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
+      const plan = await planStatus(deps, job);
+      if (active.length === 0 && !plan) return { ok: true, summary: "Nothing is running or queued here.", outcome: "status" };
       const lines = active.map((j) => `- ${j.kind}: ${j.status}${j.phase ? ` (${j.phase})` : ""}, since ${j.startedAt ?? j.createdAt}`);
-      return { ok: true, summary: `Work on #${job.issueNumber}:\n${lines.join("\n")}`, outcome: "status" };
+      const work = lines.length ? `Work on #${job.issueNumber}:\n${lines.join("\n")}` : "";
+      return { ok: true, summary: [work, plan].filter(Boolean).join("\n\n"), outcome: "status" };
     }
     case "stop": {
       const active = (await findActiveJobs(deps.db, { repo: job.repo.fullName, target })).filter((j) => j.key !== job.key);
       for (const j of active) await cancelJob(deps.db, j.key, `stopped by @${job.sender.login}`);
+      const items = await stopPlan(deps, job);
+      if (items !== null)
+        return {
+          ok: true,
+          summary: `Stopping the plan: ${items + active.length} running or queued job(s) cancelled; items not started will not start. The checklist says where each item stopped.`,
+          outcome: `stopped plan, ${items + active.length}`,
+        };
       return active.length
         ? {
             ok: true,
@@ -103,12 +121,27 @@ async function dispatch(
     case "triage":
       return queueTriage(deps, job, gh);
     case "plan":
-      // `/codex plan <goal>`: the planner writes the list (pipeline/plan/write-plan.ts); a bare `plan` runs the list.
-      if (command.args.trim()) return queuePlanWrite(deps, job, command.args, config);
-    // falls through
-    case "go":
-      // Wired by pipeline/plan/ (being built for [9/13]); until then the command says so rather than guessing.
-      return { ok: false, summary: "Plans are not available in this version yet.", outcome: `unavailable: ${command.name}` };
+    case "go": {
+      // `/codex plan <goal>` has the planner write the list first (its own pipeline); `/codex plan` and `/codex go`
+      // run the list the issue holds, through the plan's coordinator (pipeline/plan/), which answers in its checklist.
+      if (command.name === "plan" && command.args.trim() !== "") return queuePlanWrite(deps, job, command.args, config);
+      if (job.isPullRequest) return { ok: false, summary: "Plans run on issues.", outcome: "refused: plan on a pull request" };
+      await submitJob(
+        deps.db,
+        deps.queue,
+        {
+          kind: "plan",
+          key: planStartKey(job.repo.fullName, job.issueNumber, `cmd-${job.commentId}`),
+          installationId: job.installationId,
+          deliveryId: job.deliveryId,
+          repo: job.repo,
+          issueNumber: job.issueNumber,
+          event: { type: "start", source: "command", requestedBy: job.sender.login },
+        },
+        { meta: { issue: job.issueNumber }, serialKey: planTargetKey(job.repo.fullName, job.issueNumber) },
+      );
+      return { ok: true, outcome: `queued ${command.name}` };
+    }
     case "explain":
     case "review": {
       if (command.name === "review" && !job.isPullRequest)

@@ -8,6 +8,7 @@ import { loadRepoConfig } from "../steps/load-config.js";
 import { authorizeRequester } from "../steps/authorize.js";
 import { appLogin } from "../steps/app-login.js";
 import { Conversation } from "../steps/conversation.js";
+import { finalWords } from "../steps/final-words.js";
 import type { PipelineDeps } from "../deps.js";
 import { isMaintenanceJob, openMaintenance } from "./maintenance-gates.js";
 import type { MaintenanceRun } from "./maintenance-target.js";
@@ -58,6 +59,8 @@ export async function openFix(
     commentId: job.origin.type === "command" ? job.origin.commentId : undefined,
     reactOnIssue: job.origin.type === "issue",
     onError,
+    // A plan item talks nowhere; its last words become its reason in the plan's checklist.
+    ...(job.origin.type === "plan" ? { onFinal: (text: string) => finalWords.set(job, text) } : {}),
   });
   if (!parsed.ok) {
     await talk.say(

@@ -6,39 +6,16 @@ import { getPullRequest, type PullRequestInfo } from "../../github/pulls.js";
 import type { AgentBackend } from "../../agent/agent.js";
 import { listReviewComments } from "../../github/reviews.js";
 import type { FixJob } from "../../jobs/types.js";
+import { resolvePlanItemTarget } from "./plan-target.js";
+import type { TargetResult } from "./target-types.js";
 
-/** Where a fix starts, where it goes, and what it is about. */
-export interface FixTarget {
-  /** The commit the worktree is checked out at and the diff is taken against. */
-  baseSha: string;
-  /** The branch the worktree is: the fix PR's base for a new PR, or the bot's branch itself (a follow-up round). */
-  baseRef: string;
-  /** The base branch of the pull request the commit lands in (new or existing). */
-  prBase: string;
-  /** The bot's branch the commit goes to. */
-  branch: string;
-  /** A follow-up round pushes onto the bot's existing PR instead of opening one. */
-  existingPr: number | null;
-  /** For commitChanges: the head the bot expects on an existing branch. */
-  expectedHead: string | undefined;
-  /** Where the bot reports progress and the result. */
-  reportOn: number | null;
-  task: string;
-  context: { label: string; text: string }[];
-  /** "Fixes #N" and the like, for the PR body. */
-  closes: number | null;
-  describe: string;
-  /** A review round: the agent that wrote the PR (its hand-off block says), so the round is that agent's. */
-  author?: AgentBackend;
-}
+export type { FixTarget, TargetResult } from "./target-types.js";
 
 /** The `agent` of the PR body's hand-off block (render.ts), if it has one. */
 export function handoffAuthor(body: string | null): AgentBackend | undefined {
   const match = /"agent": "(codex|claude)"/.exec(body ?? "");
   return match ? (match[1] as AgentBackend) : undefined;
 }
-
-export type TargetResult = { ok: true; target: FixTarget } | { ok: false; reason: string; reportOn: number | null };
 
 const BOT_PREFIX = "codex/";
 
@@ -161,6 +138,7 @@ export async function resolveFixTarget(gh: GitHubClient, job: FixJob): Promise<T
   // A maintenance task's target depends on its config (the task, its living PR): gates.ts sends those runs to
   // maintenance-gates.ts before it gets here.
   if (origin.type === "maintenance") throw new Error("resolveFixTarget: maintenance runs are resolved by resolveMaintenanceTarget");
+  if (origin.type === "plan") return resolvePlanItemTarget(gh, job, origin);
 
   const number = origin.issueNumber;
   const issue = await getIssue(gh, { owner, repo, number });

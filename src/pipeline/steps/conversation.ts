@@ -23,6 +23,8 @@ export interface ConversationOptions {
   reactOnIssue?: boolean;
   onError?: (err: unknown) => void;
   minIntervalMs?: number;
+  /** Hears the final message (a refusal or the result), also when there is nowhere to post it. */
+  onFinal?: (text: string) => void;
 }
 
 /**
@@ -74,6 +76,7 @@ export class Conversation {
 
   /** A one-off message (a refusal, a limit), before or instead of work. */
   say(text: string): Promise<void> {
+    this.o.onFinal?.(text);
     return this.post(text);
   }
 
@@ -96,6 +99,7 @@ export class Conversation {
 
   /** The final state: the checklist with 🚀 or 😕 and the summary, and the same reaction on the request. */
   async finish(ok: boolean, summary: string): Promise<void> {
+    this.o.onFinal?.(summary);
     if (this.progress) await this.progress.finish({ ok, summary });
     else await this.post(`${ok ? "🚀" : "😕"} ${summary}`);
     await this.react(ok ? "rocket" : "confused");
