@@ -8,6 +8,8 @@ import type { RecordedRequest, ScriptStep } from "../../demo/scripted-model.js";
 import { planWriteKey } from "../../src/jobs/keys.js";
 import { listJobRecords, type JobRecord } from "../../src/jobs/records.js";
 import { GO_MARKER, PLAN_SECTION_END, PLAN_SECTION_START } from "../../src/pipeline/plan/markers.js";
+import { planItemOf, planItemSteps, waitForPlan } from "../../demo/scenarios/plan.js";
+import { listPlanItems } from "../../src/jobs/plans.js";
 import { CLAUDE_TEST_MODEL } from "../helpers/claude.js";
 
 // `/codex plan <goal>` end to end: the signed comment webhook, the command job, the plan-write job on the real
@@ -34,6 +36,9 @@ const EXPECTED_LINES = [
 
 const codexScript = (req: RecordedRequest): ScriptStep[] => {
   const prompt = JSON.stringify(req.body);
+  // After `/codex go`, the items of the written plan are fix runs (the plan demo's steps by item number).
+  const item = planItemOf(req);
+  if (item !== null) return planItemSteps(item === 1 ? 1 : 2);
   const say = (answer: object): ScriptStep[] => [
     { kind: "exec", cmd: "cat src/sum.js" },
     { kind: "message", text: JSON.stringify(answer) },
@@ -166,14 +171,15 @@ describe("a plan that is not usable leaves the body alone", () => {
     expect(String(botComments(issue)[0].body)).toContain("more than 2 items (plan.max_items)");
   }, 180_000);
 
-  it("a bare /codex plan is the plan runner's (not wired here): no planner, no plan-write job", async () => {
+  it("a bare /codex plan goes to the plan runner: no planner run, no plan-write job", async () => {
     const issue = await newIssue();
     const before = h.model.requests.length;
     const { command, job } = await plan(issue, "/codex plan");
     expect(job).toBeNull();
-    expect(command.outcome).toBe("unavailable: plan");
+    expect(command.outcome).toBe("queued plan");
     expect(h.model.requests.length).toBe(before);
-    expect((await jobsOf(issue)).map((r) => r.kind)).toEqual(["command"]);
+    expect((await jobsOf(issue)).map((r) => r.kind)).not.toContain("plan-write");
+    expect((await jobsOf(issue)).map((r) => r.kind)).toContain("plan");
   }, 60_000);
 
   it("on a pull request: refused at once, nothing queued", async () => {
@@ -188,4 +194,28 @@ describe("a plan that is not usable leaves the body alone", () => {
     expect(h.model.requests.length).toBe(before);
     expect(String(botComments(target as IssueFixSetup)[0]?.body)).toContain("`plan` writes a plan into an issue");
   }, 60_000);
+});
+
+describe("the architect's whole loop", () => {
+  it("the planner writes the plan, nothing runs; a writer's /codex go runs its items, (after 1) stacked on item 1", async () => {
+    const issue = await newIssue(`${CODEX_PLANNER}  max_parallel: 2\n`);
+    const { job } = await plan(issue, "/codex plan make sum correct GOAL-OK");
+    expect(job?.outcome).toBe("plan written");
+    expect(await listPlanItems(h.db, issue.repoFullName, issue.issueNumber)).toEqual([]);
+
+    await plan(issue, "/codex go");
+    await waitForPlan(h, issue.repoFullName, issue.issueNumber, 150_000);
+    const items = await listPlanItems(h.db, issue.repoFullName, issue.issueNumber);
+    // The runner read the planner's escaped lines back as the items it wrote, with the dependency it declared.
+    expect(items.map((i) => [i.n, i.status, i.after])).toEqual([
+      [1, "pr", []],
+      [2, "pr", [1]],
+      [3, "pr", []],
+    ]);
+    expect(items[0].text).toContain("Make sum add");
+    const prs = (h.standIn.snapshot().pullRequests as AnyJson[]).filter((p) => String(p.url).includes(`/repos/${issue.repoFullName}/`));
+    const second = prs.find((p) => p.head.ref === `codex/plan/${issue.issueNumber}-2`);
+    expect(second?.base.ref).toBe(`codex/plan/${issue.issueNumber}-1`);
+    expect(prs).toHaveLength(3);
+  }, 240_000);
 });
