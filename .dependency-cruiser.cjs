@@ -64,8 +64,8 @@ module.exports = {
       name: "job-kinds-stay-apart",
       severity: "error",
       comment: "each job kind's folder uses the shared steps, never another kind's folder",
-      from: { path: "^src/pipeline/(triage|fix|ask|command|maintenance)/" },
-      to: { path: "^src/pipeline/(triage|fix|ask|command|maintenance)/", pathNot: "^src/pipeline/$1/" },
+      from: { path: "^src/pipeline/(triage|fix|ask|command|maintenance|plan)/" },
+      to: { path: "^src/pipeline/(triage|fix|ask|command|maintenance|plan)/", pathNot: "^src/pipeline/$1/" },
     },
     {
       name: "mcp-is-an-entry",
@@ -79,7 +79,7 @@ module.exports = {
       severity: "error",
       comment: "shared steps know no job kind",
       from: { path: "^src/pipeline/steps/" },
-      to: { path: "^src/pipeline/(triage|fix|ask|command|maintenance)/" },
+      to: { path: "^src/pipeline/(triage|fix|ask|command|maintenance|plan)/" },
     },
   ],
   options: {

@@ -20,7 +20,7 @@ import type { AgentSpend } from "../steps/spend.js";
 import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import type { PipelineDeps } from "../deps.js";
 import { diffLines } from "./diff-lines.js";
-import { askFailureText } from "./failure.js";
+import { askFailureText } from "../steps/ask-failure.js";
 import { planReviewComments, renderReviewBody, type ReviewPlan } from "./review-render.js";
 
 export interface ReviewRequest {

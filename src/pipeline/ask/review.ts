@@ -2,10 +2,10 @@ import type { AskJob } from "../../jobs/types.js";
 import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import { shorten } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
-import { endConversationOnError } from "./failure.js";
+import { endConversationOnError } from "../steps/ask-failure.js";
 import { reviewPullRequest } from "./review-pr.js";
 import { VERDICT_TEXT } from "./review-render.js";
-import { startAsk } from "./start.js";
+import { startAsk } from "../steps/ask-start.js";
 import type { PipelineDeps } from "../deps.js";
 
 /**

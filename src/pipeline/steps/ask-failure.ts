@@ -1,9 +1,9 @@
 import type { AgentRun } from "../../agent/codex.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
-import type { Conversation } from "../steps/conversation.js";
-import { describeAgentFailure } from "../steps/agent-step.js";
+import type { Conversation } from "./conversation.js";
+import { describeAgentFailure } from "./agent-step.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
-import { agentName, spendLine, type AgentSpend } from "../steps/spend.js";
+import { agentName, spendLine, type AgentSpend } from "./spend.js";
 
 export const STOPPED_TEXT = "Stopped: the job was cancelled, and its workspace removed.";
 

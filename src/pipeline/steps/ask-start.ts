@@ -3,8 +3,8 @@ import { CONFIG_PATH, type RepoConfig } from "../../config/repo-config.js";
 import type { GitHubClient } from "../../github/client.js";
 import type { AskJob } from "../../jobs/types.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
-import { loadRepoConfig } from "../steps/load-config.js";
-import { Conversation } from "../steps/conversation.js";
+import { loadRepoConfig } from "./load-config.js";
+import { Conversation } from "./conversation.js";
 import type { PipelineDeps } from "../deps.js";
 import { sanitizeMarkdownLine } from "../../text-safety/markdown.js";
 
