@@ -5,7 +5,19 @@ import { parseCommand } from "../../src/commands/parse.js";
 describe("helpText", () => {
   it("lists every command with a description", () => {
     const text = helpText("/codex");
-    for (const usage of ["<instruction>", "fix", "race", "triage", "review", "explain <question>", "plan", "go", "stop", "status", "help"]) {
+    for (const usage of [
+      "<instruction>",
+      "fix",
+      "race",
+      "triage",
+      "review",
+      "explain <question>",
+      "plan",
+      "go",
+      "stop",
+      "status",
+      "help",
+    ]) {
       expect(text).toMatch(new RegExp(`^- \`/codex ${usage.replace(/[<>]/g, "\\$&")}[^\`]*\`: \\w+`, "m"));
     }
     expect(text.split("\n").filter((line) => line.startsWith("- ")).length).toBe(11);
