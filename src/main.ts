@@ -4,7 +4,9 @@ import { readEnv } from "./config/env.js";
 import { lookUpAppSlug } from "./github/app-slug.js";
 import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
+import { handleShutdownSignals } from "./shutdown.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
+import { startHealthServer, type HealthServer } from "./web/health-server.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
   return !!env.APP_ID && !!(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH);
@@ -36,6 +38,8 @@ export async function start(): Promise<void> {
     webBaseUrl: webBaseUrl(process.env),
   });
   const { db, queue } = runtime;
+  let web: { stop(): Promise<void> } | null = null;
+  let health: HealthServer | null = null;
   if (env.ROLE !== "worker") {
     const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
     const mcp = appMcpRoute({
@@ -46,19 +50,28 @@ export async function start(): Promise<void> {
       appClient: () => probot.auth(),
       installationClient: (installationId) => probot.auth(installationId),
     });
-    await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp]));
+    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp]));
+  } else {
+    const port = env.HEALTH_PORT ?? Number(process.env.PORT || 3000);
+    if (port !== 0) health = await startHealthServer(db, port, process.env.HOST || undefined);
   }
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  if (env.ROLE === "worker") process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Probot's run() already stops the web server on SIGINT (Ctrl-C while developing); SIGTERM is what
+  // orchestrators send, and a worker alone takes both.
+  handleShutdownSignals(
+    {
+      log,
+      graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+      ...(web ? { stopWeb: () => web.stop() } : {}),
+      drain: (opts) => runtime.drain(opts),
+      close: async () => {
+        await health?.close();
+        await runtime.stop();
+      },
+      exit: (code) => process.exit(code),
+    },
+    env.ROLE === "worker" ? ["SIGTERM", "SIGINT"] : ["SIGTERM"],
+  );
 }
 
 start().catch((err: unknown) => {

@@ -15,6 +15,7 @@ import { createQueue, type JobQueue, type QueueOptions } from "./jobs/queue.js";
 import { scheduleMaintenanceTick } from "./jobs/maintenance-tick-schedule.js";
 import type { PipelineDeps } from "./pipeline/deps.js";
 import { startPipelineWorker } from "./pipeline/start-worker.js";
+import type { StopOptions } from "./jobs/worker/start-worker.js";
 import type { KnownSecrets } from "./text-safety/known-secrets.js";
 import { prepareWorkspace } from "./workspace/layout.js";
 
@@ -43,6 +44,9 @@ export interface Runtime {
   queue: JobQueue;
   /** Present for the worker roles (`all`, `worker`). */
   deps: PipelineDeps | null;
+  /** Worker roles: stop taking jobs, let running ones finish within the grace period, hand back the rest. */
+  drain(opts?: StopOptions): Promise<void>;
+  /** drain() (at once, unless it already ran), then close the queue and the database. */
   stop(): Promise<void>;
 }
 
@@ -61,7 +65,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   });
   await queue.start();
-  const stops: (() => Promise<void>)[] = [];
+  const stops: ((opts?: StopOptions) => Promise<void>)[] = [];
   let deps: PipelineDeps | null = null;
   if (env.ROLE !== "web") {
     // Agents under their own uids (AGENT_ISOLATION); fails here, not mid-job, when that cannot work.
@@ -101,7 +105,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     };
     const worker = await startPipelineWorker(deps, env.WORKER_CONCURRENCY);
     stops.push(
-      () => worker.stop(),
+      (stopOpts) => worker.stop(stopOpts),
       () => keyProxy.close(),
     );
     // The maintenance tick: pg-boss's cron, so one tick a minute across all worker processes. A process with the
@@ -109,12 +113,18 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (opts.queue?.schedule !== false) await scheduleMaintenanceTick(queue);
     log.info({ concurrency: env.WORKER_CONCURRENCY, isolated: isolation !== null }, "worker started");
   }
+  let drained: Promise<void> | null = null;
+  const drain = (stopOpts?: StopOptions): Promise<void> =>
+    (drained ??= (async () => {
+      for (const stop of stops) await stop(stopOpts).catch((err: unknown) => log.error({ err }, "stop failed"));
+    })());
   return {
     db,
     queue,
     deps,
+    drain,
     async stop() {
-      for (const stop of stops) await stop().catch((err: unknown) => log.error({ err }, "stop failed"));
+      await drain();
       await queue.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
     },

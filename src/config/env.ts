@@ -37,6 +37,12 @@ const EnvSchema = z.object({
   APP_ID: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  // On SIGTERM a worker takes no new job and gives its running agents this long to finish before it kills them
+  // and hands their jobs back. Keep it below the orchestrator's kill timeout (compose: stop_grace_period).
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  // ROLE=worker serves GET /healthz on this port (default: PORT, else 3000); 0 turns it off (e.g. a worker
+  // beside a web process on one machine, where PORT is taken).
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   // The MCP server's bearer tokens (mcp-tokens.ts); unset: /mcp answers 404.
   MCP_TOKENS: z
     .string()

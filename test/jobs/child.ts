@@ -16,8 +16,9 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startChild(env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", LOADER, SCRIPT], {
+/** `script`: another fixture that speaks the same one-JSON-object-a-line protocol (graceful-child.ts). */
+export function startChild(env: Record<string, string>, script = SCRIPT): Child {
+  const proc = spawn(process.execPath, ["--import", LOADER, script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -10,6 +10,7 @@ import type { JobsLog } from "../log.js";
 import { updateJobRecord } from "../records.js";
 import { ResultSchema, type JobContext, type JobHandler } from "./job-context.js";
 import { errorText } from "./job-errors.js";
+import { handBackJob, isWorkerShutdown, WorkerShutdownError } from "./hand-back.js";
 import { markRecordCancelled } from "./mark-cancelled.js";
 
 /** What every attempt in one worker shares. */
@@ -20,6 +21,8 @@ export interface AttemptDeps {
   /** The controllers of the attempts running now, aborted when the worker stops. */
   running: Set<AbortController>;
   serialWaitSeconds: number;
+  /** True once the worker is shutting down: a job fetched after that goes straight back. */
+  stopping(): boolean;
 }
 
 /**
@@ -34,6 +37,19 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
   const isLastAttempt = job.retryCount >= job.retryLimit;
   const started = Date.now();
   const jobLog = { key: envelope.key, kind, attempt };
+  const handBack = (reason: WorkerShutdownError, claimed: boolean) =>
+    handBackJob({
+      db,
+      log,
+      kind,
+      jobId: job.id,
+      key: envelope.key,
+      ...(claimed ? { attempt } : {}),
+      reason,
+      waitSeconds: deps.serialWaitSeconds,
+    });
+  // pg-boss's fetch loop may answer a fetch that was on its way when the worker stopped: not this worker's job any more.
+  if (deps.stopping()) return await handBack(new WorkerShutdownError("the worker was shutting down when it fetched the job"), false);
   const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString());
   if (claim === "waiting") {
     // Another job of the same issue/PR runs (or an older one waits): back in line, same attempt.
@@ -92,8 +108,12 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     },
     cancelled: () => cancelReason() !== null,
   };
+  // Stopped by a shutdown (grace over, or a second signal): whatever the handler made of it, the job goes back.
+  const shutdownReason = () => (controller.signal.aborted && isWorkerShutdown(controller.signal.reason) ? controller.signal.reason : null);
   try {
     const raw = await handler(envelope.data, ctx);
+    const shutdown = shutdownReason();
+    if (shutdown) return await handBack(shutdown, true);
     const cancelled = cancelReason();
     if (cancelled) return await recordCancelled(cancelled, ResultSchema.safeParse(raw).data);
     const result = ResultSchema.parse(raw);
@@ -116,6 +136,8 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     log.info({ ...jobLog, outcome: result?.outcome, ms: finished - started }, "job succeeded");
     return result ?? {};
   } catch (err) {
+    const shutdown = shutdownReason();
+    if (shutdown) return await handBack(shutdown, true);
     // Whatever the handler threw after a cancel (a killed process, the reason itself), it was cancelled.
     const cancelled = cancelReason();
     if (cancelled) return await recordCancelled(cancelled);

@@ -4,7 +4,10 @@ import { silentLog, type JobsLog } from "../log.js";
 import { DEAD_LETTER_QUEUE, type JobQueue } from "../queue.js";
 import { runAttempt } from "./attempt.js";
 import { giveUp, type OnGiveUp } from "./give-up.js";
+import { WorkerShutdownError } from "./hand-back.js";
 import type { JobHandler } from "./job-context.js";
+
+import { waitAtMost } from "./wait-at-most.js";
 
 export type { JobContext, JobHandler, JobResult } from "./job-context.js";
 export { errorText } from "./job-errors.js";
@@ -29,11 +32,26 @@ export interface WorkerOptions {
   serialWaitSeconds?: number;
 }
 
+export interface StopOptions {
+  /** How long running attempts may go on finishing before their agents are killed; 0 (default): kill now. */
+  graceMs?: number;
+  /** Aborted (a second SIGTERM): end the grace period now. */
+  now?: AbortSignal;
+}
+
+export interface JobWorker {
+  /**
+   * Stops fetching at once, lets running attempts finish for `graceMs`, then aborts the rest with a
+   * WorkerShutdownError: each is handed back to the queue without spending a retry (hand-back.ts).
+   */
+  stop(opts?: StopOptions): Promise<void>;
+}
+
 /**
  * Works the queue: `concurrency` pg-boss workers per job kind (each attempt in attempt.ts) and one for the
- * dead letters (give-up.ts). `stop()` stops fetching and aborts the attempts still running.
+ * dead letters (give-up.ts). `stop()` shuts down gracefully (see JobWorker).
  */
-export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOptions): Promise<JobWorker> {
   const log = opts.log ?? silentLog;
   const concurrency = opts.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("startWorker: concurrency must be an integer >= 1");
@@ -47,8 +65,8 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
   const cancels = watchForCancels(db, cancelPollMs, log);
   const running = new Set<AbortController>();
   const settled = new Set<Promise<unknown>>();
-  const attemptDeps = { db, log, cancels, running, serialWaitSeconds };
   let stopping = false;
+  const attemptDeps = { db, log, cancels, running, serialWaitSeconds, stopping: () => stopping };
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     settled.add(p);
@@ -72,13 +90,21 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
   workerIds.push(await boss.work<unknown>(DEAD_LETTER_QUEUE, workOptions, ([job]) => track(giveUp(db, log, opts.onGiveUp, job))));
 
   return {
-    async stop() {
+    async stop(stopOpts = {}) {
       if (stopping) return;
       stopping = true;
+      const graceMs = stopOpts.graceMs ?? 0;
       for (const id of workerIds) await boss.offWork({ id });
+      if (running.size > 0) log.info({ running: running.size, graceSeconds: graceMs / 1000 }, "worker stopping: no new jobs");
+      // Cancels still reach the running jobs during the grace period.
+      const finished = graceMs > 0 ? await waitAtMost(Promise.allSettled([...settled]), graceMs, stopOpts.now) : settled.size === 0;
       cancels.stop();
-      // A stopping worker abandons its jobs: each counts as a failed attempt and is retried elsewhere.
-      for (const c of running) c.abort(new Error("the worker is stopping"));
+      const reason = new WorkerShutdownError(
+        graceMs > 0 && stopOpts.now?.aborted
+          ? "the worker was told to stop at once during its shutdown grace period"
+          : `the worker shut down and its grace period of ${graceMs / 1000}s ran out`,
+      );
+      if (!finished) for (const c of running) c.abort(reason);
       await Promise.allSettled([...settled]);
     },
   };
