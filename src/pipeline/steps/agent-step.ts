@@ -1,3 +1,4 @@
+import { isWorkerShutdown } from "../../jobs/worker/hand-back.js";
 import type { Agent, AgentBackend, AgentRun, AgentTask } from "../../agent/agent.js";
 import { claudeAgent, DEFAULT_CLAUDE_MODEL } from "../../agent/claude/claude-agent.js";
 import { codexAgent } from "../../agent/codex-agent.js";
@@ -148,6 +149,9 @@ export async function agentStep(
     signal: step.ctx.signal,
     budget: await grantBudget(deps, step),
   });
+  // The worker is shutting down and killed the agent: nothing of this run is the job's answer. Throwing lets the
+  // worker hand the job back (jobs/worker/hand-back.ts) before any pipeline says "could not …" to a person.
+  if (step.ctx.signal.aborted && isWorkerShutdown(step.ctx.signal.reason)) throw step.ctx.signal.reason;
   const counted = agentTokens(run);
   // The model that was asked for; Claude Code's own default when none was, codex's is not known here (no price).
   const billed = model ?? (backend === "claude" ? DEFAULT_CLAUDE_MODEL : null);

@@ -1,3 +1,4 @@
+import { isWorkerShutdown } from "../../jobs/worker/hand-back.js";
 import type { AgentRun } from "../../agent/codex.js";
 import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { Conversation } from "./conversation.js";
@@ -30,6 +31,8 @@ export async function endConversationOnError<T>(ctx: JobContext, talk: Conversat
   try {
     return await work();
   } catch (err) {
+    // A worker shutdown hands the job back to run again: the person hears from that run, not "stopped on an error".
+    if (isWorkerShutdown(err)) throw err;
     if (ctx.isLastAttempt || ctx.cancelled()) {
       const reason = ctx.cancelled()
         ? STOPPED_TEXT
