@@ -4,9 +4,10 @@ import { z } from "zod";
 import type { GitHubClient } from "./client.js";
 import { callGitHub } from "./errors.js";
 
-const Installation = z.object({ id: z.number().int(), suspended_at: z.string().nullable().optional() });
+export const InstallationSchema = z.object({ id: z.number().int(), suspended_at: z.string().nullable().optional() });
 
-const Repository = z.object({
+/** A repository as GitHub's REST API returns it, the fields the App uses. */
+export const RepositorySchema = z.object({
   name: z.string().min(1),
   full_name: z.string().min(3),
   owner: z.object({ login: z.string().min(1) }),
@@ -29,21 +30,26 @@ export interface InstalledRepository {
 /** The ids of the App's installations that are not suspended (a suspended one's token calls fail anyway). */
 export async function listInstallationIds(appGh: GitHubClient): Promise<number[]> {
   const listed = await callGitHub("GET /app/installations", () => appGh.paginate("GET /app/installations", { per_page: 100 }));
-  return listed.map((i) => Installation.parse(i)).flatMap((i) => (i.suspended_at ? [] : [i.id]));
+  return listed.map((i) => InstallationSchema.parse(i)).flatMap((i) => (i.suspended_at ? [] : [i.id]));
 }
 
 /** The repositories an installation covers, archived and disabled ones left out (nothing can be pushed there). */
 export async function listInstallationRepositories(gh: GitHubClient): Promise<InstalledRepository[]> {
   const listed = await callGitHub("GET /installation/repositories", () => gh.paginate("GET /installation/repositories", { per_page: 100 }));
   return listed
-    .map((r) => Repository.parse(r))
+    .map((r) => RepositorySchema.parse(r))
     .filter((r) => !r.archived && !r.disabled)
-    .map((r) => ({
-      owner: r.owner.login,
-      name: r.name,
-      fullName: r.full_name,
-      cloneUrl: r.clone_url,
-      defaultBranch: r.default_branch,
-      private: r.private,
-    }));
+    .map(installedRepository);
+}
+
+/** The App's view of a repository from GitHub's REST shape. */
+export function installedRepository(r: z.infer<typeof RepositorySchema>): InstalledRepository {
+  return {
+    owner: r.owner.login,
+    name: r.name,
+    fullName: r.full_name,
+    cloneUrl: r.clone_url,
+    defaultBranch: r.default_branch,
+    private: r.private,
+  };
 }

@@ -1,5 +1,6 @@
 // The tools as the app does them: each task is a job on the app's own queue (the queue, the gates, the policy and
 // the budgets of `/codex`), keyed `task:<repo>:<id>` and recorded with who asked (`mcp:<token name>`).
+import { workflowRunSource } from "../pipeline/steps/triage-source.js";
 import { randomBytes } from "node:crypto";
 import type { Logger } from "probot";
 import { getBranchHead } from "../github/branches.js";
@@ -117,15 +118,7 @@ export function createAppBackend(deps: AppBackendDeps, token: McpTokenEntry): To
         headBranch: run.headBranch,
         pullNumbers: run.pullRequestNumbers,
         fromFork: (run.headRepoFullName ?? r.repo.fullName).toLowerCase() !== r.repo.fullName.toLowerCase(),
-        source: {
-          type: "workflow_run",
-          runId: run.id,
-          runAttempt: run.runAttempt,
-          workflowId: run.workflowId,
-          workflowName: run.name ?? "workflow",
-          htmlUrl: run.htmlUrl,
-          conclusion: run.conclusion,
-        },
+        source: workflowRunSource(run),
       };
       const pr = run.pullRequestNumbers[0];
       return submit(r, taskId, job, { branch: run.headBranch, sha: run.headSha }, pr ? targetKey(r.repo.fullName, pr) : undefined);

@@ -1,3 +1,4 @@
+import { workflowRunSource } from "../steps/triage-source.js";
 import { helpText } from "../../commands/help.js";
 import { parseCommand, type ParsedCommand } from "../../commands/parse.js";
 import type { RepoConfig } from "../../config/repo-config.js";
@@ -215,15 +216,7 @@ async function queueTriage(deps: PipelineDeps, job: CommandJob, gh: Awaited<Retu
     headBranch: run.headBranch,
     pullNumbers: [pr.number],
     fromFork: (pr.headRepoFullName ?? "").toLowerCase() !== job.repo.fullName.toLowerCase(),
-    source: {
-      type: "workflow_run",
-      runId: run.id,
-      runAttempt: run.runAttempt,
-      workflowId: run.workflowId,
-      workflowName: run.name ?? "workflow",
-      htmlUrl: run.htmlUrl,
-      conclusion: run.conclusion ?? "failure",
-    },
+    source: workflowRunSource(run),
   };
   await submitJob(deps.db, deps.queue, triage, {
     meta: { branch: run.headBranch, sha: run.headSha },
