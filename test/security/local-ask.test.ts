@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe("local ask and triage: security", () => {
-  it("[S23.1] an agent's diff that adds a CI workflow, with --apply → printed as refused, exit 1, the user's tree untouched", async () => {
+  it("[S26.1] an agent's diff that adds a CI workflow, with --apply → printed as refused, exit 1, the user's tree untouched", async () => {
     const patch = "*** Begin Patch\n*** Add File: .github/workflows/ci.yml\n+on: push\n*** End Patch\n";
     rig = await startLocalRig([
       { kind: "patch", patch },
@@ -51,7 +51,7 @@ describe("local ask and triage: security", () => {
     expect(existsSync(path.join(rig.repo, ".github"))).toBe(false);
   }, 120_000);
 
-  it("[S23.2] terminal escape sequences and bidi controls in the agent's answer and diff → printed visibly, never sent raw to the terminal", async () => {
+  it("[S26.2] terminal escape sequences and bidi controls in the agent's answer and diff → printed visibly, never sent raw to the terminal", async () => {
     const sneaky = "line one\u001b[2K\u001b[1A hidden \u202Eevil\u202C \u009b31m";
     const patch = `*** Begin Patch\n*** Add File: note.txt\n+${sneaky}\n*** End Patch\n`;
     rig = await startLocalRig([
@@ -65,7 +65,7 @@ describe("local ask and triage: security", () => {
     expect(r.stdout).toContain("+line one\\x1b[2K");
   }, 120_000);
 
-  it("[S23.3] the user's own API key and other tokens in their shell → not in the environment of the commands the agent runs", async () => {
+  it("[S26.3] the user's own API key and other tokens in their shell → not in the environment of the commands the agent runs", async () => {
     rig = await startLocalRig([
       { kind: "exec", cmd: "env" },
       { kind: "message", text: JSON.stringify({ answer: "ok", references: [] }) },
@@ -81,7 +81,7 @@ describe("local ask and triage: security", () => {
     expect(rig.model.requests[0]?.authorization).toBe(`Bearer ${USER_KEY}`);
   }, 120_000);
 
-  it("[S23.4] the user's own credentials mixed with the App's proxy token, an isolation uid or written instructions → refused before codex starts; the App path still requires its proxy", async () => {
+  it("[S26.4] the user's own credentials mixed with the App's proxy token, an isolation uid or written instructions → refused before codex starts; the App path still requires its proxy", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "own-opts-"));
     await initRepo(path.join(dir, "repo"));
     const base = {
@@ -101,7 +101,7 @@ describe("local ask and triage: security", () => {
     expect(existsSync(path.join(dir, "job"))).toBe(false);
   });
 
-  it("[S23.5] an agent that writes agent config (.codex/) into the throw-away checkout → rejected, no diff, nothing applied, the user's CODEX_HOME untouched", async () => {
+  it("[S26.5] an agent that writes agent config (.codex/) into the throw-away checkout → rejected, no diff, nothing applied, the user's CODEX_HOME untouched", async () => {
     const patch = '*** Begin Patch\n*** Add File: .codex/config.toml\n+model = "x"\n*** Add File: src/ok.js\n+ok\n*** End Patch\n';
     rig = await startLocalRig([
       { kind: "patch", patch },
@@ -122,7 +122,7 @@ describe("local ask and triage: security", () => {
 });
 
 describe("the throw-away worktree", () => {
-  it("[S23.7] a post-checkout hook of the repository (husky-style core.hooksPath) → not run when the checkout is made", async () => {
+  it("[S26.7] a post-checkout hook of the repository (husky-style core.hooksPath) → not run when the checkout is made", async () => {
     rig = await startLocalRig([{ kind: "message", text: JSON.stringify({ answer: "ok", references: [] }) }]);
     const marker = path.join(rig.root, "hook-ran");
     mkdirSync(path.join(rig.repo, ".husky"));
@@ -142,7 +142,7 @@ describe("the throw-away worktree", () => {
 });
 
 describe("terminal-safe JSON", () => {
-  it("[S23.6] C1 controls, bidi and tag characters in --json output → \\u escapes that parse back to the same text", () => {
+  it("[S26.6] C1 controls, bidi and tag characters in --json output → \\u escapes that parse back to the same text", () => {
     const value = { answer: "a\u009b31m b\u202Ec \u{E0041} d\u007f e\u001b" };
     const json = terminalSafeJson(value);
     expect(json).toMatch(/^[\x20-\x7e]*$/);
