@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chown, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -25,9 +25,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) return freshDatabase(external, async () => undefined);
 
-  const bin = await findPostgresBin();
-  const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-pg-"));
   const user = await serverUser();
+  const bin = await binReachableBy(await findPostgresBin(), user);
+  const dir = await mkdtemp(path.join(tmpdir(), "codex-dispatch-pg-"));
   const sudo = (cmd: string, args: string[]) => run(path.join(bin, cmd), args, user ?? {});
   if (user) await chown(dir, user.uid, user.gid);
   const data = path.join(dir, "data");
@@ -73,6 +73,35 @@ export async function serverUser(): Promise<{ uid: number; gid: number } | undef
   });
   if (!(uid > 0) || !(gid > 0)) throw new Error(`cannot read the ids of the \`nobody\` user (uid ${uid}, gid ${gid})`);
   return { uid, gid };
+}
+
+/**
+ * The server user must be able to run the binaries. A checkout in a private folder (CI clones into a 0700
+ * `mktemp -d`) hides node_modules from `nobody`: then the package's `native` folder (bin, lib, share) is copied
+ * once per machine to a world-readable cache, by a copy and an atomic rename so parallel test files agree.
+ */
+async function binReachableBy(bin: string, user: { uid: number; gid: number } | undefined): Promise<string> {
+  if (!user) return bin;
+  const runs = await run(path.join(bin, "postgres"), ["--version"], user).then(
+    () => true,
+    () => false,
+  );
+  if (runs) return bin;
+  const native = path.dirname(bin);
+  const version = (await run(path.join(bin, "postgres"), ["--version"])).stdout.trim().replace(/[^A-Za-z0-9.]+/g, "-");
+  const cache = path.join("/var/tmp", `codex-dispatch-pg-${version}`);
+  const copied = await run("test", ["-x", path.join(cache, "bin", "postgres")]).then(
+    () => true,
+    () => false,
+  );
+  if (!copied) {
+    const staging = `${cache}.${process.pid}-${Date.now()}`;
+    await run("cp", ["-a", native, staging]);
+    await run("chmod", ["-R", "a+rX", staging]);
+    // Another test file may have won the race: its copy is the same, ours is dropped.
+    await rename(staging, cache).catch(() => rm(staging, { recursive: true, force: true }));
+  }
+  return path.join(cache, "bin");
 }
 
 function freePort(): Promise<number> {
