@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { z } from "zod";
-import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey, planEditKey, planTargetKey } from "../jobs/keys.js";
+import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey, PLAN_GO_MARKER, planEditKey, planTargetKey } from "../jobs/keys.js";
+import { getPlan } from "../jobs/plans.js";
 import { recordDelivery } from "../jobs/ledger.js";
 import { submitJob } from "../jobs/submit.js";
 import type { DashboardJob, PlanJob } from "../jobs/types.js";
@@ -40,6 +41,10 @@ export function onIssueEdited(deps: HandlerDeps) {
       // A plan's list edited or its approval box ticked: the coordinator checks whether a plan runs or starts here,
       // and the editor's permission. Keyed on the edit, so a redelivery is the same job.
       if (!HAS_TASK_LIST.test(issue.body ?? "") && !HAS_TASK_LIST.test(previousBody ?? "")) return;
+      // Most checklist edits have nothing to do with the bot: only an issue with a plan, or the tick of a planner's
+      // approval box, is worth a job (each job reads the config from GitHub).
+      const goTicked = goBoxTicked(issue.body) && !goBoxTicked(previousBody);
+      if (!goTicked && !(await getPlan(deps.db, repository.full_name, issue.number))) return;
       await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
       const plan: PlanJob = {
         kind: "plan",
@@ -67,4 +72,9 @@ export function onIssueEdited(deps: HandlerDeps) {
     };
     await submitJob(deps.db, deps.queue, job, { meta: { issue: issue.number }, serialKey: dashboardTargetKey(repository.full_name) });
   };
+}
+
+/** Whether the planner's approval box is ticked in a body (the tick is checked again, with the editor, by the job). */
+function goBoxTicked(body: string | null | undefined): boolean {
+  return (body ?? "").split("\n").some((line) => /^ {0,3}[-*+][ \t]+\[[xX]\]/.test(line) && line.includes(PLAN_GO_MARKER));
 }

@@ -84,6 +84,9 @@ export function maintenanceTargetKey(repoFullName: string, task: string): string
 /** The hidden marker of a repository's dashboard issue (see src/pipeline/maintenance/dashboard.ts). */
 export const DASHBOARD_MARKER = "<!-- codex-dispatch:dashboard -->";
 
+/** On a planner-written plan's approval box (pipeline/plan/markers.ts re-exports it): a writer's tick starts the plan. */
+export const PLAN_GO_MARKER = "<!-- codex-dispatch:go -->";
+
 /** The queue (and envelope key) of the once-a-minute maintenance tick. */
 export const MAINTENANCE_TICK = "maintenance-tick";
 

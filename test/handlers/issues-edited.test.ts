@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { dashboardEditKey } from "../../src/jobs/keys.js";
+import { startPlan } from "../../src/jobs/plans.js";
 import { listJobRecords } from "../../src/jobs/records.js";
 import { useHandlerRig } from "../helpers/handler-rig.js";
 import { examplePayload } from "../helpers/payloads.js";
@@ -52,8 +53,26 @@ describe("issues.edited", () => {
     await deliver(edited({ body: "- [x] Run deps now <!-- codex-dispatch:run:deps -->", from: "- [ ] Run deps now" }), "no-marker");
     await deliver(edited({ from: null }), "title-only");
     await deliver(edited({ senderType: "Bot", login: "renovate[bot]" }), "other-bot");
-    // A task list without the dashboard marker may be a plan's: that edit goes to the plan's coordinator instead.
+    // A task list without the dashboard marker and without a plan: any issue's checklist, nothing for the bot.
+    expect(await listJobRecords(rig.db, { limit: 10 })).toEqual([]);
+  });
+
+  it("an edit of a plan issue's list, or a tick of the planner's approval box → one plan job; other checklists → none", async () => {
+    const list = (tick: string) => `- [${tick}] Make sum add\n- [ ] Run this plan <!-- codex-dispatch:go -->`;
+    await deliver(edited({ body: list("x"), from: list(" ") }), "unrelated-list");
+    expect(await listJobRecords(rig.db, { limit: 10 })).toEqual([]);
+    const go = (tick: string) => `- [ ] Make sum add\n- [${tick}] Run this plan <!-- codex-dispatch:go -->`;
+    await deliver(edited({ body: go("x"), from: go(" ") }), "go-ticked");
     expect((await listJobRecords(rig.db, { limit: 10 })).map((r) => r.kind)).toEqual(["plan"]);
+    const payload = edited({ body: "- [ ] one\n- [ ] two", from: "- [ ] one" });
+    await startPlan(rig.db, {
+      repo: payload.repository.full_name,
+      issueNumber: payload.issue.number,
+      installationId: 77,
+      requestedBy: "x",
+    });
+    await deliver(payload, "plan-list-edit");
+    expect((await listJobRecords(rig.db, { limit: 10 })).map((r) => r.kind)).toEqual(["plan", "plan"]);
   });
 
   it("the App's own re-render (an edit by codex-dispatch[bot]) → no job, so a render never feeds itself", async () => {
