@@ -227,6 +227,42 @@ export const MIGRATIONS: Migration[] = [
       `CREATE INDEX IF NOT EXISTS job_records_task ON ${SCHEMA}.job_records ((meta->>'task')) WHERE meta ? 'task'`,
     ],
   },
+  {
+    version: 10,
+    name: "outcomes of the bot's pull requests and feedback on its comments",
+    statements: [
+      // One row per pull request the bot opened: how it ended (merged, closed, still open; reverted later), which
+      // job opened it. What "does the bot help?" is measured from (share merged, cost per merged fix). repo is
+      // lower-case, as GitHub names are case-insensitive.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.bot_prs (
+     repo text NOT NULL,
+     number integer NOT NULL,
+     job_key text,
+     kind text,
+     agent text,
+     head_sha text,
+     opened_at timestamptz NOT NULL DEFAULT now(),
+     state text NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'merged', 'closed')),
+     closed_at timestamptz,
+     merged_at timestamptz,
+     merge_sha text,
+     reverted_at timestamptz,
+     revert_sha text,
+     PRIMARY KEY (repo, number)
+   )`,
+      `CREATE INDEX IF NOT EXISTS bot_prs_opened ON ${SCHEMA}.bot_prs (opened_at)`,
+      // 👍/👎 on the bot's triage (and other) comments, as last read: counts, not who reacted.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.comment_feedback (
+     repo text NOT NULL,
+     comment_id bigint NOT NULL,
+     job_key text,
+     thumbs_up integer NOT NULL DEFAULT 0,
+     thumbs_down integer NOT NULL DEFAULT 0,
+     updated_at timestamptz NOT NULL DEFAULT now(),
+     PRIMARY KEY (repo, comment_id)
+   )`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;
