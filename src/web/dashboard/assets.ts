@@ -13,12 +13,12 @@ form.filters { display: flex; gap: 10px; align-items: end; flex-wrap: wrap; marg
 form.filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 select, button { font: inherit; padding: 2px 6px; }
 .charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 4px 16px; }
-figure.chart { margin: 0; } figure.chart svg { width: 100%; height: auto; max-height: 170px; }
+figure.chart { margin: 0; } figure.chart > svg { width: 100%; height: auto; max-height: 170px; }
 figcaption { font-weight: 600; font-size: 13px; }
 .chart-empty { color: var(--muted); border: 1px dashed var(--line); padding: 16px; }
 svg .axis { stroke: #8c959f; stroke-width: 1; } svg .tick { font-size: 10px; fill: var(--muted); }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 10px; padding: 0; margin: 0; font-size: 12px; }
-ul.legend svg { margin-right: 4px; vertical-align: -1px; }
+ul.legend svg { width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--bg); font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -47,10 +47,9 @@ export const LIVE_SCRIPT = `(function () {
     var ev = JSON.parse(m.data);
     var li = el("li", "ev ev-" + ev.type);
     li.setAttribute("data-seq", String(ev.seq));
-    li.appendChild(el("time", null, ev.at.slice(11, 19)));
-    li.appendChild(el("span", "type", ev.type));
-    li.appendChild(el("span", "text", ev.text));
-    if (ev.exitCode !== null) li.appendChild(el("span", "exit " + (ev.exitCode === 0 ? "exit-ok" : "exit-bad"), "exit " + ev.exitCode));
+    var parts = [el("time", null, ev.at.slice(11, 19)), el("span", "type", ev.type), el("span", "text", ev.text)];
+    if (ev.exitCode !== null) parts.push(el("span", "exit " + (ev.exitCode === 0 ? "exit-ok" : "exit-bad"), "exit " + ev.exitCode));
+    parts.forEach(function (p, i) { if (i) li.appendChild(document.createTextNode(" ")); li.appendChild(p); });
     list.appendChild(li);
     if (counter) counter.textContent = String(list.children.length);
   });

@@ -12,9 +12,9 @@ export const isLive = (status: string) => status === "queued" || status === "run
 
 export function eventRow(e: JobEvent): Safe {
   const exit = e.exitCode === null ? "" : html`<span class="exit ${e.exitCode === 0 ? "exit-ok" : "exit-bad"}">exit ${e.exitCode}</span>`;
-  return html`<li class="ev ev-${e.type}" data-seq="${e.seq}">
-    <time>${e.at.slice(11, 19)}</time><span class="type">${e.type}</span><span class="text">${e.text}</span>${exit}
-  </li>`;
+  // Spaces between the parts, as live.js adds them: copied or read as text, a row stays readable.
+  const parts = html`<time>${e.at.slice(11, 19)}</time> <span class="type">${e.type}</span> <span class="text">${e.text}</span> ${exit}`;
+  return html`<li class="ev ev-${e.type}" data-seq="${e.seq}">${parts}</li>`;
 }
 
 export async function jobPage(db: Database, job: JobRow): Promise<string> {

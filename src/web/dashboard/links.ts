@@ -6,7 +6,7 @@ export function renderLinks(links: Record<string, string>): Safe {
     const href = typeof value === "string" ? safeHref(value) : null;
     return href
       ? html`<a href="${href}" rel="noreferrer noopener" target="_blank">${linkName(name)}</a>`
-      : html`<span>${linkName(name)}: ${String(value)}</span>`;
+      : html`<span>${linkName(name)}: ${/^[0-9a-f]{40}$/.test(String(value)) ? String(value).slice(0, 7) : String(value)}</span>`;
   });
   return html`${items.flatMap((item, i) => (i ? [html` · `, item] : [item]))}`;
 }

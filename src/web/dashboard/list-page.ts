@@ -115,7 +115,7 @@ async function chartsHtml(db: Database): Promise<Safe> {
   )}
   ${horizontalBars(
     "Cost per repository (30 days)",
-    costs.map((c) => ({ label: c.repo, value: c.usd, text: `${usd(c.usd)} · ${c.jobs} jobs` })),
+    costs.map((c) => ({ label: c.repo, value: c.usd, text: `${usd(c.usd)} · ${c.jobs} job${c.jobs === 1 ? "" : "s"}` })),
   )}
   ${columns(
     "Time to triage: failed run → triage comment (median per day)",
