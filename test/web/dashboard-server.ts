@@ -9,6 +9,8 @@ import { dashboardRoute, type DashboardOptions } from "../../src/web/dashboard/r
 export interface DashboardServer {
   url: string;
   close(): Promise<void>;
+  /** Closes as a process does on SIGTERM: no new connections, waits for the open ones to end. */
+  closeGracefully(): Promise<void>;
 }
 
 export async function serveDashboard(o: DashboardOptions): Promise<DashboardServer> {
@@ -29,6 +31,7 @@ export async function serveDashboard(o: DashboardOptions): Promise<DashboardServ
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    closeGracefully: () => new Promise<void>((resolve) => server.close(() => resolve())),
     close: () =>
       new Promise<void>((resolve) => {
         // Open SSE streams would keep close() waiting.

@@ -20,9 +20,17 @@ export async function streamEvents(db: Database, job: JobRow, req: IncomingMessa
   let after = Number.isSafeInteger(resume) && resume > 0 ? resume : 0;
   let closed = false;
   req.on("close", () => (closed = true));
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    "x-accel-buffering": "no",
+    connection: "close",
+  });
   res.write("retry: 2000\n\n");
-  while (!closed && Date.now() < deadline) {
+  // server.close() (Probot's stop on SIGTERM) waits for open responses: a stream ends as soon as its server stops
+  // listening, so an open dashboard tab never holds up a shutdown. The browser reconnects to the next process.
+  const server = (req.socket as { server?: { listening?: boolean } }).server;
+  while (!closed && Date.now() < deadline && server?.listening !== false) {
     // Status first: a row written before the job finished is then read below, before "end" is sent.
     const status = (await jobStatus(db, job.key)) ?? "missing";
     const events = await listJobEvents(db, job.key, after, 200);
