@@ -6,6 +6,7 @@ import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
 import { handleShutdownSignals } from "./shutdown.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
+import { dashboardRoute } from "./web/dashboard/route.js";
 import { startHealthServer, type HealthServer } from "./web/health-server.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
@@ -50,7 +51,7 @@ export async function start(): Promise<void> {
       appClient: () => probot.auth(),
       installationClient: (installationId) => probot.auth(installationId),
     });
-    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp]));
+    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp, dashboardRoute({ db, token: env.DASHBOARD_TOKEN, log })]));
   } else {
     const port = env.HEALTH_PORT ?? Number(process.env.PORT || 3000);
     if (port !== 0) health = await startHealthServer(db, port, process.env.HOST || undefined);

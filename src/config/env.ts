@@ -43,6 +43,9 @@ const EnvSchema = z.object({
   // ROLE=worker serves GET /healthz on this port (default: PORT, else 3000); 0 turns it off (e.g. a worker
   // beside a web process on one machine, where PORT is taken).
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  // The dashboard's shared secret (web/dashboard/auth.ts): sent once as `Authorization: Bearer` or `?token=`, then
+  // kept as a cookie. Unset: /dashboard answers 404 with a page that says how to turn it on.
+  DASHBOARD_TOKEN: z.string().min(16, "DASHBOARD_TOKEN must be at least 16 characters").optional(),
   // The MCP server's bearer tokens (mcp-tokens.ts); unset: /mcp answers 404.
   MCP_TOKENS: z
     .string()

@@ -263,6 +263,26 @@ export const MIGRATIONS: Migration[] = [
    )`,
     ],
   },
+  {
+    version: 13,
+    name: "job events: the agent's timeline",
+    statements: [
+      // What the dashboard's job page shows and streams while a job runs: the agent's events as they arrive
+      // (commands with exit codes, files changed, messages), redacted and shortened, capped per run
+      // (pipeline/steps/timeline.ts). seq comes from one sequence, so a poller in another process reads the
+      // rows after the last seq it sent.
+      `CREATE SEQUENCE IF NOT EXISTS ${SCHEMA}.job_events_seq`,
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.job_events (
+     job_key text NOT NULL,
+     seq bigint NOT NULL DEFAULT nextval('${SCHEMA}.job_events_seq'),
+     at timestamptz NOT NULL DEFAULT now(),
+     type text NOT NULL,
+     text text NOT NULL,
+     exit_code integer,
+     PRIMARY KEY (job_key, seq)
+   )`,
+    ],
+  },
 ];
 
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.migrations'))`;

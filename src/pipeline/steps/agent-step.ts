@@ -13,6 +13,7 @@ import { formatDuration } from "./format.js";
 import { agentHistory, recordAgentRun } from "../../jobs/agent-runs.js";
 import { chooseAgent, routeFor, type AgentChoice, type RoutedKind } from "./agent-choice.js";
 import { budgetStopText, type AgentSpend } from "./spend.js";
+import { TimelineRecorder } from "./timeline.js";
 import { instructionsFor, type TrustedInstructions } from "./trusted-instructions.js";
 
 // `instructions` is required here (AgentTask): every pipeline must say which trusted instructions its run gets
@@ -140,8 +141,15 @@ export async function agentStep(
   const choice = pick ?? (await routedChoice(deps, step));
   const backend = choice.backend;
   const model = modelFor(step.config, backend) ?? (backend === "claude" ? deps.env.CLAUDE_MODEL : deps.env.CODEX_MODEL);
+  // The dashboard's live timeline of this run (timeline.ts); the pipeline's own listener still gets every event.
+  const timeline = new TimelineRecorder(deps.db, step.job.key, step.log, opts.cwd);
+  timeline.start(backend, model);
   const run = await runAgentSession(deps, {
     ...opts,
+    onEvent: (event) => {
+      timeline.onEvent(event);
+      opts.onEvent?.(event);
+    },
     backend,
     instructions: instructionsFor(backend, opts.instructions),
     model,
@@ -151,6 +159,7 @@ export async function agentStep(
   });
   // The worker is shutting down and killed the agent: nothing of this run is the job's answer. Throwing lets the
   // worker hand the job back (jobs/worker/hand-back.ts) before any pipeline says "could not …" to a person.
+  await timeline.flush();
   if (step.ctx.signal.aborted && isWorkerShutdown(step.ctx.signal.reason)) throw step.ctx.signal.reason;
   const counted = agentTokens(run);
   // The model that was asked for; Claude Code's own default when none was, codex's is not known here (no price).
