@@ -19,10 +19,10 @@ const Params = z.object({
   SIM_SIGMA: z.coerce.number().min(0).default(DEFAULT_DURATIONS.sigma),
   SIM_OVERHEAD_S: z.coerce.number().min(0).default(DEFAULT_DURATIONS.overheadS),
   SIM_TIMEOUT_S: num(DEFAULT_DURATIONS.capS),
-  // 32: the most WORKER_CONCURRENCY accepts today; 94: what bench:capacity measured one 2-core / 24 GiB worker holds.
+  // 32: the most WORKER_CONCURRENCY accepts today; 102: what bench:capacity measured one 2-core / 24 GiB worker holds.
   SIM_SLOTS: z
     .string()
-    .default("32,94")
+    .default("32,102")
     .transform((s) => s.split(",").map(Number))
     .pipe(z.array(z.number().int().positive()).min(1)),
   SIM_TARGET_P95_S: num(60),
