@@ -5,7 +5,7 @@
 // length and the busy-slot count are integrated over time independently of them, so that Little's law
 // (mean queue = arrival rate × mean wait) is a check of the bookkeeping, not a restatement of it.
 
-import { MinHeap } from "./simulate-heap.js";
+import { Heap } from "heap-js";
 
 export interface QueueResult {
   jobs: number;
@@ -32,7 +32,8 @@ export function simulateQueue(arrivals: Float64Array, services: Float64Array, sl
   if (!Number.isInteger(slots) || slots < 1) throw new Error("simulateQueue: slots must be a positive integer");
   const n = arrivals.length;
   const waits = new Float64Array(n);
-  const running = new MinHeap(Math.min(slots, 1 << 16));
+  // The departure times of the running jobs, soonest first (heap-js's default order is ascending numbers).
+  const running = new Heap<number>();
   // The FIFO of waiting job indices: each job enters at most once, so a flat array with two cursors does.
   const queue = new Int32Array(n);
   let head = 0;
@@ -48,9 +49,9 @@ export function simulateQueue(arrivals: Float64Array, services: Float64Array, sl
     busyArea += busy * (t - now);
     now = t;
   };
-  while (next < n || running.size > 0) {
+  while (next < n || running.length > 0) {
     const arrival = next < n ? arrivals[next] : Infinity;
-    const departure = running.size > 0 ? running.peek() : Infinity;
+    const departure = running.length > 0 ? (running.peek() as number) : Infinity;
     if (arrival < departure) {
       if (arrival < now) throw new Error("simulateQueue: arrivals must be sorted");
       advance(arrival);

@@ -1,30 +1,14 @@
-// A seeded PRNG (sfc32, from PractRand) and the distributions the benches draw from, so that a run is
+// A seeded generator (pure-rand's xoroshiro128+) and the distributions the benches draw from, so that a run is
 // repeatable: the same seed gives the same repository, the same arrivals and the same agent durations.
-// Written here because no seeded generator is among the dependencies; sfc32 is a few lines and well studied.
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 
 export type Rng = () => number;
 
 /** Uniform in [0, 1). */
 export function seededRng(seed: number): Rng {
-  let a = 0x9e3779b9,
-    b = 0x243f6a88,
-    c = 0xb7e15162,
-    d = seed >>> 0;
-  const next = () => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 15; i++) next(); // mix the seed in
-  return next;
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 /** Exponential with the given rate (mean 1/rate). */

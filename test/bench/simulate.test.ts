@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { simulateQueue } from "../../bench/lib/simulate-core.js";
-import { MinHeap } from "../../bench/lib/simulate-heap.js";
 import { DEFAULT_DURATIONS, generateArrivals, HOURLY, normalizedHourly, scenario, type Load } from "../../bench/lib/simulate-load.js";
 import { exponential, seededRng } from "../../bench/lib/simulate-prng.js";
 import { workersNeeded } from "../../bench/lib/simulate-search.js";
@@ -23,18 +22,6 @@ function mm(n: number, rate: number, meanS: number, seed: number) {
   }
   return { arrivals, services };
 }
-
-describe("MinHeap", () => {
-  it("pops in ascending order whatever the order pushed, growing past its first capacity", () => {
-    const rng = seededRng(7);
-    const xs = Array.from({ length: 500 }, () => rng());
-    const h = new MinHeap(4);
-    for (const x of xs) h.push(x);
-    const out: number[] = [];
-    while (h.size > 0) out.push(h.pop());
-    expect(out).toEqual([...xs].sort((a, b) => a - b));
-  });
-});
 
 describe("simulateQueue", () => {
   it("no failing runs: no jobs, no wait, nothing NaN", () => {
