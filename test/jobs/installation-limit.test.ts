@@ -5,6 +5,7 @@ import type { JobsLog } from "../../src/jobs/log.js";
 import { SCHEMA } from "../../src/jobs/migrations.js";
 import { getJobRecord } from "../../src/jobs/records.js";
 import { startWorker } from "../../src/jobs/worker/start-worker.js";
+import { peakConcurrency } from "./peak.js";
 import { openAll, tempDataDir, waitFor } from "./setup.js";
 
 interface Run {
@@ -13,20 +14,6 @@ interface Run {
   attempt: number;
   start: number;
   end?: number;
-}
-
-/** The most runs of `installation` that were in their handlers at one moment. */
-export function peakConcurrency(runs: { start: number; end?: number }[]): number {
-  const edges = runs.flatMap((r) => [
-    { t: r.start, d: 1 },
-    { t: r.end ?? Infinity, d: -1 },
-  ]);
-  // At equal times an end comes before a start: a job that starts as another ends did not overlap it.
-  edges.sort((a, b) => a.t - b.t || a.d - b.d);
-  let now = 0;
-  let peak = 0;
-  for (const e of edges) peak = Math.max(peak, (now += e.d));
-  return peak;
 }
 
 describe("per-installation concurrency (PGlite)", () => {
