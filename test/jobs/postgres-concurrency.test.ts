@@ -40,8 +40,11 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
     return started;
   };
   const stopWorkers = async (which: Child[]) => {
-    for (const c of which) c.proc.kill("SIGKILL");
-    await Promise.all(which.map((c) => c.exited));
+    const live = which.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null);
+    // 'close', not 'exit': by then every line the process wrote has been read into its events.
+    const closed = live.map((c) => new Promise((resolve) => c.proc.once("close", resolve)));
+    for (const c of live) c.proc.kill("SIGKILL");
+    await Promise.all(closed);
   };
   const runsOf = (which: Child[], keys: string[]) =>
     keys.map((key) => {
@@ -64,7 +67,7 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
     env = await openAll("", FAST, server.url);
   });
   afterAll(async () => {
-    await stopWorkers(children.filter((c) => c.proc.exitCode === null));
+    await stopWorkers(children);
     await env?.close();
     await server?.stop();
   });
@@ -78,7 +81,12 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
       enqueueOnce(env.db, env.queue, { key, kind: "triage", repo: "o/inst", data: { key, installationId } });
     for (const key of a) await add(key, 101);
     for (const key of b) await add(key, 202);
-    await allSucceeded([...a, ...b]);
+    try {
+      await allSucceeded([...a, ...b]);
+    } finally {
+      // Down before the checks, so that a failed check leaves no limited worker to take the next test's jobs.
+      await stopWorkers(workers);
+    }
 
     const runsA = runsOf(workers, a);
     const runsB = runsOf(workers, b);
@@ -94,7 +102,6 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
     expect(waited.length).toBeGreaterThan(0);
     const records = await listJobRecords(env.db, { limit: 100, repo: "o/inst" });
     expect(records.every((r) => r.attempts === 1)).toBe(true);
-    await stopWorkers(workers);
   });
 
   it("two processes racing for an installation's last slot: the second's claim meets the unique index → installation-busy", async () => {
@@ -171,7 +178,11 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
     expect(await maybeEnqueueAutofix(deps, triage(4, "pr-branch"), report, config, [{ number: 34, sameRepo: true }])).toBe(true);
     pr.push(autofixKey(triage(4, "pr-branch").key));
     const branchKeys = branch.map((t) => autofixKey(t.key));
-    await allSucceeded([...issue, ...pr, ...branchKeys]);
+    try {
+      await allSucceeded([...issue, ...pr, ...branchKeys]);
+    } finally {
+      await stopWorkers(workers);
+    }
 
     expect((await getJobRecord(env.db, branchKeys[0]))?.target).toBe("o/conc@feature/x");
     expect((await getJobRecord(env.db, pr[2]))?.target).toBe("o/conc#34");
@@ -190,7 +201,6 @@ describe("concurrency rules across worker processes (PostgreSQL)", () => {
     expect(peakConcurrency(chains.flat())).toBeGreaterThan(1);
     const pids = new Set(workers.flatMap((c) => c.events.filter((e) => e.event === "started").map((e) => e.pid)));
     expect(pids.size).toBe(2);
-    await stopWorkers(workers);
   });
 
   it("recordRerunPass finds a commit's triage through its index, not by scanning triage records", async () => {
