@@ -36,6 +36,11 @@ const EnvSchema = z.object({
   APP_SLUG: z.string().optional(),
   APP_ID: z.coerce.number().int().positive().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  // Jobs of one installation running at once across ALL worker processes on the database, so one busy installation
+  // cannot take every slot. Unset: one worker's agent slots (WORKER_CONCURRENCY), so one worker runs as before and
+  // with W workers an installation holds at most 1/W of them. Not half of that: a plan fans out into parallel fix
+  // jobs of one installation, and a bot serving one installation would lose half its throughput.
+  MAX_JOBS_PER_INSTALLATION: z.coerce.number().int().min(1).max(10_000).optional(),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
   // On SIGTERM a worker takes no new job and gives its running agents this long to finish before it kills them
   // and hands their jobs back. Keep it below the orchestrator's kill timeout (compose: stop_grace_period).
@@ -61,7 +66,11 @@ const EnvSchema = z.object({
     }),
 });
 
-export type AppEnv = z.infer<typeof EnvSchema> & { dataDir: string; workspaceDir: string };
+export type AppEnv = Omit<z.infer<typeof EnvSchema>, "MAX_JOBS_PER_INSTALLATION"> & {
+  dataDir: string;
+  workspaceDir: string;
+  MAX_JOBS_PER_INSTALLATION: number;
+};
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
@@ -73,6 +82,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const dataDir = path.resolve(result.data.DATA_DIR);
   return {
     ...result.data,
+    MAX_JOBS_PER_INSTALLATION: result.data.MAX_JOBS_PER_INSTALLATION ?? result.data.WORKER_CONCURRENCY,
     dataDir,
     workspaceDir: path.resolve(result.data.WORKSPACE_DIR ?? path.join(dataDir, "workspace")),
   };

@@ -16,6 +16,15 @@ export function targetKey(repoFullName: string, number: number): string {
   return `${repoFullName.toLowerCase()}#${number}`;
 }
 
+/**
+ * The serial key of a branch that has no pull request: the jobs that push for it (a draft fix after a failure on
+ * it) take turns, as those of an issue or PR do. '@' cannot occur in a repository's name, so it never meets one of
+ * targetKey's. A branch with a PR is keyed by the PR (targetKey), so its fixes also take turns with `/codex` there.
+ */
+export function branchTargetKey(repoFullName: string, branch: string): string {
+  return `${repoFullName.toLowerCase()}@${branch}`;
+}
+
 /** A comment that may be a `/codex` command (issue comment or line comment of a PR's diff). */
 export function commandKey(repoFullName: string, issueNumber: number, commentKind: "issue" | "review", commentId: number): string {
   return `command:${targetKey(repoFullName, issueNumber)}:${commentKind}-${commentId}`;

@@ -264,6 +264,23 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 11,
+    name: "per-installation running slots, triage records by head sha",
+    statements: [
+      // Per-installation concurrency across all worker processes (claim-record.ts): a running job of an installation
+      // holds one of its MAX_JOBS_PER_INSTALLATION slots. The unique index is the guarantee, as for serial targets:
+      // two workers that race for an installation's last free slot cannot both commit status = 'running' with it.
+      // NULL for jobs without an installation and for records claimed by a release before this one.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS installation_slot integer`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS job_records_one_running_per_installation_slot
+     ON ${SCHEMA}.job_records (((data->>'installationId')), installation_slot)
+     WHERE status = 'running' AND installation_slot IS NOT NULL`,
+      // recordRerunPass asks "was this commit triaged?" on every green workflow run: an index, not a scan of the
+      // triage records' data.
+      `CREATE INDEX IF NOT EXISTS job_records_triage_head_sha ON ${SCHEMA}.job_records (repo, ((data->>'headSha'))) WHERE kind = 'triage'`,
+    ],
+  },
+  {
     version: 13,
     name: "job events: the agent's timeline",
     statements: [

@@ -9,6 +9,7 @@ export function startPipelineWorker(deps: PipelineDeps, concurrency: number): Pr
     handlers: pipelineHandlers(deps),
     onGiveUp: (kind, data, error) => reportGiveUp(deps, kind, data, error),
     concurrency,
+    maxJobsPerInstallation: deps.env.MAX_JOBS_PER_INSTALLATION,
     log: deps.log,
   });
 }

@@ -4,6 +4,16 @@
 // may share one workspace directory, so an in-process queue alone is not enough: a lock file created with
 // O_EXCL guards across processes, and the queue keeps one process from polling against itself.
 //
+// Where it holds (the rule README's Deployment states, tested by test/workspace/mirror-shared.test.ts): EACH WORKER
+// KEEPS ITS OWN MIRRORS, a WORKSPACE_DIR per worker or at least per machine (compose gives every worker a volume).
+// The lock is for processes of one machine sharing a directory: O_EXCL create is atomic on a local file system, and
+// a holder that died is seen at once by its pid. Between machines on a shared network volume it is not a supported
+// set-up: O_EXCL is atomic on NFSv3/v4 (Linux >= 2.6.5) but not on NFSv2 or many FUSE/object-store mounts; a pid
+// means nothing on another host, so a machine that died holding the lock is found out only once the file's mtime
+// is staleMs old (10 min), which needs clocks in sync and attribute caching well below staleMs; and a machine that
+// stalls for longer than that (a frozen VM) loses its lock while it still fetches. This is not flock(2), which
+// would not help: NFS emulates it with byte-range locks whose lease recovery has the same blind spots.
+//
 // This file imports only Node built-ins on purpose: a test runs it, transpiled, in a child process.
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";

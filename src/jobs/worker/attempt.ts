@@ -21,6 +21,9 @@ export interface AttemptDeps {
   /** The controllers of the attempts running now, aborted when the worker stops. */
   running: Set<AbortController>;
   serialWaitSeconds: number;
+  /** Jobs of one installation running at once across all workers (undefined: no limit), and how long one over it waits. */
+  maxPerInstallation?: number;
+  installationWaitSeconds: number;
   /** True once the worker is shutting down: a job fetched after that goes straight back. */
   stopping(): boolean;
 }
@@ -50,7 +53,15 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     });
   // pg-boss's fetch loop may answer a fetch that was on its way when the worker stopped: not this worker's job any more.
   if (deps.stopping()) return await handBack(new WorkerShutdownError("the worker was shutting down when it fetched the job"), false);
-  const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString());
+  const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString(), deps.maxPerInstallation);
+  if (claim === "installation-busy") {
+    // Its installation runs its share already (here or on another worker): back in line, same attempt, so that
+    // the jobs of other installations get the free slots. A longer wait than a serial one: a flood of one
+    // installation's jobs is fetched and put back once per wait, and that costs queries.
+    const deferred = await deferBossJob(db, kind, job.id, deps.installationWaitSeconds);
+    log.info({ ...jobLog, deferred }, "job waits for its installation's turn");
+    return { waiting: true };
+  }
   if (claim === "waiting") {
     // Another job of the same issue/PR runs (or an older one waits): back in line, same attempt.
     // Returning normally matters: a throw would make pg-boss fail (and retry) the job.

@@ -6,7 +6,6 @@ import { runAttempt } from "./attempt.js";
 import { giveUp, type OnGiveUp } from "./give-up.js";
 import { WorkerShutdownError } from "./hand-back.js";
 import type { JobHandler } from "./job-context.js";
-
 import { waitAtMost } from "./wait-at-most.js";
 
 export type { JobContext, JobHandler, JobResult } from "./job-context.js";
@@ -30,6 +29,14 @@ export interface WorkerOptions {
    * late no-op must not meet the same job fetched again.
    */
   serialWaitSeconds?: number;
+  /**
+   * At most this many jobs of one installation run at once, across every worker process on the database
+   * (MAX_JOBS_PER_INSTALLATION), so that one busy installation cannot take every slot; undefined: no limit.
+   * A job over it goes back in line without spending a retry. Give every worker the same value.
+   */
+  maxJobsPerInstallation?: number;
+  /** How long a job over its installation's limit waits before it is fetched again (seconds); 5 by default, at least 1. */
+  installationWaitSeconds?: number;
 }
 
 export interface StopOptions {
@@ -61,12 +68,29 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
   if (!Number.isFinite(serialWaitSeconds) || serialWaitSeconds < 1) {
     throw new Error("startWorker: serialWaitSeconds must be a number >= 1");
   }
+  const maxPerInstallation = opts.maxJobsPerInstallation;
+  if (maxPerInstallation !== undefined && (!Number.isInteger(maxPerInstallation) || maxPerInstallation < 1)) {
+    throw new Error("startWorker: maxJobsPerInstallation must be an integer >= 1");
+  }
+  const installationWaitSeconds = opts.installationWaitSeconds ?? 5;
+  if (!Number.isFinite(installationWaitSeconds) || installationWaitSeconds < 1) {
+    throw new Error("startWorker: installationWaitSeconds must be a number >= 1");
+  }
   const boss = queue.boss;
   const cancels = watchForCancels(db, cancelPollMs, log);
   const running = new Set<AbortController>();
   const settled = new Set<Promise<unknown>>();
   let stopping = false;
-  const attemptDeps = { db, log, cancels, running, serialWaitSeconds, stopping: () => stopping };
+  const attemptDeps = {
+    db,
+    log,
+    cancels,
+    running,
+    serialWaitSeconds,
+    maxPerInstallation,
+    installationWaitSeconds,
+    stopping: () => stopping,
+  };
 
   const track = <T>(p: Promise<T>): Promise<T> => {
     settled.add(p);

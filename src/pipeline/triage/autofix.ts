@@ -1,6 +1,6 @@
 import type { TriageReport } from "../../agent/report.js";
 import type { RepoConfig } from "../../config/repo-config.js";
-import { autofixKey } from "../../jobs/keys.js";
+import { autofixKey, branchTargetKey, targetKey } from "../../jobs/keys.js";
 import { submitJob } from "../../jobs/submit.js";
 import type { FixJob, TriageJob } from "../../jobs/types.js";
 import type { PipelineDeps } from "../deps.js";
@@ -41,6 +41,10 @@ export async function maybeEnqueueAutofix(
       locations: report.locations,
     },
   };
-  const { enqueued } = await submitJob(deps.db, deps.queue, fix, { meta: { branch: job.headBranch, sha: job.headSha } });
+  // One job at a time per subject: two failing workflows of one push draft onto one bot branch (codex/ci/<pr or
+  // branch>-<sha>), so their fixes take turns on the PR, or on the branch when it has none.
+  const prNumber = fix.origin.type === "triage" ? fix.origin.prNumber : null;
+  const serialKey = prNumber !== null ? targetKey(job.repo.fullName, prNumber) : branchTargetKey(job.repo.fullName, job.headBranch);
+  const { enqueued } = await submitJob(deps.db, deps.queue, fix, { meta: { branch: job.headBranch, sha: job.headSha }, serialKey });
   return enqueued;
 }
