@@ -6,6 +6,7 @@ import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
 import { handleShutdownSignals } from "./shutdown.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
+import { agentBinaries } from "./web/agent-binaries.js";
 import { startHealthServer, type HealthServer } from "./web/health-server.js";
 
 function hasAppCredentials(env: NodeJS.ProcessEnv): boolean {
@@ -38,8 +39,11 @@ export async function start(): Promise<void> {
     webBaseUrl: webBaseUrl(process.env),
   });
   const { db, queue } = runtime;
+  // /healthz checks the agent binaries where this process runs agents; /readyz turns 503 once shutdown starts.
+  let stopping = false;
+  const health = { ...(env.ROLE !== "web" ? { agents: agentBinaries(env) } : {}), stopping: () => stopping };
   let web: { stop(): Promise<void> } | null = null;
-  let health: HealthServer | null = null;
+  let healthServer: HealthServer | null = null;
   if (env.ROLE !== "worker") {
     const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
     const mcp = appMcpRoute({
@@ -50,10 +54,10 @@ export async function start(): Promise<void> {
       appClient: () => probot.auth(),
       installationClient: (installationId) => probot.auth(installationId),
     });
-    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp]));
+    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp], health));
   } else {
     const port = env.HEALTH_PORT ?? Number(process.env.PORT || 3000);
-    if (port !== 0) health = await startHealthServer(db, port, process.env.HOST || undefined);
+    if (port !== 0) healthServer = await startHealthServer(db, port, process.env.HOST || undefined, health);
   }
 
   // Probot's run() already stops the web server on SIGINT (Ctrl-C while developing); SIGTERM is what
@@ -63,9 +67,9 @@ export async function start(): Promise<void> {
       log,
       graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
       ...(web ? { stopWeb: () => web.stop() } : {}),
-      drain: (opts) => runtime.drain(opts),
+      drain: (opts) => ((stopping = true), runtime.drain(opts)),
       close: async () => {
-        await health?.close();
+        await healthServer?.close();
         await runtime.stop();
       },
       exit: (code) => process.exit(code),
