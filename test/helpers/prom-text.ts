@@ -32,8 +32,10 @@ export function parsePrometheusText(text: string): Scrape {
     if (!m) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? "").matchAll(LABEL)) labels[l[1]] = l[2].replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");
-    const value = m[3] === "+Inf" ? Infinity : m[3] === "-Inf" ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== "NaN") throw new Error(`bad sample value: ${line}`);
+    // Values are Go floats: NaN and ±Inf in any case (prom-client writes "Nan" for an empty event-loop histogram).
+    const v = m[3].toLowerCase();
+    const value = v === "nan" ? NaN : v === "+inf" || v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(m[3]);
+    if (Number.isNaN(value) && v !== "nan") throw new Error(`bad sample value: ${line}`);
     samples.push({ name: m[1], labels, value });
   }
   return {
