@@ -98,7 +98,7 @@ describe("the bot's PR, from opening to revert", () => {
     const now = new Date().toISOString();
     const mergeSha = "d".repeat(40);
     const repository = (setup.payload as AnyJson).repository;
-    const merged = { ...pr(), state: "closed", merged: true, merged_at: now, closed_at: now, merge_commit_sha: mergeSha };
+    const merged: AnyJson = { ...pr(), state: "closed", merged: true, merged_at: now, closed_at: now, merge_commit_sha: mergeSha };
     const installation = (setup.payload as AnyJson).installation;
     const sender = { login: "maintainer-mona", id: 9001, type: "User" };
     await h.deliver("pull_request", { action: "closed", number: merged.number, pull_request: merged, repository, installation, sender });

@@ -55,7 +55,15 @@ async function agentRun(jobKey: string, kind: string, agent: string, race: strin
   );
 }
 
-async function pr(p: { number: number; jobKey: string; agent: string; openedAgo: number; state: string; closedAgo?: number; reverted?: boolean }) {
+async function pr(p: {
+  number: number;
+  jobKey: string;
+  agent: string;
+  openedAgo: number;
+  state: string;
+  closedAgo?: number;
+  reverted?: boolean;
+}) {
   await db.query(
     `INSERT INTO codex_dispatch.bot_prs (repo, number, job_key, kind, agent, opened_at, state, closed_at, merged_at, reverted_at)
      VALUES ('octo/app', $1, $2, 'fix', $3, $4::timestamptz, $5, $6::timestamptz, $7::timestamptz, $8::timestamptz)`,
@@ -77,16 +85,60 @@ beforeAll(async () => {
   db = await openDatabase({ dataDir: dir });
   // Triage on octo/app today: three explained (60 s, 120 s, 600 s), one that failed (not counted), one skipped.
   await job({ key: "t1", kind: "triage", outcome: "explained: code", createdAgo: 3 * HOUR, tookMs: 60_000, tokens: [100, 10], cost: 0.01 });
-  await job({ key: "t2", kind: "triage", outcome: "explained: flaky", createdAgo: 2 * HOUR, tookMs: 120_000, tokens: [100, 10], cost: 0.01 });
+  await job({
+    key: "t2",
+    kind: "triage",
+    outcome: "explained: flaky",
+    createdAgo: 2 * HOUR,
+    tookMs: 120_000,
+    tokens: [100, 10],
+    cost: 0.01,
+  });
   await job({ key: "t3", kind: "triage", outcome: "explained: code", createdAgo: HOUR, tookMs: 600_000, tokens: [100, 10], cost: 0.01 });
   await job({ key: "t4", kind: "triage", status: "failed", createdAgo: HOUR, tookMs: 5_000 });
   await job({ key: "t5", kind: "triage", outcome: "skipped: no logs", createdAgo: HOUR, tookMs: 1_000 });
   for (const k of ["t1", "t2", "t3"]) await agentRun(k, "triage", "codex");
   // Fixes from labelled issues, three days ago: f1 and f2 by codex, f3 by claude; f4 from a command (not a label).
-  await job({ key: "f1", kind: "fix", outcome: "pr-opened #1", createdAgo: 3 * DAY, tookMs: HOUR, tokens: [1000, 200], cost: 0.5, origin: "issue" });
-  await job({ key: "f2", kind: "fix", outcome: "pr-opened #2", createdAgo: 3 * DAY, tookMs: HOUR, tokens: [3000, 600], cost: 1.5, origin: "issue" });
-  await job({ key: "f3", kind: "fix", outcome: "pr-opened #3", createdAgo: 3 * DAY, tookMs: HOUR, tokens: [500, 100], cost: 0.2, origin: "issue" });
-  await job({ key: "f4", kind: "fix", outcome: "pr-opened #4", createdAgo: 3 * DAY, tookMs: HOUR, tokens: [700, 0], cost: null, origin: "command" });
+  await job({
+    key: "f1",
+    kind: "fix",
+    outcome: "pr-opened #1",
+    createdAgo: 3 * DAY,
+    tookMs: HOUR,
+    tokens: [1000, 200],
+    cost: 0.5,
+    origin: "issue",
+  });
+  await job({
+    key: "f2",
+    kind: "fix",
+    outcome: "pr-opened #2",
+    createdAgo: 3 * DAY,
+    tookMs: HOUR,
+    tokens: [3000, 600],
+    cost: 1.5,
+    origin: "issue",
+  });
+  await job({
+    key: "f3",
+    kind: "fix",
+    outcome: "pr-opened #3",
+    createdAgo: 3 * DAY,
+    tookMs: HOUR,
+    tokens: [500, 100],
+    cost: 0.2,
+    origin: "issue",
+  });
+  await job({
+    key: "f4",
+    kind: "fix",
+    outcome: "pr-opened #4",
+    createdAgo: 3 * DAY,
+    tookMs: HOUR,
+    tokens: [700, 0],
+    cost: null,
+    origin: "command",
+  });
   for (const [k, a] of [
     ["f1", "codex"],
     ["f2", "codex"],
@@ -106,7 +158,16 @@ beforeAll(async () => {
   await agentRun("r2", "fix", "claude", "won");
   await agentRun("r3", "fix", "codex", "won");
   // Another repository, long ago (40 days): outside the default 30-day window.
-  await job({ key: "old", kind: "triage", repo: "other/lib", outcome: "explained: code", createdAgo: 40 * DAY, tookMs: 1000, tokens: [5, 5], cost: 9 });
+  await job({
+    key: "old",
+    kind: "triage",
+    repo: "other/lib",
+    outcome: "explained: code",
+    createdAgo: 40 * DAY,
+    tookMs: 1000,
+    tokens: [5, 5],
+    cost: 9,
+  });
   await job({ key: "o2", kind: "explain", repo: "Other/Lib", outcome: "answered", createdAgo: 2 * DAY, tookMs: 1000, tokens: [40, 2] });
 }, 60_000);
 
