@@ -25,6 +25,9 @@ export async function start(): Promise<void> {
     return;
   }
   const env = readEnv();
+  // Structured logs in production: one JSON object a line (pipeline lines carry the job's key, see run-job.ts);
+  // Probot's default is its pretty format, meant for a terminal.
+  if (process.env.NODE_ENV === "production") process.env.LOG_FORMAT ||= "json";
   const probot = createProbot();
   // Probot sets up its logger and Octokit asynchronously: wait before using either.
   await probot.ready();
