@@ -18,7 +18,14 @@ Usage:
   codex-dispatch triage --log FILE|- [--repo DIR] [--agent codex|claude] [--json]
                                                 triage a CI log (.gz too) with your own login, reading the
                                                 repository's HEAD in a throw-away checkout
-  codex-dispatch doctor                         check codex, git, the database, the App key (GET /app), secrets, isolation
+  codex-dispatch doctor                         check codex and claude (--version), git, the database and its schema,
+                                                the App key (GET /app), secrets, isolation
+  codex-dispatch replay <event> <payload.json> [--url URL]
+                                                send a payload to a running app as a signed delivery (WEBHOOK_SECRET
+                                                from the environment or ./.env; default URL: this machine's app)
+  codex-dispatch jobs [--repo owner/name] [--json] [--limit N]
+                                                recent jobs and how they ended (their PR merged, closed, reverted),
+                                                from the database (DATABASE_URL, else DATA_DIR)
   codex-dispatch mcp [--repo DIR …] [--timeout-minutes N]
                                                 the MCP tools over stdio for a local agent: each task an ask run
                                                 in a --repo folder (default: here), served as local/<folder>
@@ -56,6 +63,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       const { doctor } = await import("./cli/doctor.js");
       return doctor(io);
     }
+    case "replay":
+      return (await import("./cli/replay.js")).replayCommand(rest, io);
+    case "jobs":
+      return (await import("./cli/jobs.js")).jobsCommand(rest, io);
     case "mcp":
       return (await import("./mcp/cli.js")).mcpCommand(rest, io);
     case "mcp-token":

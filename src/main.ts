@@ -6,6 +6,7 @@ import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
 import { handleShutdownSignals } from "./shutdown.js";
 import { knownSecretsFromEnv } from "./text-safety/known-secrets.js";
+import { agentBinaries } from "./web/agent-binaries.js";
 import { dashboardRoute } from "./web/dashboard/route.js";
 import { startHealthServer, type HealthServer } from "./web/health-server.js";
 
@@ -25,6 +26,9 @@ export async function start(): Promise<void> {
     return;
   }
   const env = readEnv();
+  // Structured logs in production: one JSON object a line (pipeline lines carry the job's key, see run-job.ts);
+  // Probot's default is its pretty format, meant for a terminal.
+  if (process.env.NODE_ENV === "production") process.env.LOG_FORMAT ||= "json";
   const probot = createProbot();
   // Probot sets up its logger and Octokit asynchronously: wait before using either.
   await probot.ready();
@@ -39,8 +43,11 @@ export async function start(): Promise<void> {
     webBaseUrl: webBaseUrl(process.env),
   });
   const { db, queue } = runtime;
+  // /healthz checks the agent binaries where this process runs agents; /readyz turns 503 once shutdown starts.
+  let stopping = false;
+  const health = { ...(env.ROLE !== "web" ? { agents: agentBinaries(env) } : {}), stopping: () => stopping };
   let web: { stop(): Promise<void> } | null = null;
-  let health: HealthServer | null = null;
+  let healthServer: HealthServer | null = null;
   if (env.ROLE !== "worker") {
     const appSlug = env.APP_SLUG ?? (await lookUpAppSlug(() => probot.auth(), log));
     const mcp = appMcpRoute({
@@ -51,10 +58,12 @@ export async function start(): Promise<void> {
       appClient: () => probot.auth(),
       installationClient: (installationId) => probot.auth(installationId),
     });
-    web = await run(createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp, dashboardRoute({ db, token: env.DASHBOARD_TOKEN, log })]));
+    web = await run(
+      createApp({ db, queue, appId: env.APP_ID, appSlug }, [mcp, dashboardRoute({ db, token: env.DASHBOARD_TOKEN, log })], health),
+    );
   } else {
     const port = env.HEALTH_PORT ?? Number(process.env.PORT || 3000);
-    if (port !== 0) health = await startHealthServer(db, port, process.env.HOST || undefined);
+    if (port !== 0) healthServer = await startHealthServer(db, port, process.env.HOST || undefined, health);
   }
 
   // Probot's run() already stops the web server on SIGINT (Ctrl-C while developing); SIGTERM is what
@@ -64,9 +73,9 @@ export async function start(): Promise<void> {
       log,
       graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
       ...(web ? { stopWeb: () => web.stop() } : {}),
-      drain: (opts) => runtime.drain(opts),
+      drain: (opts) => ((stopping = true), runtime.drain(opts)),
       close: async () => {
-        await health?.close();
+        await healthServer?.close();
         await runtime.stop();
       },
       exit: (code) => process.exit(code),

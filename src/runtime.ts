@@ -17,6 +17,7 @@ import type { PipelineDeps } from "./pipeline/deps.js";
 import { startPipelineWorker } from "./pipeline/start-worker.js";
 import type { StopOptions } from "./jobs/worker/start-worker.js";
 import type { KnownSecrets } from "./text-safety/known-secrets.js";
+import { countGitHubRequests } from "./web/metrics-github.js";
 import { prepareWorkspace } from "./workspace/layout.js";
 
 export interface RuntimeOptions {
@@ -83,7 +84,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       upstreamApiKey: env.CODEX_API_KEY,
       anthropic: { upstreamBaseUrl: env.ANTHROPIC_BASE_URL_UPSTREAM, upstreamApiKey: env.ANTHROPIC_API_KEY },
     });
-    const appGithub = async () => guardOutgoing(await opts.appClient(), opts.secrets);
+    // Every client is counted for /metrics (requests, errors by status, rate limit left) and guarded on the way out.
+    const appGithub = async () => guardOutgoing(countGitHubRequests(await opts.appClient(), "app"), opts.secrets);
     let slug: Promise<string | undefined> | undefined;
     const appSlug = (): Promise<string | undefined> => {
       // Asked once; a failed look-up is asked again by the next job that needs it.
@@ -95,7 +97,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       log,
       db,
       queue,
-      github: async (installationId) => guardOutgoing(await opts.installationClient(installationId), opts.secrets),
+      github: async (installationId) =>
+        guardOutgoing(countGitHubRequests(await opts.installationClient(installationId), String(installationId)), opts.secrets),
       appGithub,
       appSlug,
       keyProxy,

@@ -5,6 +5,8 @@ import { readIsolationSettings, setUpAgentIsolation } from "../agent/isolation.j
 import { readEnv, type AppEnv } from "../config/env.js";
 import { runProcess } from "../process/run-process.js";
 import { openDatabase } from "../jobs/db.js";
+import { schemaVersion } from "../jobs/schema-version.js";
+import { agentBinaries } from "../web/agent-binaries.js";
 import { gitVersion } from "../workspace/git.js";
 
 type Io = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -32,6 +34,7 @@ export async function doctor(io: Io, processEnv: NodeJS.ProcessEnv = process.env
   }
   const checks: Check[] = [
     checkCodex(env),
+    checkClaude(processEnv),
     checkGit,
     ...(env ? [checkDatabase(env), checkApp(processEnv), checkSecrets(env, processEnv), checkIsolation(env, processEnv)] : []),
   ];
@@ -61,6 +64,29 @@ const checkCodex =
     }
   };
 
+// Claude Code is the second backend: a failure to start it fails the check only where the deployment uses it
+// (ANTHROPIC_API_KEY or CLAUDE_BIN set); elsewhere it is a warning.
+const checkClaude =
+  (penv: NodeJS.ProcessEnv): Check =>
+  async (line) => {
+    const claude = agentBinaries({ CLAUDE_BIN: penv.CLAUDE_BIN, ANTHROPIC_API_KEY: penv.ANTHROPIC_API_KEY }).find(
+      (b) => b.agent === "claude",
+    )!;
+    const run = await runProcess(claude.path, ["--version"], {
+      timeoutMs: 30_000,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+      keepStdout: true,
+      reject: false,
+    });
+    if (run.exitCode === 0) line(true, "claude", `${run.stdout.toString("utf8").trim()} (${claude.path})`);
+    else
+      line(
+        claude.required ? false : "warn",
+        "claude",
+        `${claude.path} --version failed: ${firstLine(run.stderrTail || run.startError || `exit ${run.exitCode ?? run.signal}`)}${claude.required ? "" : " (only needed for agent.backend: claude)"}`,
+      );
+  };
+
 const checkGit: Check = async (line) => {
   try {
     line(true, "git", (await gitVersion()).trim());
@@ -80,6 +106,15 @@ const checkDatabase =
           true,
           "database",
           `${env.DATABASE_URL ? "PostgreSQL" : `PGlite in ${env.dataDir}`} answers (${Number(rows[0]?.n ?? 0)} job records)`,
+        );
+        // Opening migrates; this says the schema really is the one this release expects.
+        const schema = await schemaVersion(db);
+        line(
+          schema.current === schema.expected,
+          "schema",
+          schema.current === schema.expected
+            ? `migrated to version ${schema.current}`
+            : `at version ${schema.current}, this release expects ${schema.expected}`,
         );
       } finally {
         await db.close();

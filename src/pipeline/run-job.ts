@@ -13,6 +13,7 @@ import { runMaintenanceTick } from "./maintenance/tick.js";
 import { runPlanWrite } from "./plan/write-plan.js";
 import { runPlan } from "./plan/plan-job.js";
 import { withPlanEvents } from "./plan/item-events.js";
+import { sweepFeedbackAfterJob } from "./steps/feedback-sweep.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -33,11 +34,21 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   plan: runPlan,
 };
 
-/** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
+/**
+ * The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. Each job's
+ * pipeline logs through a child logger bound to its key and kind, so every line it writes names the job. When
+ * the job ends, a few of its repository's triage comments have their reactions read again (feedback-sweep.ts).
+ */
 export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler> {
   const handler =
     <K extends JobKind>(kind: K): JobHandler =>
-    (data, ctx) =>
-      PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+    async (data, ctx) => {
+      const jobDeps = { ...deps, log: deps.log.child({ job: ctx.key, kind }) };
+      try {
+        return await PIPELINES[kind](jobDeps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+      } finally {
+        if (!ctx.signal.aborted) await sweepFeedbackAfterJob(jobDeps, data);
+      }
+    };
   return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;
 }

@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "../jobs/db.js";
-import { healthHandler } from "./health.js";
+import { healthHandler, type HealthOptions } from "./health.js";
+import { metricsHandler } from "./metrics-route.js";
 
 export interface HealthServer {
   port: number;
@@ -9,14 +10,18 @@ export interface HealthServer {
 }
 
 /**
- * A worker process serves no webhooks, so Probot's server does not run; this answers only GET /healthz (the
- * same handler as the web role's) so that the image's HEALTHCHECK and compose's healthcheck work for workers too.
- * Everything else is 404: a worker exposes nothing more.
+ * A worker process serves no webhooks, so Probot's server does not run; this answers only GET /healthz, /readyz
+ * and /metrics (the same handlers as the web role's) so that the image's HEALTHCHECK, compose's healthcheck and
+ * Prometheus work for workers too. Everything else is 404: a worker exposes nothing more.
  */
-export async function startHealthServer(db: Database, port: number, host = "0.0.0.0"): Promise<HealthServer> {
-  const health = healthHandler(db);
+export async function startHealthServer(db: Database, port: number, host = "0.0.0.0", opts: HealthOptions = {}): Promise<HealthServer> {
+  const routes = [healthHandler(db, opts), metricsHandler(db)];
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    for (const route of routes) if (await route(req, res)) return true;
+    return false;
+  };
   const server = http.createServer((req, res) => {
-    health(req, res)
+    handle(req, res)
       .then((handled) => {
         if (!handled) res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
       })

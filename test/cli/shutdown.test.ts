@@ -123,7 +123,7 @@ describe("graceful shutdown of the app's processes", () => {
       try {
         const health = await waitForHttp(`http://127.0.0.1:${port}/healthz`);
         expect(health.status).toBe(200);
-        expect(await health.json()).toEqual({ ok: true, database: "pglite" });
+        expect(await health.json()).toEqual({ ok: true, database: "pglite", agents: { codex: true, claude: expect.any(Boolean) } });
         expect((await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, { method: "POST", body: "{}" })).status).toBe(404);
       } finally {
         app.kill(signal);

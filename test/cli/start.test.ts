@@ -75,7 +75,7 @@ describe("npm start", () => {
     try {
       const health = await waitForHttp(`http://localhost:${port}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ ok: true, database: "pglite" });
+      expect(await health.json()).toEqual({ ok: true, database: "pglite", agents: { codex: true, claude: expect.any(Boolean) } });
       const body = JSON.stringify({ action: "completed", workflow_run: { conclusion: "success" } });
       const send = (signature: string) =>
         fetch(`http://localhost:${port}/api/github/webhooks`, {

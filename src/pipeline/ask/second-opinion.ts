@@ -19,7 +19,8 @@ import type { ReviewPlan } from "./review-render.js";
 /** The review job: the reviewer's PR review of the head, then at most one round queued for the author. */
 export async function runSecondOpinion(deps: PipelineDeps, job: SecondOpinionJob, ctx: JobContext): Promise<JobResult> {
   const gh = await deps.github(job.installationId);
-  const log = deps.log.child({ job: job.key });
+  // Bound to the job's key and kind by pipelineHandlers (run-job.ts).
+  const log = deps.log;
   const { owner, name: repo } = job.repo;
   await ctx.setPhase("config");
   const parsed = await loadRepoConfig(gh, job.repo, job.config);

@@ -26,7 +26,8 @@ import { blockedByVerify, failureNotReproduced, runVerify, runVerifyRepeated } f
  */
 export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
-  const log = deps.log.child({ job: job.key });
+  // Bound to the job's key and kind by pipelineHandlers (run-job.ts).
+  const log = deps.log;
   const opened = await openFix(deps, job, ctx, (err) => log.warn({ err }, "progress update failed"));
   if ("stop" in opened) return opened.stop;
   const { gh, config, target, talk, maintenance } = opened.fix;

@@ -4,6 +4,7 @@ import { addLabels, findOrCreateDraftPullRequest, requestReviewers } from "../..
 import { BranchMovedError, commitChanges, RefusedBranchError, type CommitChange } from "../../github/git-commit.js";
 import { toCommitChanges } from "../../github/tree-changes.js";
 import { postComment } from "../../github/comments.js";
+import { recordBotPr } from "../../jobs/outcomes.js";
 import type { FixJob } from "../../jobs/types.js";
 import type { JobResult } from "../../jobs/worker/job-context.js";
 import type { Change } from "../../workspace/diff.js";
@@ -89,6 +90,16 @@ export async function publishFix(
   });
   const prNumber = pr.number;
   const created = pr.created;
+  // Outcome tracking (jobs/outcomes.ts): the PR's merge or close later counts for this job, kind and agent.
+  // Losing the row loses a data point, never the pushed fix.
+  await recordBotPr(deps.db, {
+    repo: job.repo.fullName,
+    number: prNumber,
+    jobKey: job.key,
+    kind: job.origin.type === "maintenance" || job.origin.type === "plan" ? job.origin.type : "fix",
+    agent: author ?? null,
+    headSha: /^[0-9a-f]{40}$/.test(commitSha) ? commitSha : null,
+  }).catch((err: unknown) => deps.log.warn({ err, job: job.key }, "bot pull request not recorded"));
   const prUrl = created ? pr.htmlUrl : "";
   if (created) {
     if (fixConfig.labels.length) await addLabels(gh, { owner, repo, issueNumber: pr.number, labels: fixConfig.labels });

@@ -11,6 +11,7 @@ import type { JobContext } from "../../jobs/worker/job-context.js";
 import type { PipelineDeps } from "../deps.js";
 import { formatDuration } from "./format.js";
 import { agentHistory, recordAgentRun } from "../../jobs/agent-runs.js";
+import { countAgentRun } from "../../web/metrics-agent.js";
 import { chooseAgent, routeFor, type AgentChoice, type RoutedKind } from "./agent-choice.js";
 import { budgetStopText, type AgentSpend } from "./spend.js";
 import { TimelineRecorder } from "./timeline.js";
@@ -173,6 +174,7 @@ export async function agentStep(
     stop: run.budgetStop,
     chosen: choice.reason,
   };
+  countAgentRun({ agent: run.agent, kind: step.job.kind, outcome: run.outcome, durationMs: run.durationMs, tokens });
   // What routing `auto` learns from; losing a row costs a data point, never the job.
   await recordAgentRun(deps.db, {
     jobKey: step.job.key,

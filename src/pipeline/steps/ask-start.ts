@@ -28,7 +28,8 @@ export async function startAsk(
   ctx: JobContext,
 ): Promise<AskStart> {
   const gh = await deps.github(job.installationId);
-  const log = deps.log.child({ job: job.key });
+  // Bound to the job's key and kind by pipelineHandlers (run-job.ts).
+  const log = deps.log;
   const talk = new Conversation({
     deps,
     gh,

@@ -21,6 +21,7 @@ import { cleanText, plainLine } from "../../text-safety/inline.js";
 import { pullRequestsToComment } from "../steps/pull-requests.js";
 import { refuseUntrustedCode } from "../steps/untrusted-code.js";
 import { postSticky } from "../steps/sticky.js";
+import { noteFeedbackComment } from "../../jobs/outcomes-feedback.js";
 import type { GitHubClient } from "../../github/client.js";
 import { matchesAny } from "../steps/glob.js";
 import { cleanResult } from "../steps/clean-result.js";
@@ -55,7 +56,8 @@ async function skipReason(deps: PipelineDeps, job: TriageJob, config: RepoConfig
 
 export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobContext): Promise<JobResult> {
   const started = Date.now();
-  const log = deps.log.child({ job: job.key });
+  // Bound to the job's key and kind by pipelineHandlers (run-job.ts).
+  const log = deps.log;
   const gh = await deps.github(job.installationId);
 
   await ctx.setPhase("config");
@@ -159,6 +161,10 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
           jobKey: job.key,
         });
         links[`pr${pr.number}`] = comment.htmlUrl;
+        // Its 👍/👎 are read back after later jobs on this repository (steps/feedback-sweep.ts).
+        await noteFeedbackComment(deps.db, { repo: job.repo.fullName, commentId: comment.id, jobKey: job.key }).catch((err: unknown) =>
+          log.warn({ err }, "triage comment not noted for feedback"),
+        );
       }
       if (report?.ok) {
         // History for the maintenance tasks: losing it costs a flaky count, never the triage already posted.
