@@ -30,7 +30,7 @@ beforeAll(async () => {
   cleanups.push(() => f.setup.remote.cleanup());
   fix = f.record;
   fixPr = f.prNumber;
-  await recordMerged(h, f.setup.repoFullName, fixPr, fix.key);
+  await recordMerged(h, f.setup.repoFullName, fixPr);
   server = await serveDashboard({ db: h.db, token: TOKEN, stream: { pollMs: 200 } });
   browser = await launchChromium();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());

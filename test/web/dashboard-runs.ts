@@ -6,7 +6,7 @@ import { ciFailureScript, setupCiFailure, type CiFailureSetup } from "../../demo
 import { demoTriageAnswer } from "../../demo/scenarios/ci-failure-fixture.js";
 import { issueFixScript, setupIssueFix, type IssueFixSetup } from "../../demo/scenarios/issue-fix.js";
 import type { ScriptStep } from "../../demo/scripted-model.js";
-import { SCHEMA } from "../../src/jobs/migrations.js";
+import { markBotPrClosed } from "../../src/jobs/outcomes.js";
 import type { JobRecord } from "../../src/jobs/records.js";
 
 export async function runTriage(h: Harness): Promise<{ setup: CiFailureSetup; record: JobRecord }> {
@@ -26,13 +26,18 @@ export async function runFix(h: Harness): Promise<{ setup: IssueFixSetup; record
   return { setup, record, prNumber: Number(pr[1]) };
 }
 
-/** What outcome tracking ([11/13]) records when a maintainer merges the bot's PR. */
-export async function recordMerged(h: Harness, repo: string, prNumber: number, jobKey: string): Promise<void> {
-  await h.db.query(
-    `INSERT INTO ${SCHEMA}.bot_prs (repo, number, job_key, kind, agent, state, opened_at, closed_at, merged_at)
-     VALUES ($1, $2, $3, 'fix', 'codex', 'merged', now() - interval '1 hour', now(), now())`,
-    [repo.toLowerCase(), prNumber, jobKey],
-  );
+/** A maintainer merges the bot's PR: what the pull_request.closed handler records (the fix recorded the PR). */
+export async function recordMerged(h: Harness, repo: string, prNumber: number): Promise<void> {
+  const now = new Date().toISOString();
+  const known = await markBotPrClosed(h.db, {
+    repo,
+    number: prNumber,
+    merged: true,
+    closedAt: now,
+    mergedAt: now,
+    mergeSha: "a".repeat(40),
+  });
+  if (!known) throw new Error(`the fix's PR #${prNumber} was not recorded as the bot's`);
 }
 
 /**
