@@ -29,6 +29,8 @@ export interface AppProcess {
   /** Resolves with the first log line `match` accepts; rejects when the process exits first or after `timeoutMs`. */
   waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
   kill(signal: NodeJS.Signals): void;
+  /** False once the process has exited. */
+  isRunning(): boolean;
   /** The last lines of output, for a failure message. */
   tail(lines?: number): string;
 }
@@ -87,6 +89,7 @@ export function startAppProcess(name: string, role: "web" | "worker", env: Recor
     exited,
     tail,
     kill: (signal) => void child.kill(signal),
+    isRunning: () => !done,
     waitForLog(match, what, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         let seen = 0;

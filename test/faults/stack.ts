@@ -6,6 +6,7 @@
 //
 // API (stable: cases in other files build on it):
 //   const stack = await startFaultStack({ workers: 2, script });
+//   stack.gate.hold(match?) / stack.gate.release()       → keep codex runs mid-run, then let them finish
 //   await stack.deliver("workflow_run", payload)          → { status, body } of the web process's answer
 //   stack.workerOf(key)                                   → the worker that last started the job
 //   await stack.waitForJob(key)                           → the job's record once it has ended
@@ -25,6 +26,7 @@ import { getJobRecord, type JobRecord } from "../../src/jobs/records.js";
 import { startTestPostgres, type TestPostgres } from "../helpers/postgres.js";
 import { assertBuilt, startAppProcess, type AppProcess } from "./app-process.js";
 import { countsOf, type GitHubCounts } from "./counts.js";
+import { startModelGate, type ModelGate } from "./model-gate.js";
 
 export const FAULT_APP = { id: 4242, slug: "codex-dispatch" };
 export const WEBHOOK_SECRET = "fault-suite-webhook-secret";
@@ -62,6 +64,8 @@ export interface FaultStack {
   pg: TestPostgres;
   standIn: GitHubStandIn;
   model: ScriptedModel;
+  /** Between the app and the model: holds model requests mid-run until released (model-gate.ts). */
+  gate: ModelGate;
   web: AppProcess;
   workers: AppProcess[];
   /** The suite's own connection to the app's database (job records, pg-boss's tables). */
@@ -100,6 +104,8 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Fau
     started.push({ stop: () => standIn.close() });
     const model = await startScriptedModel(opts.script);
     started.push({ stop: () => model.close() });
+    const gate = await startModelGate(model.baseUrl);
+    started.push({ stop: () => gate.close() });
     const privateKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
     const common = {
       APP_ID: String(FAULT_APP.id),
@@ -109,7 +115,7 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Fau
       GHE_HOST: standIn.host,
       GHE_PROTOCOL: "http",
       DATABASE_URL: pg.url,
-      MODEL_BASE_URL: model.baseUrl,
+      MODEL_BASE_URL: gate.baseUrl,
       CODEX_API_KEY: `sk-upstream-${randomUUID()}`,
       // A model whose tools are plain functions (exec_command, apply_patch): what the scripted model speaks.
       CODEX_MODEL: "gpt-5.5",
@@ -150,6 +156,7 @@ export async function startFaultStack(opts: FaultStackOptions = {}): Promise<Fau
       pg,
       standIn,
       model,
+      gate,
       web,
       workers,
       db,

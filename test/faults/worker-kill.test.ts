@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordFaultRow } from "./fault-row.js";
-import { ciFailure, duplicatesOf, holdableScript, rowOf } from "./scenarios.js";
+import { ciFailureScript } from "../../demo/scenarios/ci-failure.js";
+import { ciFailure, duplicatesOf, rowOf } from "./scenarios.js";
 import { startFaultStack, type FaultStack } from "./stack.js";
 
-// A worker is SIGKILLed while its codex run waits on the model (nothing of it can clean up: no finally, no
+// A worker is SIGKILLed while its codex run waits on the model (held at the gate) (nothing of it can clean up: no finally, no
 // hand-back). Its job stays active in pg-boss until the attempt's time limit, the queue's maintenance then fails
 // it, and the retry runs on the other worker. What must not happen: a lost job, or a second comment or check run
 // from the retry meeting the first attempt's leftovers.
-const hold = { on: true };
 let stack: FaultStack;
 
 beforeAll(async () => {
-  stack = await startFaultStack({ workers: 2, script: holdableScript(hold) });
+  stack = await startFaultStack({ workers: 2, script: ciFailureScript() });
 }, 120_000);
 
 afterAll(async () => {
@@ -22,15 +22,16 @@ describe("fault: a worker killed mid-agent-run", () => {
   it("SIGKILL a worker mid-agent-run → the job finishes on another worker, one comment, one check run", async (ctx) => {
     const setup = await ciFailure(stack, "kill-worker");
     try {
+      stack.gate.hold();
       const answer = await stack.deliver("workflow_run", setup.payload);
       expect(answer.status).toBe(200);
       // The agent is mid-run once its codex has asked the model (and the model holds the answer).
-      await expect.poll(() => stack.model.requests.length, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
+      await expect.poll(() => stack.gate.waiting(), { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
       const victim = stack.workerOf(setup.key);
       if (!victim) throw new Error("no worker logged starting the job");
       victim.kill("SIGKILL");
       expect((await victim.exited).signal).toBe("SIGKILL");
-      hold.on = false;
+      stack.gate.release();
 
       const record = await stack.waitForJob(setup.key, 150_000);
       const counts = stack.counts(setup.repoFullName);
