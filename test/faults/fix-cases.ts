@@ -41,7 +41,8 @@ export async function fixThenNext(
     const next = { record: nextRecord, counts: stack.counts(second.repoFullName), worker: stack.workerOf(second.key)?.name };
     const records = [...(await stack.jobRecords(first.repoFullName)), ...(await stack.jobRecords(second.repoFullName))];
 
-    const lost = [failedRecord, nextRecord].filter((r) => r.status !== "succeeded").length;
+    // A job that failed for good, said so and ended is not lost: lost is a job that never reached an end.
+    const lost = [failedRecord, nextRecord].filter((r) => r.status !== "succeeded" && !(r.status === "failed" && r.finishedAt)).length;
     const duplicates =
       Math.max(0, failed.counts.comments - 1) +
       failed.counts.prs +
@@ -50,7 +51,7 @@ export async function fixThenNext(
       Math.max(0, records.length - 2);
     const halfWritten = failed.counts.botBranches.length;
     const row = {
-      outcome: `${failedRecord.outcome}: 1 clear comment, ${halfWritten} branch left; next job on ${next.worker}: ${nextRecord.outcome}`,
+      outcome: `${failedRecord.outcome ?? `failed after ${failedRecord.attempts} attempts`}: 1 clear comment, ${halfWritten} branch left; next job on ${next.worker}: ${nextRecord.outcome}`,
       comments: failed.counts.comments + next.counts.comments,
       checkRuns: failed.counts.checkRuns + next.counts.checkRuns,
       prs: failed.counts.prs + next.counts.prs,
