@@ -58,10 +58,13 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const queue = createQueue(db, {
     databaseUrl: env.DATABASE_URL,
     log,
+    pollingIntervalSeconds: env.QUEUE_POLL_SECONDS,
+    maintenanceIntervalSeconds: env.QUEUE_MAINTENANCE_SECONDS,
     ...timing,
     defaults: {
       retryLimit: env.JOB_RETRY_LIMIT,
-      ...(retryDelay !== undefined ? { retryDelay } : {}),
+      expireInSeconds: env.JOB_ATTEMPT_SECONDS,
+      retryDelay: retryDelay ?? env.JOB_RETRY_DELAY_SECONDS,
       ...(retryBackoff !== undefined ? { retryBackoff } : {}),
     },
   });

@@ -42,6 +42,19 @@ const EnvSchema = z.object({
   // jobs of one installation, and a bot serving one installation would lose half its throughput.
   MAX_JOBS_PER_INSTALLATION: z.coerce.number().int().min(1).max(10_000).optional(),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  // Queue timing. A worker that dies mid-job (SIGKILL, a lost machine) leaves its job active: the queue counts that
+  // worker dead once the attempt has run JOB_ATTEMPT_SECONDS (above the longest agent run the config allows, 40 min,
+  // plus gathering and publishing), notices it on its next maintenance round, and retries the job after
+  // JOB_RETRY_DELAY_SECONDS. Lower them to recover faster at the price of cutting long runs short.
+  JOB_ATTEMPT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(45 * 60),
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   // On SIGTERM a worker takes no new job and gives its running agents this long to finish before it kills them
   // and hands their jobs back. Keep it below the orchestrator's kill timeout (compose: stop_grace_period).
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),

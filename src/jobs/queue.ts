@@ -54,8 +54,9 @@ export const DEFAULTS: JobDefaults = {
   retryLimit: 2,
   retryDelay: 30,
   retryBackoff: true,
-  // A Codex run with a checkout and a verify step fits well inside this; a hung one must not hold the job forever.
-  expireInSeconds: 30 * 60,
+  // Longer than the longest agent run the config allows (40 minutes) plus gathering and publishing; a hung one
+  // must not hold the job forever. The app sets it from JOB_ATTEMPT_SECONDS (runtime.ts).
+  expireInSeconds: 45 * 60,
 };
 
 export function assertKind(kind: string): void {

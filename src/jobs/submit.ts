@@ -13,12 +13,6 @@ import type {
   TriageJob,
 } from "./types.js";
 
-/**
- * How long one attempt may run before the queue counts its worker as dead and retries it: longer than the
- * longest agent run the config allows (40 minutes) plus gathering and publishing.
- */
-export const JOB_ATTEMPT_SECONDS = 45 * 60;
-
 export type AnyJob = TriageJob | FixJob | AskJob | CommandJob | DashboardJob | SecondOpinionJob | RaceJudgeJob | PlanWriteJob | PlanJob;
 
 /**
@@ -36,7 +30,6 @@ export function submitJob(
     queue,
     { key: job.key, kind: job.kind, repo: job.repo.fullName, data: job, meta: opts.meta },
     {
-      expireInSeconds: JOB_ATTEMPT_SECONDS,
       serialKey: opts.serialKey,
       ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
     },

@@ -113,9 +113,14 @@ async function acquire(path: string, staleMs: number, timeoutMs: number): Promis
       const handle = await fs.open(path, "wx", 0o600);
       try {
         await handle.writeFile(body);
-      } finally {
-        await handle.close();
+      } catch (error) {
+        // Created but not written (a full disk): an empty lock names no owner, so every later caller would wait
+        // for it to go stale (10 minutes). It is ours, made a moment ago with O_EXCL: take it away again.
+        await handle.close().catch(() => undefined);
+        await fs.rm(path, { force: true });
+        throw error;
       }
+      await handle.close();
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;

@@ -13,6 +13,11 @@ export interface TestPostgres {
   /** A connection URL to a fresh, empty database of its own. */
   url: string;
   stop(): Promise<void>;
+  /**
+   * The server itself, stopped and started again on the same data dir and port (the fault suite's PostgreSQL
+   * restart): present only for a server of our own, not for TEST_DATABASE_URL's.
+   */
+  server?: { halt(): Promise<void>; resume(): Promise<void> };
 }
 
 /**
@@ -33,12 +38,13 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const data = path.join(dir, "data");
   const port = await freePort();
   const stop = () => sudo("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+  // fsync off and small settings: a test server is thrown away, speed matters more than durability.
+  const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
+  const startServer = () => sudo("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
   try {
     // --no-locale: a fresh machine's LANG may name a locale it has not generated, and initdb would refuse it.
     await sudo("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-    // fsync off and small settings: a test server is thrown away, speed matters more than durability.
-    const options = `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`;
-    await sudo("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "start"]);
+    await startServer();
   } catch (err) {
     const log = await readFile(path.join(dir, "server.log"), "utf8").catch(() => "");
     await stop();
@@ -50,7 +56,9 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    return await freshDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, stopServer);
+    const db = await freshDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, stopServer);
+    // halt: a crash as the clients see it (connections cut, nothing flushed), then recovery on resume.
+    return { ...db, server: { halt: async () => void (await stop()), resume: async () => void (await startServer()) } };
   } catch (err) {
     await stopServer();
     throw err;

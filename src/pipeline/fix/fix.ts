@@ -4,6 +4,7 @@ import type { JobContext, JobResult } from "../../jobs/worker/job-context.js";
 import { resetWorktree } from "../../workspace/reset.js";
 import { codeBlock, codeLine, plainLine } from "../../text-safety/inline.js";
 import { sanitizeMarkdown } from "../../text-safety/markdown.js";
+import { endConversationOnError } from "../steps/ask-failure.js";
 import { withCheckout, withSecondCheckout } from "../steps/checkout.js";
 import { addTokens, agentName, spendLine } from "../steps/spend.js";
 import { recordRaceResult } from "../../jobs/agent-runs.js";
@@ -32,13 +33,10 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
   if ("stop" in opened) return opened.stop;
   const { gh, config, target, talk, maintenance } = opened.fix;
 
-  return withCheckout(
-    deps,
-    ctx,
-    gh,
-    log,
-    { repo: job.repo, sha: target.baseSha, want: [] },
-    async (worktree, jobDir, mirror, instructions) => {
+  // A last attempt that throws (a full disk under git, GitHub down) ends the progress comment with the reason,
+  // instead of leaving it at "working…" for good.
+  return endConversationOnError(ctx, talk, () =>
+    withCheckout(deps, ctx, gh, log, { repo: job.repo, sha: target.baseSha, want: [] }, async (worktree, jobDir, mirror, instructions) => {
       const verifyCommand = maintenance ? maintenance.verifyCommand : config.fix.verify_command;
       let verify: VerifyOutcome | null = null;
       const repeat = maintenance?.repeat ?? null;
@@ -221,7 +219,7 @@ export async function runFix(deps: PipelineDeps, job: FixJob, ctx: JobContext): 
       }
       const how = maintenance ? maintenancePublishing(gh, job, target, maintenance) : {};
       return await publishFix(deps, gh, job, target, talk, publication(attempt, race?.section ?? null), config.fix, how);
-    },
+    }),
   );
 }
 
