@@ -1,5 +1,7 @@
 import { JOB_KINDS, type JobKind } from "../jobs/types.js";
 import type { JobContext, JobHandler, JobResult } from "../jobs/worker/job-context.js";
+import { PermanentJobError } from "../jobs/worker/permanent.js";
+import { goneInstallation } from "../github/installation-gone.js";
 import type { PipelineDeps } from "./deps.js";
 import { runCommand } from "./command/command.js";
 import { runExplain } from "./ask/explain.js";
@@ -33,11 +35,24 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   plan: runPlan,
 };
 
+/** An uninstalled App fails every retry the same way: the job ends at once, and says why (installation-gone.ts). */
+function permanentOrAsIs(err: unknown): unknown {
+  const installation = goneInstallation(err);
+  if (installation === null) return err;
+  return new PermanentJobError(
+    `the App is not installed for this repository any more: GitHub answered 404 to the token request of installation ${installation}`,
+    "failed: app not installed",
+    { cause: err },
+  );
+}
+
 /** The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. */
 export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler> {
   const handler =
     <K extends JobKind>(kind: K): JobHandler =>
     (data, ctx) =>
-      PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+      PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx).catch((err: unknown) => {
+        throw permanentOrAsIs(err);
+      });
   return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;
 }
