@@ -117,6 +117,9 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
     failNext(method, path, status = 500, times = 1, headers) {
       faults.push({ method: method.toUpperCase(), path, status, times, headers });
     },
+    injectFault(fault) {
+      faults.push({ ...fault, method: fault.method.toUpperCase() });
+    },
     setPermission(repoFullName, user, permission) {
       state.internal.permissions[`${repo(repoFullName).fullName}\0${user.toLowerCase()}`] = permission;
     },

@@ -2,6 +2,7 @@ import { createProbot, run } from "probot";
 import { createApp } from "./app.js";
 import { readEnv } from "./config/env.js";
 import { lookUpAppSlug } from "./github/app-slug.js";
+import { AppOctokit } from "./github/rate-limit-policy.js";
 import { appMcpRoute } from "./mcp/app-route.js";
 import { createRuntime } from "./runtime.js";
 import { handleShutdownSignals } from "./shutdown.js";
@@ -29,7 +30,8 @@ export async function start(): Promise<void> {
   // Structured logs in production: one JSON object a line (pipeline lines carry the job's key, see run-job.ts);
   // Probot's default is its pretty format, meant for a terminal.
   if (process.env.NODE_ENV === "production") process.env.LOG_FORMAT ||= "json";
-  const probot = createProbot();
+  // Our Octokit waits out GitHub's secondary rate limits as told (rate-limit-policy.ts).
+  const probot = createProbot({ overrides: { Octokit: AppOctokit } });
   // Probot sets up its logger and Octokit asynchronously: wait before using either.
   await probot.ready();
   const log = probot.log.child({ name: "codex-dispatch" });

@@ -2,7 +2,7 @@ import type { PullSpec } from "./routes-pulls.js";
 import type { ReviewSpec } from "./routes-reviews.js";
 import type { RepoSpec } from "./routes-repos.js";
 import type { WorkflowRunSpec } from "./routes-actions.js";
-import type { RecordedRequest } from "./server.js";
+import type { InjectedFault, RecordedRequest } from "./server.js";
 import type { Json, StandInState } from "./state.js";
 
 export interface StandInSnapshot {
@@ -58,5 +58,7 @@ export interface GitHubStandIn {
   addReview(repoFullName: string, prNumber: number, review: Omit<ReviewSpec, "user"> & { user: string }): Json & { id: number };
   /** Makes the next `times` requests of `method` on a matching API path fail with `status` (for fault tests). */
   failNext(method: string, path: RegExp, status?: number, times?: number, headers?: Record<string, string>): void;
+  /** Adds a fault with every option (a message, answering after the request was served). */
+  injectFault(fault: InjectedFault): void;
   close(): Promise<void>;
 }

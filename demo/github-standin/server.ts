@@ -9,12 +9,21 @@ export interface InjectedFault {
   status: number;
   times: number;
   headers?: Record<string, string>;
+  /** The error's message (default "stand-in: injected <status>"), e.g. GitHub's "You have exceeded a secondary rate limit". */
+  message?: string;
+  /**
+   * Serve the request first, then answer the fault: GitHub did the write (a comment exists) but the client hears
+   * a 502, as when a proxy times out in front of a slow but successful request.
+   */
+  afterHandling?: boolean;
 }
 
 export interface RecordedRequest {
   method: string;
   path: string;
   status: number;
+  /** When the answer was sent (ms since the epoch): how long a client waited between two tries. */
+  at: number;
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -56,7 +65,7 @@ export function createStandInServer(
     const url = new URL(req.url ?? "/", "http://stand-in");
     const method = req.method ?? "GET";
     const finish = (reply: Reply) => {
-      requests.push({ method, path: url.pathname + url.search, status: reply.status });
+      requests.push({ method, path: url.pathname + url.search, status: reply.status, at: Date.now() });
       send(res, reply);
     };
     void (async (): Promise<Reply> => {
@@ -66,15 +75,18 @@ export function createStandInServer(
       }
       const path = url.pathname.replace(/^\/api\/v3(?=\/|$)/, "") || "/";
       const fault = faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
-      if (fault) {
-        fault.times -= 1;
-        return { status: fault.status, body: { message: `stand-in: injected ${fault.status}` }, headers: fault.headers };
-      }
+      if (fault) fault.times -= 1;
+      const injected = (f: InjectedFault): Reply => ({
+        status: f.status,
+        body: { message: f.message ?? `stand-in: injected ${f.status}` },
+        headers: f.headers,
+      });
+      if (fault && !fault.afterHandling) return injected(fault);
       const found = router.match(method, path);
       if (!found) return { status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest" } };
       if (!req.headers.authorization) return { status: 401, body: { message: "Requires authentication" } };
       const body = await readBody(req);
-      return await found.handler({
+      const reply = await found.handler({
         method,
         path,
         params: found.params,
@@ -84,6 +96,7 @@ export function createStandInServer(
         apiBase: core.apiBase(),
         origin: core.origin(),
       });
+      return fault ? injected(fault) : reply;
     })()
       .catch((error: unknown) =>
         error instanceof HttpError

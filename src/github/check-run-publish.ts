@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CheckAnnotation } from "./check-annotations.js";
 import type { GitHubClient } from "./client.js";
+import { createOnce, NO_BLIND_RETRY } from "./create-once.js";
 import { callGitHub } from "./errors.js";
 import { CHECK_RUN_TEXT_LIMIT, fitBody } from "./limits.js";
 
@@ -27,7 +28,9 @@ const Params = z.object({
 export type PublishCheckRunParams = z.input<typeof Params>;
 
 // The paginate plugin unwraps `{ total_count, check_runs }` into the bare array.
-const ExistingRuns = z.array(z.object({ id: z.number(), external_id: z.string().nullable().optional() }));
+const ExistingRuns = z.array(
+  z.object({ id: z.number(), external_id: z.string().nullable().optional(), html_url: z.string().nullable().optional() }),
+);
 const CheckRunResponse = z.object({ id: z.number(), html_url: z.string().nullable() });
 
 function toRawAnnotation(a: CheckAnnotation) {
@@ -49,14 +52,17 @@ export async function publishCheckRun(gh: GitHubClient, params: PublishCheckRunP
   const p = Params.parse(params);
   const { owner, repo } = p;
   const listRoute = `GET /repos/${owner}/${repo}/commits/${p.headSha}/check-runs`;
-  const existing = await callGitHub(listRoute, () =>
-    gh.paginate(
-      "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-      { owner, repo, ref: p.headSha, check_name: p.name, filter: "all", per_page: 100 },
-      (response) => ExistingRuns.parse(response.data),
-    ),
-  );
-  const found = existing.find((run) => run.external_id === p.externalId);
+  const findOurs = async () => {
+    const existing = await callGitHub(listRoute, () =>
+      gh.paginate(
+        "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+        { owner, repo, ref: p.headSha, check_name: p.name, filter: "all", per_page: 100 },
+        (response) => ExistingRuns.parse(response.data),
+      ),
+    );
+    return existing.find((run) => run.external_id === p.externalId) ?? null;
+  };
+  const found = await findOurs();
 
   const batches: ReturnType<typeof toRawAnnotation>[][] = [];
   for (let i = 0; i < p.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
@@ -91,8 +97,20 @@ export async function publishCheckRun(gh: GitHubClient, params: PublishCheckRunP
     ({ id, html_url: htmlUrl } = CheckRunResponse.parse(response.data));
   } else {
     const route = `POST /repos/${owner}/${repo}/check-runs`;
-    const response = await callGitHub(route, () => gh.request("POST /repos/{owner}/{repo}/check-runs", { ...common, head_sha: p.headSha }));
-    ({ id, html_url: htmlUrl } = CheckRunResponse.parse(response.data));
+    // A POST answered 5xx may have created the run all the same: look for it before creating again (create-once.ts).
+    ({ id, htmlUrl } = await createOnce(
+      async () => {
+        const again = await findOurs();
+        return again ? { id: again.id, htmlUrl: again.html_url ?? null } : null;
+      },
+      async () => {
+        const response = await callGitHub(route, () =>
+          gh.request("POST /repos/{owner}/{repo}/check-runs", { ...common, head_sha: p.headSha, ...NO_BLIND_RETRY }),
+        );
+        const created = CheckRunResponse.parse(response.data);
+        return { id: created.id, htmlUrl: created.html_url };
+      },
+    ));
   }
 
   for (const batch of batches.slice(1)) {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GitHubClient } from "./client.js";
+import { createOnce, NO_BLIND_RETRY } from "./create-once.js";
 import { callGitHub, isGitHubStatus } from "./errors.js";
 import { fitBody } from "./limits.js";
 
@@ -63,23 +64,41 @@ export async function upsertStickyComment(
   const ours = (c: Comment) =>
     c.user?.type === "Bot" && (!appSlug || c.user.login === `${appSlug}[bot]`) && (c.body ?? "").includes(marker);
   const listRoute = `GET /repos/${owner}/${repo}/issues/${issueNumber}/comments`;
-  const matches = await callGitHub(listRoute, () =>
-    gh.paginate(
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-      { owner, repo, issue_number: issueNumber, per_page: 100, ...(since ? { since } : {}) },
-      (response, done) => {
-        const found = response.data.map((c) => Comment.parse(c)).filter(ours);
-        if (found.length > 0) done();
-        return found;
-      },
-    ),
-  );
-  const existing = matches[0];
+  const search = async () => {
+    const matches = await callGitHub(listRoute, () =>
+      gh.paginate(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { owner, repo, issue_number: issueNumber, per_page: 100, ...(since ? { since } : {}) },
+        (response, done) => {
+          const found = response.data.map((c) => Comment.parse(c)).filter(ours);
+          if (found.length > 0) done();
+          return found;
+        },
+      ),
+    );
+    return matches[0] ?? null;
+  };
+  const existing = await search();
   if (existing && existing.id !== knownId) return edit(existing.id);
   const route = `POST /repos/${owner}/${repo}/issues/${issueNumber}/comments`;
-  const response = await callGitHub(route, () =>
-    gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner, repo, issue_number: issueNumber, body: text }),
+  // A POST answered 5xx may have been done all the same: look for it before posting again (create-once.ts).
+  return createOnce(
+    async () => {
+      const found = await search();
+      return found ? { id: found.id, htmlUrl: found.html_url, created: true } : null;
+    },
+    async () => {
+      const response = await callGitHub(route, () =>
+        gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner,
+          repo,
+          issue_number: issueNumber,
+          body: text,
+          ...NO_BLIND_RETRY,
+        }),
+      );
+      const created = Comment.parse(response.data);
+      return { id: created.id, htmlUrl: created.html_url, created: true };
+    },
   );
-  const created = Comment.parse(response.data);
-  return { id: created.id, htmlUrl: created.html_url, created: true };
 }

@@ -1,5 +1,7 @@
 import { JOB_KINDS, type JobKind } from "../jobs/types.js";
 import type { JobContext, JobHandler, JobResult } from "../jobs/worker/job-context.js";
+import { PermanentJobError } from "../jobs/worker/permanent.js";
+import { goneInstallation } from "../github/installation-gone.js";
 import type { PipelineDeps } from "./deps.js";
 import { runCommand } from "./command/command.js";
 import { runExplain } from "./ask/explain.js";
@@ -34,6 +36,17 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
   plan: runPlan,
 };
 
+/** An uninstalled App fails every retry the same way: the job ends at once, and says why (installation-gone.ts). */
+function permanentOrAsIs(err: unknown): unknown {
+  const installation = goneInstallation(err);
+  if (installation === null) return err;
+  return new PermanentJobError(
+    `the App is not installed for this repository any more: GitHub answered 404 to the token request of installation ${installation}`,
+    "failed: app not installed",
+    { cause: err },
+  );
+}
+
 /**
  * The worker's handlers, one per job kind; data is re-validated because the queue outlives versions. Each job's
  * pipeline logs through a child logger bound to its key and kind, so every line it writes names the job. When
@@ -44,10 +57,16 @@ export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler
     <K extends JobKind>(kind: K): JobHandler =>
     async (data, ctx) => {
       const jobDeps = { ...deps, log: deps.log.child({ job: ctx.key, kind }) };
+      let uninstalled = false;
       try {
         return await PIPELINES[kind](jobDeps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+      } catch (err) {
+        const final = permanentOrAsIs(err);
+        uninstalled = final instanceof PermanentJobError;
+        throw final;
       } finally {
-        if (!ctx.signal.aborted) await sweepFeedbackAfterJob(jobDeps, data);
+        // Not for an App no longer installed: its reads would only add 404s to the storm the job just ended.
+        if (!ctx.signal.aborted && !uninstalled) await sweepFeedbackAfterJob(jobDeps, data);
       }
     };
   return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;

@@ -81,7 +81,9 @@ describe("GitHub stand-in driven by a real ProbotOctokit", () => {
     const unknown = await fetch(`${standIn.baseUrl}/repos/acme/app/nothing-here`, { headers: { authorization: "token x" } });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ message: "Not Found" });
-    expect(standIn.requests).toContainEqual({ method: "GET", path: "/api/v3/repos/acme/app/nothing-here", status: 404 });
+    expect(standIn.requests).toContainEqual(
+      expect.objectContaining({ method: "GET", path: "/api/v3/repos/acme/app/nothing-here", status: 404 }),
+    );
   });
 
   it("downloads a job log through an expiring one-time link, never sending the token to the blob host", async () => {

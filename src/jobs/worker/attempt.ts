@@ -12,6 +12,7 @@ import { ResultSchema, type JobContext, type JobHandler } from "./job-context.js
 import { errorText } from "./job-errors.js";
 import { handBackJob, isWorkerShutdown, WorkerShutdownError } from "./hand-back.js";
 import { markRecordCancelled } from "./mark-cancelled.js";
+import { PermanentJobError } from "./permanent.js";
 
 /** What every attempt in one worker shares. */
 export interface AttemptDeps {
@@ -154,6 +155,17 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     if (cancelled) return await recordCancelled(cancelled);
     const error = errorText(err);
     const finished = Date.now();
+    if (err instanceof PermanentJobError) {
+      // Failed for good: recorded so, and returned normally so that pg-boss neither retries nor dead-letters it.
+      await updateJobRecord(
+        db,
+        envelope.key,
+        { status: "failed", error, outcome: err.outcome, finishedAt: new Date(finished).toISOString(), durationMs: finished - started },
+        { onlyAttempt: attempt },
+      );
+      log.warn({ ...jobLog, err: error, outcome: err.outcome }, "job failed for good");
+      return { failed: true };
+    }
     // Before the last attempt the job goes back to waiting for its retry; after it, it has failed.
     await updateJobRecord(
       db,
