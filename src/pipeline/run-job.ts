@@ -13,6 +13,7 @@ import { runMaintenanceTick } from "./maintenance/tick.js";
 import { runPlanWrite } from "./plan/write-plan.js";
 import { runPlan } from "./plan/plan-job.js";
 import { withPlanEvents } from "./plan/item-events.js";
+import { recordTiming, timedContext } from "./steps/phase-clock.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -37,7 +38,14 @@ const PIPELINES: { [K in JobKind]: Runner<K> } = {
 export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler> {
   const handler =
     <K extends JobKind>(kind: K): JobHandler =>
-    (data, ctx) =>
-      PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+    async (data, ctx) => {
+      // Every job's phases are timed into its record's meta (and logged): where an attempt's seconds went.
+      const timed = timedContext(ctx);
+      try {
+        return await PIPELINES[kind](deps, JOB_KINDS[kind].parse(data) as Job<K>, timed.ctx);
+      } finally {
+        await recordTiming(deps.db, deps.log, ctx, timed.finish());
+      }
+    };
   return Object.fromEntries((Object.keys(JOB_KINDS) as JobKind[]).map((kind) => [kind, handler(kind)])) as Record<JobKind, JobHandler>;
 }
