@@ -90,6 +90,17 @@ export function createQueue(db: Database, opts: QueueOptions = {}): JobQueue {
   // maintenance or fetch here and carries on.
   boss.on("error", (err: Error) => log.error({ err: { message: err.message } }, "queue error"));
 
+  // The workers this process runs, by queue: a job sent here wakes them at once instead of at their next poll
+  // (pollingIntervalSeconds, 2 s by default: a second of waiting on average for every webhook-to-comment). Workers
+  // in other processes still find it by polling.
+  const localWorkers = new Map<string, Set<string>>();
+  const work = boss.work.bind(boss) as (name: string, ...rest: unknown[]) => Promise<string>;
+  boss.work = (async (name: string, ...rest: unknown[]) => {
+    const id = await work(name, ...rest);
+    (localWorkers.get(name) ?? localWorkers.set(name, new Set()).get(name)!).add(id);
+    return id;
+  }) as typeof boss.work;
+
   const created = new Map<string, Promise<void>>();
   const ensureQueue = (kind: string): Promise<void> => {
     if (kind !== DEAD_LETTER_QUEUE) assertKind(kind);
@@ -132,6 +143,8 @@ export function createQueue(db: Database, opts: QueueOptions = {}): JobQueue {
         ...(id ? { id } : {}),
         deadLetter: DEAD_LETTER_QUEUE,
       });
+      // notifyWorker ignores an id whose worker has stopped (offWork).
+      if (jobId) for (const worker of localWorkers.get(kind) ?? []) boss.notifyWorker(worker);
       if (jobId) return jobId;
       // pg-boss answers null when a job with this id already exists: the send is then already done.
       if (id) return id;

@@ -16,6 +16,7 @@ import { runPlanWrite } from "./plan/write-plan.js";
 import { runPlan } from "./plan/plan-job.js";
 import { withPlanEvents } from "./plan/item-events.js";
 import { sweepFeedbackAfterJob } from "./steps/feedback-sweep.js";
+import { recordTiming, timedContext } from "./steps/phase-clock.js";
 
 type Job<K extends JobKind> = ReturnType<(typeof JOB_KINDS)[K]["parse"]>;
 type Runner<K extends JobKind> = (deps: PipelineDeps, job: Job<K>, ctx: JobContext) => Promise<JobResult>;
@@ -57,14 +58,17 @@ export function pipelineHandlers(deps: PipelineDeps): Record<JobKind, JobHandler
     <K extends JobKind>(kind: K): JobHandler =>
     async (data, ctx) => {
       const jobDeps = { ...deps, log: deps.log.child({ job: ctx.key, kind }) };
+      // Every job's phases are timed into its record's meta (and logged): where an attempt's seconds went.
+      const timed = timedContext(ctx);
       let uninstalled = false;
       try {
-        return await PIPELINES[kind](jobDeps, JOB_KINDS[kind].parse(data) as Job<K>, ctx);
+        return await PIPELINES[kind](jobDeps, JOB_KINDS[kind].parse(data) as Job<K>, timed.ctx);
       } catch (err) {
         const final = permanentOrAsIs(err);
         uninstalled = final instanceof PermanentJobError;
         throw final;
       } finally {
+        await recordTiming(deps.db, jobDeps.log, ctx, timed.finish());
         // Not for an App no longer installed: its reads would only add 404s to the storm the job just ended.
         if (!ctx.signal.aborted && !uninstalled) await sweepFeedbackAfterJob(jobDeps, data);
       }

@@ -8,6 +8,7 @@ import { createJobDir, removeJobDir, type JobDir } from "../../workspace/job-dir
 import { ensureMirror } from "../../workspace/mirror.js";
 import { addWorktree, type Worktree } from "../../workspace/worktree.js";
 import type { PipelineDeps } from "../deps.js";
+import { phaseClockOf } from "./phase-clock.js";
 import { readTrustedInstructions, type TrustedInstructions } from "./trusted-instructions.js";
 
 export interface CheckoutOptions {
@@ -16,6 +17,11 @@ export interface CheckoutOptions {
   sha: string;
   /** Every commit the agent needs in the history (for a review, the base too). */
   want: string[];
+  /**
+   * Work that needs the job dir but not the checkout (a triage's log download and first comment): it runs while
+   * the mirror is fetched, so neither waits for the other, and `work` starts once both are done.
+   */
+  alongside?: (jobDir: JobDir) => Promise<void>;
 }
 
 /**
@@ -35,24 +41,35 @@ export async function withCheckout<T>(
 ): Promise<T> {
   const jobId = jobIdForKey(ctx.key);
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
-  let worktree: Worktree | null = null;
+  // Set inside the workspace span (a closure TS cannot follow), read by the finally.
+  let worktree = null as Worktree | null;
   try {
     await ctx.setPhase("workspace");
-    const { token } = await mintInstallationToken(gh);
-    const mirror = await ensureMirror({
-      root: deps.env.workspaceDir,
-      repoFullName: opts.repo.fullName,
-      cloneUrl: opts.repo.cloneUrl,
-      token,
-      want: [opts.sha, ...opts.want],
-      // Agents read the history through the mirror: it must be their repository's group's alone (0750, folders
-      // above 0711). Without this the mirror kept git's 0755 and every agent could read every repository.
-      isolation: deps.isolation,
+    const clock = phaseClockOf(ctx);
+    const prepare = clock.span("workspace", async () => {
+      const { token } = await mintInstallationToken(gh);
+      const mirror = await ensureMirror({
+        root: deps.env.workspaceDir,
+        repoFullName: opts.repo.fullName,
+        cloneUrl: opts.repo.cloneUrl,
+        token,
+        want: [opts.sha, ...opts.want],
+        // Agents read the history through the mirror: it must be their repository's group's alone (0750, folders
+        // above 0711). Without this the mirror kept git's 0755 and every agent could read every repository.
+        isolation: deps.isolation,
+      });
+      worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+      // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
+      const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
+      return { mirror, worktree, instructions };
     });
-    worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
-    // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
-    const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
-    return await work(worktree, jobDir, mirror, instructions);
+    // Both settle before anything is removed (the finally below): a failed fetch must not pull the job dir
+    // from under a download still writing into it.
+    const [prepared, beside] = await Promise.allSettled([prepare, opts.alongside?.(jobDir)]);
+    if (prepared.status === "rejected") throw prepared.reason;
+    if (beside.status === "rejected") throw beside.reason;
+    const { mirror, instructions } = prepared.value;
+    return await work(prepared.value.worktree, jobDir, mirror, instructions);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
     await removeJobDir(deps.env.workspaceDir, jobId).catch((err: unknown) => log.warn({ err }, "job dir removal failed"));

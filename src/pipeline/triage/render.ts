@@ -28,7 +28,8 @@ const CLASS_LABEL: Record<TriageReport["classification"], string> = {
   unknown: "unknown",
 };
 
-function where(facts: TriageFacts): string {
+/** The failing workflow › job › step, as links where GitHub gave URLs; every name shown inert. */
+export function where(facts: Pick<TriageFacts, "failedJobs" | "ciName" | "ciUrl">): string {
   const jobs = facts.failedJobs
     .slice(0, 5)
     .map((j) => {

@@ -1,0 +1,73 @@
+// A repository for bench:pipeline that keeps failing: one bare remote and one stand-in repository, and for each
+// run a new commit on a new branch, its PR and its failed Actions run. The second run of a repository finds its
+// mirror on disk (warm); the first fetches it whole (cold).
+import { workflowRunTriageKey } from "../../src/jobs/keys.js";
+import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
+import type { Harness } from "../../demo/harness.js";
+import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog } from "../../demo/scenarios/ci-failure-fixture.js";
+
+export interface BenchRepo {
+  fullName: string;
+  remote: BareRemote;
+  /** Adds a failing run (commit, PR, workflow run) and returns its webhook and job key. */
+  failingRun(): Promise<{ payload: Record<string, unknown>; key: string; prNumber: number; headSha: string }>;
+}
+
+export async function createBenchRepo(h: Harness, name: string): Promise<BenchRepo> {
+  const remote = await createBareRemote({ files: DEMO_FILES });
+  const fullName = `${DEMO_REPO.owner}/${name}`;
+  const repository = h.standIn.addRepo({ owner: DEMO_REPO.owner, name, cloneUrl: remote.url, installationId: DEMO_REPO.installationId });
+  let n = 0;
+  return {
+    fullName,
+    remote,
+    async failingRun() {
+      n += 1;
+      const branch = `feature/change-${n}`;
+      const headSha = await remote.commit(
+        { "src/sum.js": DEMO_BUGGY_SUM, "CHANGE.md": `change ${n}\n` },
+        `Change ${n}`,
+        `refs/heads/${branch}`,
+      );
+      const pr = h.standIn.addPullRequest(fullName, {
+        title: `Change ${n}`,
+        head: branch,
+        headSha,
+        base: "main",
+        headRepoFullName: fullName,
+      });
+      const run = h.standIn.addWorkflowRun(fullName, {
+        name: "CI",
+        path: ".github/workflows/ci.yml",
+        headSha,
+        headBranch: branch,
+        event: "pull_request",
+        status: "completed",
+        conclusion: "failure",
+        pullRequests: [pr.number],
+        headRepoFullName: fullName,
+        jobs: [
+          {
+            name: "test",
+            conclusion: "failure",
+            steps: [
+              { name: "Set up job", conclusion: "success" },
+              { name: "Run npm test", conclusion: "failure" },
+            ],
+            log: demoFailingLog(headSha),
+          },
+        ],
+      });
+      const payload = {
+        action: "completed",
+        workflow_run: run,
+        workflow: { id: run.workflow_id as number, name: "CI", path: ".github/workflows/ci.yml", state: "active" },
+        repository,
+        organization: { login: DEMO_REPO.owner },
+        sender: { login: "octocat", id: 583231, type: "User" },
+        installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
+      };
+      return { payload, key: workflowRunTriageKey(fullName, headSha, run.id, 1), prNumber: pr.number, headSha };
+    },
+  };
+}
