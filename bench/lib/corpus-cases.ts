@@ -9,6 +9,10 @@ import { normaliseText } from "./score-excerpt.js";
 export interface CorpusCase {
   set: string;
   id: string;
+  /** The repository the log is from: the unit of cross-validation (a repository's logs share its rules' luck). */
+  repo: string;
+  /** The toolchain family (LogChunks' language; the case itself for the GitHub Actions sets). */
+  family: string;
   logPath: string;
   passingPath: string | null;
   label: string[];
@@ -40,9 +44,18 @@ export function loadCases(dir: string, set: string): CorpusCase[] {
     const passing = path.join(folder, "pass.log.txt.gz");
     const label = set === "logdx" ? logDxLabel(folder, logPath) : chunkLabel(folder);
     if (label === null) continue;
-    cases.push({ set, id, logPath, passingPath: existsSync(passing) ? passing : null, label });
+    const { repo, family } = origin(folder, set, id);
+    cases.push({ set, id, repo, family, logPath, passingPath: existsSync(passing) ? passing : null, label });
   }
   return cases;
+}
+
+const LogChunksMeta = z.object({ repository: z.string(), language: z.string() });
+
+function origin(folder: string, set: string, id: string): { repo: string; family: string } {
+  if (set !== "logchunks") return { repo: id, family: set };
+  const meta = LogChunksMeta.parse(JSON.parse(readFileSync(path.join(folder, "meta.json"), "utf8")));
+  return { repo: meta.repository, family: meta.language };
 }
 
 function chunkLabel(folder: string): string[] | null {

@@ -1,12 +1,14 @@
-import { Collector } from "./collector.js";
+import { Collector, type Collected } from "./collector.js";
 import { LineSplitter } from "./split-lines.js";
-import { selectLines } from "./select-lines.js";
+import { selectLines, type Tuning } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
 import { CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
 import { createPieceGate } from "./chunk-gate.js";
 
 export { openLogFile } from "./open-log-file.js";
+export { readPassingSet } from "./passing-set.js";
+export { DEFAULT_TUNING, type Tuning } from "./select-lines.js";
 
 export interface ReduceOptions {
   /** Excerpt size in lines, omission markers included (default 150). */
@@ -30,12 +32,20 @@ const MAX_LINES = 100_000;
 export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceOptions = {}): Promise<ReducedLog> {
   const maxLines = parseMaxLines(opts.maxLines);
   const passing = opts.passing ? await readPassingSet(opts.passing) : null;
+  return excerptOf(await collectLog(source, maxLines), maxLines, passing);
+}
+
+/** The streaming pass alone: what the excerpt is chosen from (the benchmark re-chooses it with other tunings). */
+export async function collectLog(source: AsyncIterable<Uint8Array>, maxLines: number): Promise<Collected> {
   const collector = new Collector(maxLines);
   const splitter = new LineSplitter(collector, createPieceGate(), CANDIDATE_LINE, flaggedAtLineStart);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
-  const collected = collector.finish();
-  const { indices, failedStep } = selectLines(collected, maxLines, passing);
+  return collector.finish();
+}
+
+export function excerptOf(collected: Collected, maxLines: number, passing: Set<number> | null, tuning?: Readonly<Tuning>): ReducedLog {
+  const { indices, failedStep } = selectLines(collected, maxLines, passing, tuning);
   const lines = renderExcerpt(indices, collected.retained, collected.steps, collected.totalLines);
   return { lines, text: lines.join("\n"), totalLines: collected.rawLines, ...(failedStep ? { failedStep } : {}) };
 }
