@@ -8,7 +8,7 @@ import { getJobRecord } from "../../src/jobs/records.js";
 import { sweepFeedbackAfterJob } from "../../src/pipeline/steps/feedback-sweep.js";
 import { startHealthServer, type HealthServer } from "../../src/web/health-server.js";
 import { agentBinaries } from "../../src/web/agent-binaries.js";
-import { parsePrometheusText, type Scrape } from "../helpers/prom-text.js";
+import { parseMetrics, type Scrape } from "../helpers/metrics-scrape.js";
 
 // A real pipeline run (a labelled issue becomes a draft PR: real codex, real git, the stand-in for GitHub), then
 // what operators and maintainers read of it: /metrics scraped from the worker's health server and parsed, the
@@ -24,7 +24,7 @@ const scrape = async () => {
   const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/plain");
-  return parsePrometheusText(await res.text());
+  return parseMetrics(await res.text());
 };
 
 beforeAll(async () => {

@@ -26,7 +26,7 @@ describe("serial keys: one job at a time per target (PGlite)", () => {
   const waits: string[] = [];
   const log: JobsLog = {
     info: (obj, msg) => {
-      if (msg === "job waits for its target") waits.push((obj as { key: string }).key);
+      if (msg === "job waits for its target") waits.push((obj as { job: string }).job);
     },
     warn: () => undefined,
     error: () => undefined,

@@ -89,6 +89,19 @@ describe("the dashboard in chromium", () => {
     expect(await page.locator(".chart-empty").count()).toBe(0);
   });
 
+  it('answers "does it help?": the outcomes table shows the merged fix (100% merged) and the triage\'s time', async () => {
+    await page.goto(`${server.url}/dashboard`);
+    const fixRow = page.locator('tr.outcome-row[data-repo="octo-org/abacus"][data-kind="fix"]');
+    expect(await fixRow.count()).toBe(1);
+    const merged = fixRow.locator("td.merged-share");
+    expect(await merged.getAttribute("data-value")).toBe("1.000");
+    expect(await merged.innerText()).toBe("100%");
+    // Opened 1 · merged 1 · closed 0 · reverted 0; the issue label → PR time of its one labelled fix.
+    expect((await fixRow.innerText()).replace(/\s+/g, " ")).toMatch(/1 · 1 · 0 · 0 .*\d+s \(1\)/);
+    const triageRow = page.locator('tr.outcome-row[data-repo="octo-org/calculator"][data-kind="triage"]');
+    expect((await triageRow.innerText()).replace(/\s+/g, " ")).toMatch(/\d+s \(1\)/);
+  });
+
   it("shows a finished job's agent timeline: the command with its exit code and the agent's answer", async () => {
     await page.goto(`${server.url}/dashboard/jobs/${encodeURIComponent(fix.id)}`);
     const rows = page.locator("#timeline li");

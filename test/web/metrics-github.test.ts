@@ -3,10 +3,10 @@ import { ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import { registry } from "../../src/web/metrics.js";
 import { countGitHubRequests } from "../../src/web/metrics-github.js";
-import { parsePrometheusText } from "../helpers/prom-text.js";
+import { parseMetrics } from "../helpers/metrics-scrape.js";
 
 // The Octokit hook behind codex_dispatch_github_*: a real ProbotOctokit against a mocked api.github.com.
-const scrape = async () => parsePrometheusText(await registry.metrics());
+const scrape = async () => parseMetrics(await registry.metrics());
 
 afterEach(() => nock.cleanAll());
 

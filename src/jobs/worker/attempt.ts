@@ -40,7 +40,9 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
   const attempt = job.retryCount + 1;
   const isLastAttempt = job.retryCount >= job.retryLimit;
   const started = Date.now();
-  const jobLog = { key: envelope.key, kind, attempt };
+  // `job` as on the pipeline's lines, so one filter finds all of a job's lines; `key` as before, for log queries
+  // written against the worker's lines when it was their only name.
+  const jobLog = { job: envelope.key, key: envelope.key, kind, attempt };
   const handBack = (reason: WorkerShutdownError, claimed: boolean) =>
     handBackJob({
       db,

@@ -23,7 +23,7 @@ export async function giveUp(db: Database, log: JobsLog, onGiveUp: OnGiveUp, job
   ]);
   if (cancelled.rows.length > 0) {
     await markRecordCancelled(db, envelope.key);
-    log.info({ key: envelope.key }, "cancelled job not given up");
+    log.info({ job: envelope.key, key: envelope.key }, "cancelled job not given up");
     return;
   }
   const { rows } = await db.query<{ error: string | null; gave_up_at: unknown }>(
@@ -38,11 +38,11 @@ export async function giveUp(db: Database, log: JobsLog, onGiveUp: OnGiveUp, job
   );
   const known = await db.query(`SELECT 1 FROM ${SCHEMA}.job_records WHERE key = $1`, [envelope.key]);
   if (rows.length === 0 && known.rows.length > 0) {
-    log.info({ key: envelope.key }, "give-up already handled");
+    log.info({ job: envelope.key, key: envelope.key }, "give-up already handled");
     return;
   }
   const message = rows[0]?.error ?? error;
-  log.warn({ key: envelope.key, kind: envelope.kind, err: message }, "job given up");
+  log.warn({ job: envelope.key, key: envelope.key, kind: envelope.kind, err: message }, "job given up");
   try {
     await onGiveUp(envelope.kind, envelope.data, message, envelope.key);
   } catch (err) {

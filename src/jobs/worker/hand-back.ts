@@ -49,9 +49,9 @@ export async function handBackJob(h: HandBack): Promise<{ handedBack: true }> {
       h.key,
       { status: "queued", phase: HANDED_BACK_PHASE, error: h.reason.message },
       { onlyAttempt: h.attempt },
-    ).catch((e: unknown) => h.log.error({ key: h.key, err: String(e) }, "job record update failed"));
+    ).catch((e: unknown) => h.log.error({ job: h.key, key: h.key, err: String(e) }, "job record update failed"));
   }
   const deferred = await deferBossJob(h.db, h.kind, h.jobId, h.waitSeconds);
-  h.log.info({ key: h.key, kind: h.kind, attempt: h.attempt, deferred, reason: h.reason.message }, "job handed back");
+  h.log.info({ job: h.key, key: h.key, kind: h.kind, attempt: h.attempt, deferred, reason: h.reason.message }, "job handed back");
   return { handedBack: true };
 }

@@ -1,6 +1,6 @@
-// The dashboard's reads: its own small SQL over job_records, agent_runs, bot_prs and job_events. Filters come from
-// the query string and go to the database as parameters only. (jobs/outcome-stats.ts may later replace the chart
-// queries with richer ones.)
+// The dashboard's own reads: the jobs list, one job, and the filter's choices, over job_records and agent_runs.
+// Filters come from the query string and go to the database as parameters only. The charts and the outcomes
+// table read jobs/outcome-stats.ts, shared with the CLI.
 import { z } from "zod";
 import type { Database } from "../../jobs/db.js";
 import { JOB_STATUSES } from "../../jobs/records.js";
@@ -96,60 +96,4 @@ export async function filterChoices(db: Database): Promise<{ repos: string[]; ki
     kinds: await col(`SELECT DISTINCT kind AS v FROM ${SCHEMA}.job_records ORDER BY 1`),
     agents: await col(`SELECT DISTINCT agent AS v FROM ${SCHEMA}.agent_runs ORDER BY 1`),
   };
-}
-
-const WINDOW_DAYS = 30;
-
-/** Runs per UTC day of the last 30 days, by how they ended: the outcome's first word, else the status. */
-export async function runsPerDay(db: Database): Promise<{ day: string; outcome: string; n: number }[]> {
-  const { rows } = await db.query(
-    `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-       CASE WHEN status IN ('queued', 'running') OR outcome IS NULL OR outcome = '' THEN status
-            ELSE split_part(split_part(outcome, ' ', 1), ':', 1) END AS outcome,
-       count(*) AS n
-     FROM ${SCHEMA}.job_records WHERE created_at > now() - make_interval(days => $1)
-     GROUP BY 1, 2 ORDER BY 1, 2`,
-    [WINDOW_DAYS],
-  );
-  return rows.map((r: { day: string; outcome: string; n: unknown }) => ({ day: r.day, outcome: r.outcome, n: Number(r.n) }));
-}
-
-/** Of the bot's PRs closed each week (merged or not), how many were merged. */
-export async function mergeRatePerWeek(db: Database): Promise<{ week: string; merged: number; closed: number }[]> {
-  const { rows } = await db.query(
-    `SELECT to_char(date_trunc('week', coalesce(merged_at, closed_at) AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
-       count(*) FILTER (WHERE state = 'merged') AS merged, count(*) AS closed
-     FROM ${SCHEMA}.bot_prs WHERE state IN ('merged', 'closed') AND coalesce(merged_at, closed_at) IS NOT NULL
-     GROUP BY 1 ORDER BY 1 DESC LIMIT 26`,
-  );
-  return rows
-    .reverse()
-    .map((r: { week: string; merged: unknown; closed: unknown }) => ({ week: r.week, merged: Number(r.merged), closed: Number(r.closed) }));
-}
-
-/** USD spent per repository in the last 30 days (jobs whose cost is unknown count as nothing). */
-export async function costPerRepo(db: Database): Promise<{ repo: string; usd: number; jobs: number }[]> {
-  const { rows } = await db.query(
-    `SELECT repo, coalesce(sum(cost_usd), 0) AS usd, count(*) AS jobs FROM ${SCHEMA}.job_records
-     WHERE created_at > now() - make_interval(days => $1) AND cost_usd IS NOT NULL
-     GROUP BY repo ORDER BY 2 DESC LIMIT 12`,
-    [WINDOW_DAYS],
-  );
-  return rows.map((r: { repo: string; usd: unknown; jobs: unknown }) => ({ repo: r.repo, usd: Number(r.usd), jobs: Number(r.jobs) }));
-}
-
-/**
- * Time to triage per day: from the failed run's webhook (the triage record's created_at, written when the delivery
- * arrived) to the triage's end (finished_at, after its comment and check run were posted), median and count.
- */
-export async function timeToTriage(db: Database): Promise<{ day: string; medianSeconds: number; n: number }[]> {
-  const { rows } = await db.query(
-    `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - created_at)) AS median, count(*) AS n
-     FROM ${SCHEMA}.job_records
-     WHERE kind = 'triage' AND status = 'succeeded' AND finished_at IS NOT NULL AND created_at > now() - make_interval(days => $1)
-     GROUP BY 1 ORDER BY 1`,
-    [WINDOW_DAYS],
-  );
-  return rows.map((r: { day: string; median: unknown; n: unknown }) => ({ day: r.day, medianSeconds: Number(r.median), n: Number(r.n) }));
 }
