@@ -10,7 +10,7 @@ import { openDatabase, type Database } from "../src/jobs/db.js";
 import { createQueue } from "../src/jobs/queue.js";
 import { startTestPostgres } from "../test/helpers/postgres.js";
 import { buildDeliveries, describeMix, type Delivery } from "./lib/ingress-mix.js";
-import { countLost, figuresOf, sendLoad, type Figures } from "./lib/ingress-run.js";
+import { countLost, figuresByKind, figuresOf, sendLoad, type Figures } from "./lib/ingress-run.js";
 import { startGitHubStub, startIngress } from "./lib/ingress-servers.js";
 
 const TOTAL = Number(process.env.BENCH_DELIVERIES ?? 3000);
@@ -48,6 +48,8 @@ async function measure(label: string, db: Database, databaseUrl: string | undefi
     console.log(`${label}:`);
     console.log(line("bare Probot", bareFigures));
     console.log(line("app", appFigures));
+    console.log("  app by kind of delivery:");
+    for (const l of figuresByKind(deliveries, appRun)) console.log(l);
     console.log(
       `  p99 ratio app/bare ${(appFigures.p99_ms / bareFigures.p99_ms).toFixed(2)}; ${expected} answered deliveries should enqueue, lost: ${lost}`,
     );

@@ -59,3 +59,23 @@ export async function countLost(db: Database, deliveries: Delivery[], r: LoadRes
   ).length;
   return { expected: answered.length, lost };
 }
+
+/** p50 and p99 per kind of delivery (event, and whether it enqueues): where the app's time over bare Probot goes. */
+export function figuresByKind(deliveries: Delivery[], r: LoadResult): string[] {
+  const groups = new Map<string, number[]>();
+  deliveries.forEach((d, i) => {
+    const kind = `${d.event}${d.enqueues.length > 0 ? " (enqueues)" : ""}`;
+    groups.set(kind, [...(groups.get(kind) ?? []), r.latenciesMs[i]]);
+  });
+  return [...groups.entries()]
+    .map(([kind, ms]) => {
+      const sorted = ms.sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+      return { kind, n: sorted.length, p50: pct(50), p99: pct(99) };
+    })
+    .sort((a, b) => b.p99 - a.p99)
+    .map(
+      (g) =>
+        `    ${g.kind.padEnd(28)} n ${String(g.n).padStart(4)}  p50 ${g.p50.toFixed(1).padStart(5)} ms  p99 ${g.p99.toFixed(1).padStart(5)} ms`,
+    );
+}

@@ -2,7 +2,6 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
 import { checkRunTriageKey } from "../jobs/keys.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import { recordRerunPass } from "../jobs/triage-findings.js";
 import type { TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
@@ -76,7 +75,6 @@ export function onCheckRunCompleted(deps: HandlerDeps) {
     if (!check.conclusion || !FAILED_CONCLUSIONS.has(check.conclusion)) return;
     if (isOwnSender(deps, sender)) return;
 
-    await recordDelivery(deps.db, { guid: context.id, event: "check_run", action: "completed", repo: repository.full_name });
     const key = checkRunTriageKey(repository.full_name, check.head_sha, check.id);
     const job: TriageJob = {
       kind: "triage",
@@ -100,6 +98,7 @@ export function onCheckRunCompleted(deps: HandlerDeps) {
       },
     };
     const result = await submitJob(deps.db, deps.queue, job, {
+      delivery: { guid: context.id, event: "check_run", action: "completed", repo: repository.full_name },
       meta: { branch: job.headBranch, sha: check.head_sha, delivery: context.id },
     });
     context.log.info({ key, enqueued: result.enqueued }, "check run failure");

@@ -8,7 +8,6 @@ import { getCollaboratorPermission } from "../github/permissions.js";
 import { parseCommand } from "../commands/parse.js";
 import { commandKey } from "../jobs/keys.js";
 import { submitJob } from "../jobs/submit.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import type { CommandJob } from "../jobs/types.js";
 import type { HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
@@ -38,7 +37,6 @@ async function enqueueCommand(
   job: Omit<CommandJob, "kind" | "key" | "deliveryId" | "acknowledged">,
 ): Promise<void> {
   const key = commandKey(job.repo.fullName, job.issueNumber, job.commentKind, job.commentId);
-  await recordDelivery(deps.db, { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName });
   // 👀 within a second of the delivery, even when every worker is busy: a comment in the default `/codex …`
   // form is acknowledged from here (a repository with another prefix gets it when its job runs and knows it).
   const acknowledged = parseCommand(job.body) !== null;
@@ -47,7 +45,11 @@ async function enqueueCommand(
     deps.db,
     deps.queue,
     { kind: "command", key, deliveryId: context.id, acknowledged, ...job },
-    { meta: { issue: job.issueNumber }, retryLimit: 2 },
+    {
+      meta: { issue: job.issueNumber },
+      retryLimit: 2,
+      delivery: { guid: context.id, event: context.name, action: "created", repo: job.repo.fullName },
+    },
   );
   if (enqueued && acknowledged) acknowledgeNow(context, job);
 }

@@ -2,7 +2,6 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { DASHBOARD_MARKER, dashboardEditKey, dashboardTargetKey, PLAN_GO_MARKER, planEditKey, planTargetKey } from "../jobs/keys.js";
 import { getPlan } from "../jobs/plans.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import { submitJob } from "../jobs/submit.js";
 import type { DashboardJob, PlanJob } from "../jobs/types.js";
 import { HAS_TASK_LIST } from "./issues-labeled.js";
@@ -45,7 +44,6 @@ export function onIssueEdited(deps: HandlerDeps) {
       // approval box, is worth a job (each job reads the config from GitHub).
       const goTicked = goBoxTicked(issue.body) && !goBoxTicked(previousBody);
       if (!goTicked && !(await getPlan(deps.db, repository.full_name, issue.number))) return;
-      await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
       const plan: PlanJob = {
         kind: "plan",
         key: planEditKey(repository.full_name, issue.number, issue.updated_at, issue.body ?? ""),
@@ -56,12 +54,12 @@ export function onIssueEdited(deps: HandlerDeps) {
         event: { type: "edit", sender: sender.login, previousBody: previousBody ?? "", body: issue.body ?? "" },
       };
       await submitJob(deps.db, deps.queue, plan, {
+        delivery: { guid: context.id, event: "issues", action: "edited", repo: repository.full_name },
         meta: { issue: issue.number },
         serialKey: planTargetKey(repository.full_name, issue.number),
       });
       return;
     }
-    await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "edited", repo: repository.full_name });
     const job: DashboardJob = {
       kind: "dashboard",
       key: dashboardEditKey(repository.full_name, issue.number, issue.updated_at, issue.body),
@@ -70,7 +68,11 @@ export function onIssueEdited(deps: HandlerDeps) {
       repo: toRepoRef(repository),
       edit: { sender: sender.login, issueNumber: issue.number, previousBody: previousBody ?? "", body: issue.body },
     };
-    await submitJob(deps.db, deps.queue, job, { meta: { issue: issue.number }, serialKey: dashboardTargetKey(repository.full_name) });
+    await submitJob(deps.db, deps.queue, job, {
+      delivery: { guid: context.id, event: "issues", action: "edited", repo: repository.full_name },
+      meta: { issue: issue.number },
+      serialKey: dashboardTargetKey(repository.full_name),
+    });
   };
 }
 

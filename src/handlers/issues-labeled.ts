@@ -2,7 +2,6 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
 import { issueLabelFixKey, planStartKey, planTargetKey } from "../jobs/keys.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import { targetKey, type FixJob, type PlanJob } from "../jobs/types.js";
 import { isOwnSender, type HandlerDeps } from "./deps.js";
 import { parsePayload, InstallationSchema, RepositorySchema, SenderSchema, toRepoRef } from "./payload.js";
@@ -36,7 +35,6 @@ export function onIssueLabeled(deps: HandlerDeps) {
     const { issue, label, repository, installation, sender } = data;
     if (issue.state !== "open" || issue.pull_request !== undefined) return;
     if (sender.type === "Bot" || isOwnSender(deps, sender)) return;
-    await recordDelivery(deps.db, { guid: context.id, event: "issues", action: "labeled", repo: repository.full_name });
     const key = issueLabelFixKey(repository.full_name, issue.number, label.name, issue.updated_at);
     const job: FixJob = {
       kind: "fix",
@@ -48,6 +46,7 @@ export function onIssueLabeled(deps: HandlerDeps) {
       origin: { type: "issue", issueNumber: issue.number, label: label.name },
     };
     await submitJob(deps.db, deps.queue, job, {
+      delivery: { guid: context.id, event: "issues", action: "labeled", repo: repository.full_name },
       meta: { issue: issue.number, label: label.name },
       serialKey: targetKey(repository.full_name, issue.number),
     });

@@ -2,7 +2,6 @@ import type { Context } from "probot";
 import { z } from "zod";
 import { reviewFixKey } from "../jobs/keys.js";
 import { submitJob } from "../jobs/submit.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import { countRecentJobs } from "../jobs/records.js";
 import { targetKey, type FixJob } from "../jobs/types.js";
 import { isOwnSender, type HandlerDeps } from "./deps.js";
@@ -38,7 +37,6 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
     // A `/codex …` review comment is a command, handled as one; plain reviews are feedback.
     if ((review.body ?? "").trimStart().startsWith("/")) return;
 
-    await recordDelivery(deps.db, { guid: context.id, event: "pull_request_review", action: "submitted", repo: repository.full_name });
     const previous = await countRecentJobs(deps.db, { repo: repository.full_name, branch: pr.head.ref, kind: "fix", sinceMs: 0 });
     const key = reviewFixKey(repository.full_name, pr.number, review.id);
     const job: FixJob = {
@@ -58,6 +56,7 @@ export function onPullRequestReviewSubmitted(deps: HandlerDeps) {
       },
     };
     await submitJob(deps.db, deps.queue, job, {
+      delivery: { guid: context.id, event: "pull_request_review", action: "submitted", repo: repository.full_name },
       meta: { branch: pr.head.ref, pr: pr.number },
       serialKey: targetKey(repository.full_name, pr.number),
     });

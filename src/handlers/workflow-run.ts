@@ -3,7 +3,6 @@ import { z } from "zod";
 import { submitJob } from "../jobs/submit.js";
 import { raceJudgeKey, workflowRunTriageKey } from "../jobs/keys.js";
 import { pendingRaceOf } from "../jobs/race-candidates.js";
-import { recordDelivery } from "../jobs/ledger.js";
 import { recordRerunPass } from "../jobs/triage-findings.js";
 import type { RaceJudgeJob, TriageJob } from "../jobs/types.js";
 import { FAILED_CONCLUSIONS, isOwnSender, type HandlerDeps } from "./deps.js";
@@ -64,12 +63,6 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
     if (!run.conclusion || !FAILED_CONCLUSIONS.has(run.conclusion)) return;
     if (isOwnSender(deps, sender)) return;
 
-    const firstDelivery = await recordDelivery(deps.db, {
-      guid: context.id,
-      event: "workflow_run",
-      action: "completed",
-      repo: repository.full_name,
-    });
     const key = workflowRunTriageKey(repository.full_name, run.head_sha, run.id, run.run_attempt);
     const job: TriageJob = {
       kind: "triage",
@@ -92,7 +85,15 @@ export function onWorkflowRunCompleted(deps: HandlerDeps) {
         conclusion: run.conclusion,
       },
     };
-    const result = await submitJob(deps.db, deps.queue, job, { meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id } });
-    context.log.info({ key, enqueued: result.enqueued, firstDelivery }, "workflow run failure");
+    const result = await submitJob(deps.db, deps.queue, job, {
+      delivery: {
+        guid: context.id,
+        event: "workflow_run",
+        action: "completed",
+        repo: repository.full_name,
+      },
+      meta: { branch: job.headBranch, sha: run.head_sha, delivery: context.id },
+    });
+    context.log.info({ key, enqueued: result.enqueued }, "workflow run failure");
   };
 }

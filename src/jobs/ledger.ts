@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database } from "./db.js";
 import { SCHEMA } from "./migrations.js";
 
-const DeliverySchema = z.object({
+export const DeliverySchema = z.object({
   guid: z.string().min(1, "delivery guid is empty").max(200),
   event: z.string().min(1, "delivery event is empty").max(100),
   action: z.string().max(100).optional(),

@@ -1,5 +1,6 @@
 import type { Database } from "./db.js";
 import { enqueueOnce } from "./enqueue.js";
+import type { Delivery } from "./ledger.js";
 import type { JobQueue } from "./queue.js";
 import type {
   AskJob,
@@ -23,7 +24,7 @@ export function submitJob(
   db: Database,
   queue: JobQueue,
   job: AnyJob,
-  opts: { meta?: Record<string, unknown>; serialKey?: string; retryLimit?: number } = {},
+  opts: { meta?: Record<string, unknown>; serialKey?: string; retryLimit?: number; delivery?: Delivery } = {},
 ): Promise<{ enqueued: boolean; id: string }> {
   return enqueueOnce(
     db,
@@ -31,6 +32,7 @@ export function submitJob(
     { key: job.key, kind: job.kind, repo: job.repo.fullName, data: job, meta: opts.meta },
     {
       serialKey: opts.serialKey,
+      delivery: opts.delivery,
       ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
     },
   );
