@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readlink, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +33,10 @@ export async function oldRelease(ref = PREVIOUS_RELEASE): Promise<OldRelease> {
   const sha = await resolveCommit(ref);
   const dir = path.join(tmpdir(), `codex-dispatch-release-${sha.slice(0, 16)}`);
   const result = { sha, dir, module: (relative: string) => new URL(`dist/${relative}`, `file://${dir}/`).href };
-  if (await stat(path.join(dir, "ready")).catch(() => null)) return result;
+  if (await stat(path.join(dir, "ready")).catch(() => null)) {
+    await linkNodeModules(dir);
+    return result;
+  }
   // Built aside and renamed into place: test files run in parallel and may race to build it.
   const staging = await mkdtemp(`${dir}-staging-`);
   try {
@@ -69,4 +72,17 @@ async function resolveCommit(ref: string): Promise<string> {
         "use a full clone (git fetch --unshallow, or actions/checkout with fetch-depth: 0)",
     );
   }
+}
+
+/**
+ * The cached build was made by whichever checkout ran first (another clone, a worktree since removed): point its
+ * node_modules at this checkout's, atomically (a new link renamed over the old), so parallel test files can race.
+ */
+async function linkNodeModules(dir: string): Promise<void> {
+  const target = path.join(ROOT, "node_modules");
+  const link = path.join(dir, "node_modules");
+  if ((await readlink(link).catch(() => null)) === target) return;
+  const staging = `${link}.${process.pid}.${Date.now()}`;
+  await symlink(target, staging, "dir");
+  await rename(staging, link);
 }
