@@ -206,6 +206,9 @@ export async function updateJobRecord(
     }
   }
   if (sets.length === 0) return (await getJobRecord(db, key)) !== null;
+  // Back in line, the record is nobody's: a worker of an older release (a rolling upgrade) claims without setting
+  // worker_id, and a stale one there would let a sweep take its job for a dead worker's (worker/liveness.ts).
+  if (p.status === "queued") sets.push("worker_id = NULL");
   let where = "key = $1";
   if (opts.onlyAttempt !== undefined) {
     params.push(opts.onlyAttempt);
