@@ -42,16 +42,22 @@ const EnvSchema = z.object({
   // jobs of one installation, and a bot serving one installation would lose half its throughput.
   MAX_JOBS_PER_INSTALLATION: z.coerce.number().int().min(1).max(10_000).optional(),
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
-  // Queue timing. A worker that dies mid-job (SIGKILL, a lost machine) leaves its job active: the queue counts that
-  // worker dead once the attempt has run JOB_ATTEMPT_SECONDS (above the longest agent run the config allows, 40 min,
-  // plus gathering and publishing), notices it on its next maintenance round, and retries the job after
-  // JOB_RETRY_DELAY_SECONDS. Lower them to recover faster at the price of cutting long runs short.
+  // Queue timing. An attempt may run JOB_ATTEMPT_SECONDS (above the longest agent run the config allows, 40 min,
+  // plus gathering and publishing); a hung one is then failed on the next maintenance round and retried after
+  // JOB_RETRY_DELAY_SECONDS. A worker that dies mid-job (SIGKILL, a lost machine) is found by its missed heartbeats
+  // instead (WORKER_HEARTBEAT_SECONDS below), within about a minute; the attempt limit is only the backstop.
   JOB_ATTEMPT_SECONDS: z.coerce
     .number()
     .int()
     .min(10)
     .max(86_400)
     .default(45 * 60),
+  // Worker liveness: each worker process beats its row in the database every WORKER_HEARTBEAT_SECONDS; one not heard
+  // for WORKER_DEAD_AFTER_SECONDS (default: six beats) is dead, and any worker retries its running jobs at once
+  // (without spending one of the job's retries; a job whose workers die 3 times is given up). Set them alike on
+  // every worker of one database.
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().int().min(2).max(3_600).optional(),
   JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
@@ -79,10 +85,11 @@ const EnvSchema = z.object({
     }),
 });
 
-export type AppEnv = Omit<z.infer<typeof EnvSchema>, "MAX_JOBS_PER_INSTALLATION"> & {
+export type AppEnv = Omit<z.infer<typeof EnvSchema>, "MAX_JOBS_PER_INSTALLATION" | "WORKER_DEAD_AFTER_SECONDS"> & {
   dataDir: string;
   workspaceDir: string;
   MAX_JOBS_PER_INSTALLATION: number;
+  WORKER_DEAD_AFTER_SECONDS: number;
 };
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
@@ -93,8 +100,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     throw new Error(`Invalid environment: ${problems}`);
   }
   const dataDir = path.resolve(result.data.DATA_DIR);
+  const deadAfter = result.data.WORKER_DEAD_AFTER_SECONDS ?? 6 * result.data.WORKER_HEARTBEAT_SECONDS;
+  // Fewer than two beats would count a worker dead for one late beat (a slow query, a busy machine).
+  if (deadAfter < 2 * result.data.WORKER_HEARTBEAT_SECONDS) {
+    throw new Error("Invalid environment: WORKER_DEAD_AFTER_SECONDS must be at least twice WORKER_HEARTBEAT_SECONDS");
+  }
   return {
     ...result.data,
+    WORKER_DEAD_AFTER_SECONDS: deadAfter,
     MAX_JOBS_PER_INSTALLATION: result.data.MAX_JOBS_PER_INSTALLATION ?? result.data.WORKER_CONCURRENCY,
     dataDir,
     workspaceDir: path.resolve(result.data.WORKSPACE_DIR ?? path.join(dataDir, "workspace")),

@@ -16,7 +16,7 @@ const SLOT_INDEX = "job_records_one_running_per_installation_slot";
 
 /**
  * Marks a job's record `running` for `attempt`, unless it was cancelled, its target is busy, or its installation
- * already runs `maxPerInstallation` jobs (undefined: no limit).
+ * already runs `maxPerInstallation` jobs (undefined: no limit). `workerId`: the claiming worker's liveness id.
  *
  * Why our own claim in the records table rather than pg-boss 10's `singleton` queue policy: that policy
  * holds one active job per (queue, singletonKey), but (1) a queue is one job kind, while one issue may
@@ -37,6 +37,7 @@ export async function claimJobRecord(
   attempt: number,
   startedAt: string,
   maxPerInstallation?: number,
+  workerId?: string,
 ): Promise<ClaimResult> {
   const limit = maxPerInstallation ?? null;
   try {
@@ -53,7 +54,9 @@ export async function claimJobRecord(
        )
        UPDATE ${SCHEMA}.job_records r SET
          status = 'running', attempts = $2, phase = NULL, started_at = $3::timestamptz,
-         finished_at = NULL, duration_ms = NULL, installation_slot = (SELECT slot FROM free)
+         finished_at = NULL, duration_ms = NULL, installation_slot = (SELECT slot FROM free),
+         -- The worker running it (liveness.ts): when that worker stops beating, the sweep retries the job.
+         worker_id = $5
        WHERE r.key = $1
          AND r.status <> 'cancelled' AND r.cancel_requested_at IS NULL
          AND (r.target IS NULL OR NOT EXISTS (
@@ -62,7 +65,7 @@ export async function claimJobRecord(
              AND (o.status = 'running' OR (o.status = 'queued' AND o.seq < r.seq))))
          AND ($4::int IS NULL OR (r.data->>'installationId') IS NULL OR (SELECT slot FROM free) IS NOT NULL)
        RETURNING id`,
-      [key, attempt, startedAt, limit],
+      [key, attempt, startedAt, limit, workerId ?? null],
     );
     if (rows.length === 1) return "claimed";
   } catch (err) {

@@ -281,6 +281,27 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
+    version: 12,
+    name: "worker liveness: heartbeats, the worker running each job",
+    statements: [
+      // One row per running worker process, beaten every WORKER_HEARTBEAT_SECONDS (jobs/worker/liveness.ts). A worker
+      // not seen for the dead-after time is dead: the sweep retries its running jobs at once, instead of pg-boss
+      // noticing only when the attempt expires (JOB_ATTEMPT_SECONDS, 45 minutes). seen_at is the database's clock, so
+      // machines with skewed clocks agree.
+      `CREATE TABLE IF NOT EXISTS ${SCHEMA}.workers (
+     id text PRIMARY KEY,
+     host text NOT NULL,
+     pid integer NOT NULL,
+     started_at timestamptz NOT NULL DEFAULT now(),
+     seen_at timestamptz NOT NULL DEFAULT now()
+   )`,
+      // The worker that claimed a running record (claim-record.ts), and how many of its workers died under it: a job
+      // that kills its worker every time is given up after a few, not retried forever.
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS worker_id text`,
+      `ALTER TABLE ${SCHEMA}.job_records ADD COLUMN IF NOT EXISTS worker_deaths integer NOT NULL DEFAULT 0`,
+    ],
+  },
+  {
     version: 13,
     name: "job events: the agent's timeline",
     statements: [

@@ -14,8 +14,9 @@ export interface JobDefaults {
   retryDelay: number;
   retryBackoff: boolean;
   /**
-   * How long one attempt may stay active. A worker that dies leaves its job active; pg-boss's
-   * maintenance fails it after this long and the job is retried (or dead-lettered on its last attempt).
+   * How long one attempt may stay active: pg-boss's maintenance then fails it and the job is retried (or
+   * dead-lettered on its last attempt). A hung attempt's backstop; a dead worker's job is found much sooner by
+   * its missed heartbeats (worker/liveness.ts).
    */
   expireInSeconds: number;
 }

@@ -173,14 +173,16 @@ export async function listJobRecords(db: Database, opts: { limit: number; repo?:
 /**
  * Applies a patch to the record of `key`. With `onlyAttempt`, the update applies only while the record
  * is still at that attempt: a worker whose job pg-boss already expired and handed to another worker
- * must not overwrite what the newer attempt wrote.
+ * must not overwrite what the newer attempt wrote. With `onlyWorker`, only while that worker still holds it: a
+ * worker counted dead (worker/liveness.ts) whose job was retried elsewhere must not write over the retry, even
+ * in the moment before the retry claims it.
  * @returns whether a record was updated.
  */
 export async function updateJobRecord(
   db: Database,
   key: string,
   patch: JobRecordPatch,
-  opts: { onlyAttempt?: number } = {},
+  opts: { onlyAttempt?: number; onlyWorker?: string } = {},
 ): Promise<boolean> {
   const p = PatchSchema.parse(patch);
   const sets: string[] = [];
@@ -204,10 +206,17 @@ export async function updateJobRecord(
     }
   }
   if (sets.length === 0) return (await getJobRecord(db, key)) !== null;
+  // Back in line, the record is nobody's: a worker of an older release (a rolling upgrade) claims without setting
+  // worker_id, and a stale one there would let a sweep take its job for a dead worker's (worker/liveness.ts).
+  if (p.status === "queued") sets.push("worker_id = NULL");
   let where = "key = $1";
   if (opts.onlyAttempt !== undefined) {
     params.push(opts.onlyAttempt);
     where += ` AND attempts = $${params.length}`;
+  }
+  if (opts.onlyWorker !== undefined) {
+    params.push(opts.onlyWorker);
+    where += ` AND worker_id = $${params.length}`;
   }
   const { rows } = await db.query(`UPDATE ${SCHEMA}.job_records SET ${sets.join(", ")} WHERE ${where} RETURNING id`, params);
   return rows.length === 1;

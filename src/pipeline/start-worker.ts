@@ -10,6 +10,8 @@ export function startPipelineWorker(deps: PipelineDeps, concurrency: number): Pr
     onGiveUp: (kind, data, error) => reportGiveUp(deps, kind, data, error),
     concurrency,
     maxJobsPerInstallation: deps.env.MAX_JOBS_PER_INSTALLATION,
+    heartbeatSeconds: deps.env.WORKER_HEARTBEAT_SECONDS,
+    deadAfterSeconds: deps.env.WORKER_DEAD_AFTER_SECONDS,
     log: deps.log,
   });
 }

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 
-// The queue timing an operator (and the fault suite, whose killed worker must not wait 45 minutes) can set.
+// The queue timing an operator (and the fault suite) can set.
 describe("queue timing from the environment", () => {
   it("defaults to production's: a 45-minute attempt, retries after 30 s, polling every 2 s, maintenance every minute", () => {
     const env = readEnv({});

@@ -32,14 +32,16 @@ export const FAULT_APP = { id: 4242, slug: "codex-dispatch" };
 export const WEBHOOK_SECRET = "fault-suite-webhook-secret";
 
 /**
- * Queue timing of every app process: quick polling, and a short attempt limit so that a killed worker's job is
- * retried within seconds rather than production's 45 minutes (env.ts). A triage with the real codex binary
- * takes well under it on a busy 2-core machine.
+ * Queue timing of every app process: quick polling and short worker heartbeats (1 s beats, dead after 5 s), so a
+ * killed worker's job is retried within seconds. The attempt limit stays at production's default (JOB_ATTEMPT_SECONDS,
+ * 45 minutes): recovery from a dead worker must come from its missed heartbeats, as in production, not from an
+ * attempt limit lowered for the suite.
  */
 export const FAULT_QUEUE_ENV = {
   QUEUE_POLL_SECONDS: "0.5",
   QUEUE_MAINTENANCE_SECONDS: "1",
-  JOB_ATTEMPT_SECONDS: "30",
+  WORKER_HEARTBEAT_SECONDS: "1",
+  WORKER_DEAD_AFTER_SECONDS: "5",
   JOB_RETRY_DELAY_SECONDS: "1",
   JOB_RETRY_LIMIT: "2",
 };

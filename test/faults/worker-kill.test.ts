@@ -5,9 +5,10 @@ import { ciFailure, duplicatesOf, rowOf } from "./scenarios.js";
 import { startFaultStack, type FaultStack } from "./stack.js";
 
 // A worker is SIGKILLed while its codex run waits on the model (held at the gate) (nothing of it can clean up: no finally, no
-// hand-back). Its job stays active in pg-boss until the attempt's time limit, the queue's maintenance then fails
-// it, and the retry runs on the other worker. What must not happen: a lost job, or a second comment or check run
-// from the retry meeting the first attempt's leftovers.
+// hand-back). Its heartbeats stop; once it has been silent for the dead-after time (5 s here: FAULT_QUEUE_ENV) the
+// other worker's sweep retries the job at once, with the attempt limit at production's 45 minutes. What must not
+// happen: a lost job, a wait for the attempt's expiry, or a second comment or check run from the retry meeting the
+// first attempt's leftovers.
 let stack: FaultStack;
 
 beforeAll(async () => {
@@ -31,7 +32,11 @@ describe("fault: a worker killed mid-agent-run", () => {
       if (!victim) throw new Error("no worker logged starting the job");
       victim.kill("SIGKILL");
       expect((await victim.exited).signal).toBe("SIGKILL");
+      const killedAt = Date.now();
       stack.gate.release();
+      // The retry starts on the other worker within seconds of the kill (5 s to be counted dead, then a beat).
+      await expect.poll(() => stack.workersThatStarted(setup.key).length, { timeout: 30_000, interval: 200 }).toBe(2);
+      const retriedAfterMs = Date.now() - killedAt;
 
       const record = await stack.waitForJob(setup.key, 150_000);
       const counts = stack.counts(setup.repoFullName);
@@ -41,9 +46,16 @@ describe("fault: a worker killed mid-agent-run", () => {
       const duplicates = duplicatesOf(counts, { comments: 1, checkRuns: 1, prs: 1 }) + Math.max(0, records.length - 1);
       recordFaultRow(
         ctx,
-        rowOf("SIGKILL a worker mid-agent-run", `finished on ${finishedOn?.name} (attempt ${record.attempts})`, counts, lost, duplicates),
+        rowOf(
+          "SIGKILL a worker mid-agent-run",
+          `finished on ${finishedOn?.name} (attempt ${record.attempts}, retried ${(retriedAfterMs / 1000).toFixed(1)} s after the kill)`,
+          counts,
+          lost,
+          duplicates,
+        ),
       );
 
+      expect(retriedAfterMs).toBeLessThan(15_000);
       expect(record).toMatchObject({ status: "succeeded", outcome: "explained: code" });
       expect(record.attempts).toBe(2);
       expect(finishedOn).toBeDefined();

@@ -87,6 +87,8 @@ describe("graceful shutdown of a worker", () => {
     next.proc.kill("SIGTERM");
     expect(await next.exited).toEqual({ code: 0, signal: null });
     expect(await bossJob(job.id)).toMatchObject({ state: "completed", retry_count: 0 });
+    // Every worker so far stopped gracefully and deleted its liveness row: none is left for a sweep to wait on.
+    expect((await env.db.query("SELECT id FROM codex_dispatch.workers")).rows).toEqual([]);
   });
 
   it("a second SIGTERM during the grace period kills the agent at once and still hands the job back", async () => {

@@ -11,6 +11,7 @@ import { updateJobRecord } from "../records.js";
 import { ResultSchema, type JobContext, type JobHandler } from "./job-context.js";
 import { errorText } from "./job-errors.js";
 import { handBackJob, isWorkerShutdown, WorkerShutdownError } from "./hand-back.js";
+import { WorkerLostError } from "./liveness.js";
 import { markRecordCancelled } from "./mark-cancelled.js";
 import { PermanentJobError } from "./permanent.js";
 
@@ -19,8 +20,10 @@ export interface AttemptDeps {
   db: Database;
   log: JobsLog;
   cancels: CancelWatch;
-  /** The controllers of the attempts running now, aborted when the worker stops. */
-  running: Set<AbortController>;
+  /** The controllers of the attempts running now (with their job keys), aborted when the worker stops. */
+  running: Map<AbortController, string>;
+  /** This worker's liveness id: its claims carry it, and its record writes hold only while the record does. */
+  workerId?: string;
   serialWaitSeconds: number;
   /** Jobs of one installation running at once across all workers (undefined: no limit), and how long one over it waits. */
   maxPerInstallation?: number;
@@ -51,12 +54,15 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
       jobId: job.id,
       key: envelope.key,
       ...(claimed ? { attempt } : {}),
+      ...(deps.workerId ? { workerId: deps.workerId } : {}),
       reason,
       waitSeconds: deps.serialWaitSeconds,
     });
   // pg-boss's fetch loop may answer a fetch that was on its way when the worker stopped: not this worker's job any more.
   if (deps.stopping()) return await handBack(new WorkerShutdownError("the worker was shutting down when it fetched the job"), false);
-  const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString(), deps.maxPerInstallation);
+  const claim = await claimJobRecord(db, envelope.key, attempt, new Date(started).toISOString(), deps.maxPerInstallation, deps.workerId);
+  // Writes of this attempt hold only while the record is at this attempt and with this worker (records.ts).
+  const mine = { onlyAttempt: attempt, ...(deps.workerId ? { onlyWorker: deps.workerId } : {}) };
   if (claim === "installation-busy") {
     // Its installation runs its share already (here or on another worker): back in line, same attempt, so that
     // the jobs of other installations get the free slots. A longer wait than a serial one: a flood of one
@@ -80,7 +86,7 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
   }
   log.info(jobLog, "job started");
   const controller = new AbortController();
-  running.add(controller);
+  running.set(controller, envelope.key);
   cancels.add(envelope.key, controller);
   const cancelReason = (): JobCancelledError | null =>
     controller.signal.aborted && isJobCancelled(controller.signal.reason) ? controller.signal.reason : null;
@@ -100,7 +106,7 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
         ...(result?.tokens ? { tokens: result.tokens } : {}),
         ...(result?.links ? { links: result.links } : {}),
       },
-      { onlyAttempt: attempt },
+      mine,
     ).catch((e: unknown) => log.error({ ...jobLog, err: errorText(e) }, "job record update failed"));
     log.info({ ...jobLog, reason: reason.reason, ms: finished - started }, "job cancelled");
     return { cancelled: true };
@@ -118,14 +124,23 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     isLastAttempt,
     signal: controller.signal,
     setPhase: async (phase) => {
-      await updateJobRecord(db, envelope.key, { phase }, { onlyAttempt: attempt });
+      await updateJobRecord(db, envelope.key, { phase }, mine);
     },
     cancelled: () => cancelReason() !== null,
+  };
+  // This worker was counted dead and the job retried elsewhere: the retry owns the record and the pg-boss job now,
+  // so this attempt ends writing nothing (a hand-back would defer the retry's active job).
+  const lost = () => {
+    if (!(controller.signal.aborted && controller.signal.reason instanceof WorkerLostError)) return null;
+    log.warn({ ...jobLog, reason: (controller.signal.reason as Error).message }, "job left to its retry: this worker was counted dead");
+    return { lost: true };
   };
   // Stopped by a shutdown (grace over, or a second signal): whatever the handler made of it, the job goes back.
   const shutdownReason = () => (controller.signal.aborted && isWorkerShutdown(controller.signal.reason) ? controller.signal.reason : null);
   try {
     const raw = await handler(envelope.data, ctx);
+    const gone = lost();
+    if (gone) return gone;
     const shutdown = shutdownReason();
     if (shutdown) return await handBack(shutdown, true);
     const cancelled = cancelReason();
@@ -145,11 +160,13 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
         ...(result?.links ? { links: result.links } : {}),
         ...(result?.result ? { result: result.result } : {}),
       },
-      { onlyAttempt: attempt },
+      mine,
     );
     log.info({ ...jobLog, outcome: result?.outcome, ms: finished - started }, "job succeeded");
     return result ?? {};
   } catch (err) {
+    const gone = lost();
+    if (gone) return gone;
     const shutdown = shutdownReason();
     if (shutdown) return await handBack(shutdown, true);
     // Whatever the handler threw after a cancel (a killed process, the reason itself), it was cancelled.
@@ -163,7 +180,7 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
         db,
         envelope.key,
         { status: "failed", error, outcome: err.outcome, finishedAt: new Date(finished).toISOString(), durationMs: finished - started },
-        { onlyAttempt: attempt },
+        mine,
       );
       log.warn({ ...jobLog, err: error, outcome: err.outcome }, "job failed for good");
       return { failed: true };
@@ -175,7 +192,7 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
       isLastAttempt
         ? { status: "failed", error, finishedAt: new Date(finished).toISOString(), durationMs: finished - started }
         : { status: "queued", error },
-      { onlyAttempt: attempt },
+      mine,
     ).catch((e: unknown) => log.error({ ...jobLog, err: errorText(e) }, "job record update failed"));
     log.warn({ ...jobLog, err: error, isLastAttempt }, "job attempt failed");
     throw err;

@@ -27,6 +27,8 @@ export interface HandBack {
   key: string;
   /** The attempt the record holds; absent when the job was handed back before it claimed its record. */
   attempt?: number;
+  /** The worker that holds the record (liveness.ts), when it has one. */
+  workerId?: string;
   reason: WorkerShutdownError;
   /**
    * Seconds before another worker may fetch it. pg-boss completes a job after its handler returns without
@@ -48,7 +50,7 @@ export async function handBackJob(h: HandBack): Promise<{ handedBack: true }> {
       h.db,
       h.key,
       { status: "queued", phase: HANDED_BACK_PHASE, error: h.reason.message },
-      { onlyAttempt: h.attempt },
+      { onlyAttempt: h.attempt, ...(h.workerId ? { onlyWorker: h.workerId } : {}) },
     ).catch((e: unknown) => h.log.error({ job: h.key, key: h.key, err: String(e) }, "job record update failed"));
   }
   const deferred = await deferBossJob(h.db, h.kind, h.jobId, h.waitSeconds);

@@ -6,6 +6,7 @@ import { runAttempt } from "./attempt.js";
 import { giveUp, type OnGiveUp } from "./give-up.js";
 import { WorkerShutdownError } from "./hand-back.js";
 import type { JobHandler } from "./job-context.js";
+import { startLiveness, WorkerLostError } from "./liveness.js";
 import { waitAtMost } from "./wait-at-most.js";
 
 export type { JobContext, JobHandler, JobResult } from "./job-context.js";
@@ -37,6 +38,14 @@ export interface WorkerOptions {
   maxJobsPerInstallation?: number;
   /** How long a job over its installation's limit waits before it is fetched again (seconds); 5 by default, at least 1. */
   installationWaitSeconds?: number;
+  /**
+   * Worker liveness (liveness.ts): this worker beats its row every `heartbeatSeconds` (10 by default), and a worker
+   * not seen for `deadAfterSeconds` (six beats by default) is dead: its running jobs are retried at once.
+   */
+  heartbeatSeconds?: number;
+  deadAfterSeconds?: number;
+  /** Worker deaths under one job before it is given up (3 by default). */
+  maxWorkerDeaths?: number;
 }
 
 export interface StopOptions {
@@ -47,6 +56,8 @@ export interface StopOptions {
 }
 
 export interface JobWorker {
+  /** This worker's liveness id: its row in `workers`, and the worker_id of the records it claims. */
+  id: string;
   /**
    * Stops fetching at once, lets running attempts finish for `graceMs`, then aborts the rest with a
    * WorkerShutdownError: each is handed back to the queue without spending a retry (hand-back.ts).
@@ -78,10 +89,22 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
   }
   const boss = queue.boss;
   const cancels = watchForCancels(db, cancelPollMs, log);
-  const running = new Set<AbortController>();
+  const running = new Map<AbortController, string>();
   const settled = new Set<Promise<unknown>>();
   let stopping = false;
+  const heartbeatSeconds = opts.heartbeatSeconds ?? 10;
+  const liveness = await startLiveness(db, boss, {
+    heartbeatSeconds,
+    deadAfterSeconds: opts.deadAfterSeconds ?? 6 * heartbeatSeconds,
+    ...(opts.maxWorkerDeaths !== undefined ? { maxDeaths: opts.maxWorkerDeaths } : {}),
+    log,
+    onLost(stillHeld) {
+      const reason = new WorkerLostError("this worker was counted dead and its job retried on another");
+      for (const [controller, key] of running) if (!stillHeld.has(key)) controller.abort(reason);
+    },
+  });
   const attemptDeps = {
+    workerId: liveness.id,
     db,
     log,
     cancels,
@@ -114,6 +137,7 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
   workerIds.push(await boss.work<unknown>(DEAD_LETTER_QUEUE, workOptions, ([job]) => track(giveUp(db, log, opts.onGiveUp, job))));
 
   return {
+    id: liveness.id,
     async stop(stopOpts = {}) {
       if (stopping) return;
       stopping = true;
@@ -128,8 +152,10 @@ export async function startWorker(db: Database, queue: JobQueue, opts: WorkerOpt
           ? "the worker was told to stop at once during its shutdown grace period"
           : `the worker shut down and its grace period of ${graceMs / 1000}s ran out`,
       );
-      if (!finished) for (const c of running) c.abort(reason);
+      if (!finished) for (const c of running.keys()) c.abort(reason);
       await Promise.allSettled([...settled]);
+      // Last: until its jobs are handed back, the worker must look alive, or a sweep would retry them meanwhile.
+      await liveness.stop();
     },
   };
 }
