@@ -6,10 +6,11 @@ import { SCHEMA } from "./migrations.js";
  * - "claimed": the record is now `running` for this attempt; run the handler.
  * - "missing": no record (a job sent straight to the queue); run it as before.
  * - "cancelled": cancelled before it could start; do not run it.
+ * - "finished": it already succeeded (its worker died after recording that, before the queue heard): never twice.
  * - "waiting": another job of the same target runs, or an older one waits; try again shortly.
  * - "installation-busy": its installation already runs its limit of jobs (on any worker); try again later.
  */
-export type ClaimResult = "claimed" | "missing" | "cancelled" | "waiting" | "installation-busy";
+export type ClaimResult = "claimed" | "missing" | "cancelled" | "finished" | "waiting" | "installation-busy";
 
 const UNIQUE_VIOLATION = "23505";
 const SLOT_INDEX = "job_records_one_running_per_installation_slot";
@@ -58,7 +59,7 @@ export async function claimJobRecord(
          -- The worker running it (liveness.ts): when that worker stops beating, the sweep retries the job.
          worker_id = $5
        WHERE r.key = $1
-         AND r.status <> 'cancelled' AND r.cancel_requested_at IS NULL
+         AND r.status NOT IN ('cancelled', 'succeeded') AND r.cancel_requested_at IS NULL
          AND (r.target IS NULL OR NOT EXISTS (
            SELECT 1 FROM ${SCHEMA}.job_records o
            WHERE o.target = r.target AND o.key <> r.key
@@ -84,5 +85,6 @@ export async function claimJobRecord(
   );
   if (rows.length === 0) return "missing";
   if (rows[0].status === "cancelled" || rows[0].cancel_requested_at != null) return "cancelled";
+  if (rows[0].status === "succeeded") return "finished";
   return limit !== null && !rows[0].target_busy ? "installation-busy" : "waiting";
 }

@@ -78,6 +78,11 @@ export async function runAttempt(deps: AttemptDeps, kind: string, handler: JobHa
     log.info({ ...jobLog, deferred }, "job waits for its target");
     return { waiting: true };
   }
+  if (claim === "finished") {
+    // Its record says succeeded: a worker finished it and died before pg-boss heard. Done, not done again.
+    log.info(jobLog, "job already finished: not run again");
+    return { finished: true };
+  }
   if (claim === "cancelled") {
     await markRecordCancelled(db, envelope.key);
     await cancelBossJob(db, kind, job.id);
