@@ -18,7 +18,6 @@ export interface DashboardRun {
   records: JobRecord[];
   /** The repository and installation as the scenario's webhook sent them (to send more webhooks about it). */
   where?: WebhookContext;
-  cleanup(): Promise<void>;
 }
 
 interface RunSpec {
@@ -26,7 +25,8 @@ interface RunSpec {
   /** Repository names differ so that the jobs, the outcomes and the model's routing stay apart. */
   repoName: string;
   script: Script;
-  run(h: Harness, repoName: string): Promise<{ keys: string[]; where?: WebhookContext; cleanup(): Promise<void> }>;
+  /** Sets up, delivers, waits; hands each clean-up to `track` as soon as there is something to remove. */
+  run(h: Harness, repoName: string, track: (cleanup: () => Promise<void>) => void): Promise<{ keys: string[]; where?: WebhookContext }>;
 }
 
 export const DASHBOARD_RUNS: RunSpec[] = [
@@ -34,34 +34,37 @@ export const DASHBOARD_RUNS: RunSpec[] = [
     scenario: "ci-failure",
     repoName: DEMO_REPO.name,
     script: ciFailureScript(),
-    async run(h, repoName) {
+    async run(h, repoName, track) {
       const setup = await setupCiFailure(h, { repoName });
+      track(() => setup.remote.cleanup());
       await h.deliver("workflow_run", setup.payload);
       await h.waitForJob(setup.key, 120_000);
-      return { keys: [setup.key], cleanup: () => setup.remote.cleanup() };
+      return { keys: [setup.key] };
     },
   },
   {
     scenario: "issue-fix",
     repoName: "abacus",
     script: issueFixScript(),
-    async run(h, repoName) {
+    async run(h, repoName, track) {
       const setup = await setupIssueFix(h, { repoName });
+      track(() => setup.remote.cleanup());
       await h.deliver("issues", setup.payload, setup.deliveryId);
       await h.waitForJob(setup.key, 120_000);
-      return { keys: [setup.key], where: setup.payload as unknown as WebhookContext, cleanup: () => setup.remote.cleanup() };
+      return { keys: [setup.key], where: setup.payload as unknown as WebhookContext };
     },
   },
   {
     scenario: "command",
     repoName: "slide-rule",
     script: issueFixScript(),
-    async run(h, repoName) {
+    async run(h, repoName, track) {
       const { command, fixKey, cleanup } = await setupCommandDemo(h, { repoName });
+      track(cleanup);
       await h.deliver("issue_comment", command.payload);
       await h.waitForJob(command.key, 120_000);
       await h.waitForJob(fixKey, 120_000);
-      return { keys: [command.key, fixKey], cleanup };
+      return { keys: [command.key, fixKey] };
     },
   },
   {
@@ -69,13 +72,14 @@ export const DASHBOARD_RUNS: RunSpec[] = [
     scenario: "maintenance",
     repoName: "almanac",
     script: maintenanceScript("docs/sum.md", "`sum(a, b)` adds two numbers."),
-    async run(h, repoName) {
+    async run(h, repoName, track) {
       const setup = await setupMaintenance(h, { repoName });
+      track(() => setup.remote.cleanup());
       const run = await submitMaintenanceRun(h, setup, "docs-sync", "2026-w01");
       await h.waitForJob(run, 120_000);
       const refresh = await submitDashboardRefresh(h, setup, "after-one-run");
       await h.waitForJob(refresh, 60_000);
-      return { keys: [run, refresh], cleanup: () => setup.remote.cleanup() };
+      return { keys: [run, refresh] };
     },
   },
 ];
@@ -93,20 +97,20 @@ export function routedScript(specs: RunSpec[]): Script {
   };
 }
 
-/** Runs every scenario at once in `h` (whose model must answer with routedScript); resolves when all jobs ended. */
-export async function runAll(h: Harness, specs: RunSpec[] = DASHBOARD_RUNS): Promise<DashboardRun[]> {
+/**
+ * Starts every scenario at once in `h` (whose model must answer with routedScript). `done` resolves when all their
+ * jobs ended; `cleanup` removes their git remotes, whenever it is called (also while they still run).
+ */
+export function runAll(h: Harness, specs: RunSpec[] = DASHBOARD_RUNS): { done: Promise<DashboardRun[]>; cleanup(): Promise<void> } {
   const cleanups: (() => Promise<void>)[] = [];
-  try {
-    return await Promise.all(
-      specs.map(async (spec): Promise<DashboardRun> => {
-        const { keys, where, cleanup } = await spec.run(h, spec.repoName);
-        cleanups.push(cleanup);
-        const records = (await Promise.all(keys.map((k) => getJobRecord(h.db, k)))).filter((r): r is JobRecord => r !== null);
-        return { scenario: spec.scenario, repo: `${DEMO_REPO.owner}/${spec.repoName}`, records, where, cleanup };
-      }),
-    );
-  } catch (err) {
-    await Promise.all(cleanups.map((c) => c().catch(() => undefined)));
-    throw err;
-  }
+  const done = Promise.all(
+    specs.map(async (spec): Promise<DashboardRun> => {
+      const { keys, where } = await spec.run(h, spec.repoName, (c) => cleanups.push(c));
+      const records = (await Promise.all(keys.map((k) => getJobRecord(h.db, k)))).filter((r): r is JobRecord => r !== null);
+      return { scenario: spec.scenario, repo: `${DEMO_REPO.owner}/${spec.repoName}`, records, where };
+    }),
+  );
+  // Once more after a failure: a git process of a job stopped a moment ago may still be writing into a remote.
+  const removeAll = async () => void (await Promise.all(cleanups.map((c) => c().catch(() => c().catch(() => undefined)))));
+  return { done, cleanup: removeAll };
 }
