@@ -33,6 +33,12 @@ export interface HarnessOptions {
   /** Retries after the first attempt. */
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /**
+   * false: GitHub writes go out unspaced. `{ throttle: { enabled: false } }` below does not reach the clients Probot
+   * makes (Probot's own defaults replace the `throttle` object, and its plugin then turns throttling back on), so
+   * writes are a second apart and comments three; the tests were written with that spacing, so it stays the default.
+   */
+  throttle?: boolean;
 }
 
 export interface Harness {
@@ -93,7 +99,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     baseUrl: standIn.baseUrl,
     log,
     // Throttling spaces writes a second apart for github.com's secondary limits; the stand-in has none.
-    Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    Octokit:
+      opts.throttle === false
+        ? // A function sees the options Probot passes in, so `enabled: false` survives them (see HarnessOptions.throttle).
+          ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+            ...o,
+            throttle: { ...(o.throttle as object), enabled: false },
+            retry: { enabled: false },
+          }))
+        : ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
   });
   // The production wiring (runtime.ts), with quick queue timing for tests.
   const runtime = await createRuntime({

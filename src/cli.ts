@@ -8,6 +8,8 @@ Usage:
                                                 the whole pipeline offline: GitHub stand-in, local git
                                                 remote, the real codex binary against a scripted model
                                                 scenarios: ci-failure, issue-fix, command, maintenance, second-opinion, race, plan
+  codex-dispatch demo --dashboard [--port N]    several scenarios into one database, the fix's PR merged, then the
+                                                dashboard on 127.0.0.1:N (default 3000, 0: any) until Ctrl-C
   codex-dispatch reduce-log FILE|- [--max-lines N] [--passing FILE]
                                                 the excerpt of a CI log that goes into the prompt
   codex-dispatch ask "<task>"|- [--cwd DIR] [--agent codex|claude] [--write [--apply]] [--json] [--model M]
@@ -84,11 +86,16 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 }
 
 async function demoCommand(args: string[], io: Io): Promise<number> {
-  let values: { scenario?: string; json?: boolean };
+  let values: { scenario?: string; json?: boolean; dashboard?: boolean; port?: string };
   try {
     ({ values } = parseArgs({
       args,
-      options: { scenario: { type: "string", default: "ci-failure" }, json: { type: "boolean", default: false } },
+      options: {
+        scenario: { type: "string", default: "ci-failure" },
+        json: { type: "boolean", default: false },
+        dashboard: { type: "boolean", default: false },
+        port: { type: "string", default: "3000" },
+      },
     }));
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n`);
@@ -103,6 +110,7 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     io.stderr.write("The demo runs from a checkout of codex-dispatch (npm ci && npm run demo); this install does not include it.\n");
     return 2;
   }
+  if (values.dashboard) return demoDashboardCommand(values.port ?? "3000", io);
   const { runDemo, DEMO_SCENARIOS } = demo;
   if (!DEMO_SCENARIOS.includes(values.scenario as never)) {
     io.stderr.write(`Unknown scenario "${values.scenario}". Scenarios: ${DEMO_SCENARIOS.join(", ")}\n`);
@@ -111,4 +119,31 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
   const result = await runDemo({ scenario: values.scenario as (typeof DEMO_SCENARIOS)[number] });
   io.stdout.write(values.json ? `${JSON.stringify(result.github, null, 2)}\n` : result.text);
   return result.ok ? 0 : 1;
+}
+
+async function demoDashboardCommand(portArg: string, io: Io): Promise<number> {
+  const port = Number(portArg);
+  if (!/^\d+$/.test(portArg) || port > 65535) {
+    io.stderr.write(`--port takes a port number (0 for any free one), not "${portArg}"\n`);
+    return 2;
+  }
+  const { startDemoDashboard } = await import("../demo/dashboard-demo.js");
+  // Ctrl-C or SIGTERM ends it, while the scenarios run too: their database and folders are removed either way.
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const dashboard = await startDemoDashboard({ port, signal: stopped.signal, progress: (line) => io.stderr.write(`${line}\n`) });
+    io.stdout.write(`${dashboard.summary}\nDashboard: ${dashboard.url}\n(Ctrl-C to stop; the demo database goes with it.)\n`);
+    if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener("abort", resolve, { once: true }));
+    await dashboard.close();
+    return 0;
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n`);
+    return stopped.signal.aborted ? 130 : 1;
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
 }

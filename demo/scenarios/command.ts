@@ -43,8 +43,11 @@ export async function postCommand(
 }
 
 /** The `command` demo: a maintainer asks `/codex fix` on an issue; the bot acknowledges and drafts a PR. */
-export async function setupCommandDemo(h: Harness): Promise<{ command: CommandSetup; fixKey: string; cleanup(): Promise<void> }> {
-  const issue = await setupIssueFix(h);
+export async function setupCommandDemo(
+  h: Harness,
+  opts: { repoName?: string } = {},
+): Promise<{ command: CommandSetup; fixKey: string; cleanup(): Promise<void> }> {
+  const issue = await setupIssueFix(h, opts);
   const command = await postCommand(h, issue, { body: "/codex fix\nThe test in test/sum.test.js shows the bug." });
   const fixKey = commandFixKey(issue.repoFullName, issue.issueNumber, "issue", command.commentId);
   return { command, fixKey, cleanup: () => issue.remote.cleanup() };

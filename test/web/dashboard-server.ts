@@ -1,45 +1,10 @@
 // The dashboard route on a real HTTP server over a real database, and a way to put job rows into that database
 // (the browser test gets its rows from real pipeline runs; the security tests write hostile ones here).
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Database } from "../../src/jobs/db.js";
 import { SCHEMA } from "../../src/jobs/migrations.js";
-import { dashboardRoute, type DashboardOptions } from "../../src/web/dashboard/route.js";
 
-export interface DashboardServer {
-  url: string;
-  close(): Promise<void>;
-  /** Closes as a process does on SIGTERM: no new connections, waits for the open ones to end. */
-  closeGracefully(): Promise<void>;
-}
-
-export async function serveDashboard(o: DashboardOptions): Promise<DashboardServer> {
-  const route = dashboardRoute(o);
-  const sockets = new Set<import("node:net").Socket>();
-  const server = http.createServer((req, res) => {
-    route(req, res).then(
-      (handled) => {
-        if (!handled) res.writeHead(404).end("not the dashboard");
-      },
-      (err: unknown) => res.writeHead(500).end(String(err)),
-    );
-  });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    closeGracefully: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    close: () =>
-      new Promise<void>((resolve) => {
-        // Open SSE streams would keep close() waiting.
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+// The server itself is the demo's (`codex-dispatch demo --dashboard` serves the same way).
+export { serveDashboard, type DashboardServer } from "../../demo/dashboard-server.js";
 
 export interface JobRowInput {
   key: string;
