@@ -22,7 +22,9 @@ async function measure(command: string, args: string[]): Promise<TreeRun> {
 const node = process.execPath;
 // Touching every page makes the 100 MB resident; the process then waits so that samples see it.
 const ALLOCATE = "const b = Buffer.alloc(100 * 1024 * 1024, 1); setTimeout(() => console.log(b[0]), 600);";
-const BUSY = "const end = Date.now() + 700; let x = 0; while (Date.now() < end) x++; console.log(x);";
+// Busy for 0.6 s of its own CPU time, not of wall time: on a loaded machine a wall-clock loop gets less CPU.
+const BUSY =
+  "let x = 0; for (;;) { const u = process.cpuUsage(); if (u.user + u.system > 600000) break; for (let i = 0; i < 1e5; i++) x++; } console.log(x);";
 
 describe("TreeMonitor", () => {
   it("sees the peak RSS of a process that allocates 100 MB", async () => {
