@@ -58,7 +58,8 @@ export async function withCheckout<T>(
         // above 0711). Without this the mirror kept git's 0755 and every agent could read every repository.
         isolation: deps.isolation,
       });
-      worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+      // spare: the checkout a previous job of the repository left (spare-checkout.ts), so only changed files are written.
+      worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
       // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
       const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
       return { mirror, worktree, instructions };
@@ -91,7 +92,7 @@ export async function withSecondCheckout<T>(
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
   let worktree: Worktree | null = null;
   try {
-    worktree = await addWorktree({ mirrorPath: opts.mirrorPath, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+    worktree = await addWorktree({ mirrorPath: opts.mirrorPath, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
     return await work(worktree, jobDir);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
