@@ -19,8 +19,8 @@ import { withMirrorLock } from "./mirror-lock.js";
 import { removeWorktreeLocked } from "./worktree-remove.js";
 
 const READY = ".ready";
-// One ready spare per repository: the next job of the repository takes it, and its end leaves the next one.
-const MAX_READY = 1;
+// One spare per repository: the next job of the repository takes it, and its end leaves the next one.
+const MAX_SPARES = 1;
 const STALE_MS = 60 * 60_000;
 // Below this index size (about 1,000 files) a racily clean index costs the next checkout next to nothing.
 const SETTLE_INDEX_BYTES = 100_000;
@@ -83,9 +83,9 @@ export async function leaveSpare(mirrorPath: string, sha: string): Promise<void>
   const token = `${process.pid}-${randomBytes(6).toString("hex")}`;
   const path = join(dir, token);
   const started = await withMirrorLock(mirrorPath, async () => {
-    const names = await fs.readdir(dir);
-    await sweep(mirrorPath, dir, names);
-    if (names.filter((n) => n.endsWith(READY)).length >= MAX_READY) return false;
+    await sweep(mirrorPath, dir, await fs.readdir(dir));
+    // Ready spares and ones being made (by this or another process) count: two jobs ending at once leave one.
+    if ((await fs.readdir(dir)).filter((n) => !n.endsWith(READY)).length >= MAX_SPARES) return false;
     await runGit(["worktree", "add", "--quiet", "--no-checkout", "--detach", "--", path, sha], { cwd: mirrorPath });
     return true;
   });
