@@ -45,9 +45,14 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
 
   let removed: Promise<void> | undefined;
   const remove = async () => {
-    await removeWorktree(mirrorPath, dir).finally(() => isolation?.unbindWorktree(dir));
-    // Only after this job's files are gone; a failure costs the next job its head start, nothing else.
-    if (opts.spare) await leaveSpare(mirrorPath, sha).catch(() => undefined);
+    // The next job's spare is made from the mirror while this job's files are deleted (the two overlap, and the
+    // second the spare's index must wait for passes meanwhile). A failure costs the next job its head start only.
+    const spare = opts.spare ? leaveSpare(mirrorPath, sha).catch(() => undefined) : undefined;
+    try {
+      await removeWorktree(mirrorPath, dir).finally(() => isolation?.unbindWorktree(dir));
+    } finally {
+      await spare;
+    }
   };
   return {
     path: dir,

@@ -59,10 +59,15 @@ export async function withCheckout<T>(
         isolation: deps.isolation,
       });
       // spare: the checkout a previous job of the repository left (spare-checkout.ts), so only changed files are written.
-      worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
-      // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
-      const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
-      return { mirror, worktree, instructions };
+      const adding = addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
+      // Read from the mirror just fetched, beside the checkout: the default branch as it is now, never the commit under review.
+      const reading = readTrustedInstructions(mirror, opts.repo.defaultBranch);
+      // Both settle first: a worktree made while the read failed is still removed by the finally below.
+      const [added, read] = await Promise.allSettled([adding, reading]);
+      if (added.status === "fulfilled") worktree = added.value;
+      if (added.status === "rejected") throw added.reason;
+      if (read.status === "rejected") throw read.reason;
+      return { mirror, worktree: added.value, instructions: read.value };
     });
     // Both settle before anything is removed (the finally below): a failed fetch must not pull the job dir
     // from under a download still writing into it.
