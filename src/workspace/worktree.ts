@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from "node:path";
+import { promises as fs } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
 import type { AgentIsolation } from "../agent/isolation.js";
 import { runGit } from "./git.js";
 import { describeMirror } from "./layout.js";
@@ -37,7 +38,7 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
   const mirrorPath = resolve(opts.mirrorPath);
 
   if (!(opts.spare && (await fromSpare(mirrorPath, dir, sha)))) await freshWorktree(mirrorPath, dir, sha);
-  const head = await runGit(["rev-parse", "HEAD"], { cwd: dir });
+  const head = await detachedHead(dir);
   if (head !== sha) throw new Error(`addWorktree: ${dir} is at ${head}, expected ${sha}`);
   // The repository is fixed here, by the bot, not later from the worktree's `.git` file, which the agent owns.
   const isolation = opts.isolation ?? null;
@@ -62,6 +63,15 @@ export async function addWorktree(opts: AddWorktreeOptions): Promise<Worktree> {
       return removed;
     },
   };
+}
+
+// The worktree's HEAD as git wrote it (`.git` names the admin dir in the mirror, whose HEAD holds the sha when
+// detached): read from the files, not by starting git once more on every job's path. A branch name is not a sha.
+async function detachedHead(dir: string): Promise<string> {
+  const gitFile = await fs.readFile(join(dir, ".git"), "utf8");
+  const admin = /^gitdir: (.+)$/m.exec(gitFile)?.[1];
+  if (!admin) throw new Error(`addWorktree: ${dir}/.git names no git dir`);
+  return (await fs.readFile(resolve(dir, admin.trim(), "HEAD"), "utf8")).trim();
 }
 
 // Registering the worktree (into the mirror's worktrees/) must not race a prune, so it happens under the same lock
