@@ -61,6 +61,8 @@ async function main() {
     figures.warm_workspace_ms = Math.round(w.warmMs);
     figures.shallow_clone_ms = Math.round(w.shallowMs);
     figures.workspace_ratio = Number((w.warmMs / w.shallowMs).toFixed(3));
+    figures.no_spare_workspace_ms = Math.round(w.noSpareMs);
+    figures.workspace_job_end_ms = Math.round(w.jobEndMs);
   }
   if (PARTS.has("concurrency")) {
     const c = await concurrencyRun();

@@ -3,6 +3,7 @@
 //
 //   <root>/jobs/<jobId>/{repo,logs,codex-home,home}   one job's files, deleted when the job ends
 //   <root>/mirrors/<owner>/<name>.git                  one bare mirror per repository, kept between jobs
+//   <root>/spares/<owner>/<name>.git/<token>           clean checkouts made by the bot for the next job (spare-checkout.ts)
 import { promises as fs } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { JobId, parseOrThrow, RepoFullName } from "./names.js";
@@ -59,6 +60,17 @@ export function jobDirPaths(root: string, jobId: string): JobDir {
 export function mirrorPathFor(root: string, repoFullName: string): string {
   const { owner, name } = parseOrThrow(RepoFullName, repoFullName, "ensureMirror");
   return join(workspaceLayout(root).mirrors, owner, `${name}.git`);
+}
+
+/**
+ * Where the spare checkouts of a mirror's repository wait (see spare-checkout.ts), with the folder that holds every
+ * repository's spares: the bot's alone (0700), never listed or entered by an agent.
+ */
+export function sparesDirFor(mirrorPath: string): { top: string; dir: string } {
+  const mirror = describeMirror(mirrorPath);
+  const mirrorsDir = mirror.parents[1] ?? dirname(dirname(mirror.path));
+  const top = join(dirname(mirrorsDir), "spares");
+  return { top, dir: join(top, mirror.name) };
 }
 
 /** A mirror as agent isolation needs to see it: its path, a stable name, and its neighbours (see describeMirror). */

@@ -6,6 +6,7 @@ import { GitError, runGit } from "./git.js";
 import { withMirrorLock } from "./mirror-lock.js";
 import { describeMirror, mirrorPathFor } from "./layout.js";
 import { parseOrThrow, Sha } from "./names.js";
+import { pruneWorktrees } from "./worktree-prune.js";
 
 export { mirrorPathFor } from "./layout.js";
 
@@ -95,7 +96,7 @@ export async function ensureMirror(opts: EnsureMirrorOptions): Promise<string> {
   return withMirrorLock(path, async () => {
     if (!(await exists(join(path, "HEAD")))) await initMirror(path);
     // Worktrees whose job directory was deleted without remove() would otherwise pin their sha forever.
-    await runGit(["worktree", "prune"], { cwd: path });
+    await pruneWorktrees(path);
     // The URL is given on the command line, never stored as a remote, and FETCH_HEAD is not written: nothing
     // about the remote (or a credential someone put into a URL) lands in the mirror's files.
     await git(["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", "--", opts.cloneUrl, ...REFSPECS]);

@@ -58,10 +58,16 @@ export async function withCheckout<T>(
         // above 0711). Without this the mirror kept git's 0755 and every agent could read every repository.
         isolation: deps.isolation,
       });
-      worktree = await addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
-      // Read from the mirror just fetched: the default branch as it is now, never the commit under review.
-      const instructions = await readTrustedInstructions(mirror, opts.repo.defaultBranch);
-      return { mirror, worktree, instructions };
+      // spare: the checkout a previous job of the repository left (spare-checkout.ts), so only changed files are written.
+      const adding = addWorktree({ mirrorPath: mirror, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
+      // Read from the mirror just fetched, beside the checkout: the default branch as it is now, never the commit under review.
+      const reading = readTrustedInstructions(mirror, opts.repo.defaultBranch);
+      // Both settle first: a worktree made while the read failed is still removed by the finally below.
+      const [added, read] = await Promise.allSettled([adding, reading]);
+      if (added.status === "fulfilled") worktree = added.value;
+      if (added.status === "rejected") throw added.reason;
+      if (read.status === "rejected") throw read.reason;
+      return { mirror, worktree: added.value, instructions: read.value };
     });
     // Both settle before anything is removed (the finally below): a failed fetch must not pull the job dir
     // from under a download still writing into it.
@@ -91,7 +97,7 @@ export async function withSecondCheckout<T>(
   const jobDir = await createJobDir(deps.env.workspaceDir, jobId, deps.isolation);
   let worktree: Worktree | null = null;
   try {
-    worktree = await addWorktree({ mirrorPath: opts.mirrorPath, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation });
+    worktree = await addWorktree({ mirrorPath: opts.mirrorPath, sha: opts.sha, dir: jobDir.repo, isolation: deps.isolation, spare: true });
     return await work(worktree, jobDir);
   } finally {
     await worktree?.remove().catch((err: unknown) => log.warn({ err }, "worktree removal failed"));
