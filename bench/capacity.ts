@@ -34,6 +34,7 @@ async function main() {
   if (DB === "postgres" && !process.env.DATABASE_URL) server = await startTestPostgres();
   const databaseUrl = process.env.DATABASE_URL ?? server?.url;
   const h = await startHarness({
+    throttle: true,
     script: capacityTriageScript(),
     env: DB === "postgres" && databaseUrl ? { DATABASE_URL: databaseUrl } : {},
   });

@@ -67,7 +67,7 @@ export async function concurrencyRun(): Promise<{
   process.env.PATH = `${spy.dir}:${savedPath ?? ""}`;
   const requests: number[] = [];
   const steps = ciFailureScript();
-  const h = await startHarness({ env: { WORKER_CONCURRENCY: "2" }, script: () => (requests.push(Date.now()), steps) });
+  const h = await startHarness({ throttle: true, env: { WORKER_CONCURRENCY: "2" }, script: () => (requests.push(Date.now()), steps) });
   try {
     const repos = await Promise.all(Array.from({ length: REPOS }, (_, i) => createBenchRepo(h, `busy-${i}`)));
     const runs = [];

@@ -23,7 +23,9 @@ const checklist = () =>
   );
 
 beforeAll(async () => {
-  h = await startHarness({ script: planScript, env: { WORKER_CONCURRENCY: "3" } });
+  // GitHub's write spacing on (as in production): with it, items 1 and 2 are still running when the other starts,
+  // which is what "at most max_parallel at once, and in parallel" is checked by below.
+  h = await startHarness({ script: planScript, env: { WORKER_CONCURRENCY: "3" }, throttle: true });
   setup = await setupPlan(h, { repoName: "plan-main" });
   // Every version of the checklist comment, as a person refreshing the issue would see them.
   void (async () => {
