@@ -12,12 +12,15 @@ export interface TableLine {
   state: string;
 }
 
-/** The rows of every fault case that ran, in file and test order. */
+/**
+ * The rows of every fault case that ran, in file and test order: every test under test/faults/, and any test
+ * elsewhere that recorded a row (the rolling upgrade lives with the other upgrade tests in test/jobs/).
+ */
 export function collectRows(modules: ReadonlyArray<TestModule>): TableLine[] {
   const lines: TableLine[] = [];
   for (const module of modules) {
-    if (!/test\/faults\//.test(module.moduleId)) continue;
-    for (const test of module.children.allTests()) lines.push(lineOf(test));
+    const faultsFile = /test\/faults\//.test(module.moduleId);
+    for (const test of module.children.allTests()) if (faultsFile || test.meta().faultRow) lines.push(lineOf(test));
   }
   return lines;
 }
