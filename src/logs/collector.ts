@@ -1,4 +1,5 @@
-import { isContinuation, Kind } from "./patterns.js";
+import { Kind } from "./patterns.js";
+import { isContinuation } from "./line-forms.js";
 import { ClassCache, kindOf, scoreOf } from "./class-cache.js";
 import type { Collected } from "./line-record.js";
 

@@ -1,4 +1,4 @@
-import { commandName } from "./patterns.js";
+import { commandName } from "./line-forms.js";
 import type { StepInfo } from "./line-record.js";
 import { copy } from "./line-checks.js";
 
