@@ -2,12 +2,12 @@ import { Kind } from "./patterns.js";
 import { isContinuation } from "./line-forms.js";
 import { ClassCache, kindOf, scoreOf } from "./class-cache.js";
 import type { Collected } from "./line-record.js";
-
-export type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";
 import { StepTable } from "./step-table.js";
 import { saysNothing, timestampLength } from "./line-checks.js";
+
+export type { Collected } from "./line-record.js";
 
 // Streaming pass over the log. Memory stays flat: it holds a ring of recent raw lines (context before a hit),
 // the lines around hits (capped; the least telling clusters are dropped first), the step table (capped) and
