@@ -10,6 +10,7 @@ import { byGroup, figuresLine, groupTable, macroSuccess, pct, summarise } from "
 import { measureSpeed, type SpeedFigures } from "./lib/measure-speed.js";
 import { writeRealLog } from "./lib/real-log.js";
 import { writeSyntheticLog } from "./lib/synthetic-log.js";
+import { corpusHashes, type CorpusHashes } from "./lib/excerpt-hash.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -25,6 +26,7 @@ const result: {
   sets: Record<string, SetFigures>;
   cross_validated: Record<string, SetFigures & { macro_success_by_repository: number }>;
   speed?: SpeedFigures[];
+  sha256?: CorpusHashes;
   corpus_missing?: true;
 } = { corpus: dir, sets: {}, cross_validated: {} };
 
@@ -74,6 +76,8 @@ if (flag("--no-quality")) {
       }
     }
   }
+  result.sha256 = corpusHashes(prepared, MAX_LINES);
+  console.log(`sha256 of every excerpt ${result.sha256.excerpts}; of every collected line ${result.sha256.collected}`);
   console.log(`goal: mean excerpt ≤ ${MAX_LINES} lines (the budget); success counted edge-tolerant, strict beside it`);
 }
 

@@ -4,7 +4,7 @@ import { CANDIDATE_IN_CHUNK, CANDIDATE_WORD_GROUPS } from "./patterns.js";
 // Finds where the gate's words start in a piece of log: the reducer's first look at every byte, so its speed is
 // the reducer's speed. A regex over the piece (CANDIDATE_IN_CHUNK) gives the same answer about four times
 // slower: irregexp steps through an alternation of 40 short words one character at a time. Here a SIMD
-// prefilter in WebAssembly (chunk-gate.wat) tests 16 positions at once for the first three letters of each
+// prefilter in WebAssembly (chunk-gate.wat) tests 16 positions at once for the first four letters of each
 // group of words, and the few positions it reports are checked against the group's words exactly.
 
 // undefined: not tried yet; null: this runtime cannot run it (no WebAssembly, or no SIMD on this CPU).
@@ -113,17 +113,17 @@ function startsWord(text: string, pos: number, groups: number): boolean {
 }
 
 /**
- * The six nibble tables at the start of the module's memory: for the first, second and third letter, a table
- * by low nibble and one by high nibble, each byte a set of groups. A word shorter than three letters fits any
- * byte in the places it does not have.
+ * The eight nibble tables at the start of the module's memory: for the first to fourth letter, a table by low
+ * nibble and one by high nibble, each byte a set of groups. A word shorter than four letters fits any byte in
+ * the places it does not have.
  */
 function writeTables(mem: Uint8Array): void {
   if (CANDIDATE_WORD_GROUPS.length > 8) throw new Error("the chunk gate holds at most 8 groups of words");
-  mem.fill(0, 0, 96);
+  mem.fill(0, 0, 128);
   CANDIDATE_WORD_GROUPS.forEach((words, g) => {
     const bit = 1 << g;
     for (const word of words) {
-      for (let k = 0; k < 3; k++) {
+      for (let k = 0; k < 4; k++) {
         const lo = 32 * k;
         const hi = lo + 16;
         if (k >= word.length) {

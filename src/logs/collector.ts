@@ -1,7 +1,13 @@
-import { classify, commandName, isContinuation, Kind } from "./patterns.js";
-import type { LineRecord, StepInfo } from "./line-record.js";
-import { splitGhCliPrefix, stripAnsi, stripTimestamp } from "./line-text.js";
+import { Kind } from "./patterns.js";
+import { isContinuation } from "./line-forms.js";
+import { ClassCache, kindOf, scoreOf } from "./class-cache.js";
+import type { Collected } from "./line-record.js";
+import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";
+import { StepTable } from "./step-table.js";
+import { saysNothing, timestampLength } from "./line-checks.js";
+
+export type { Collected } from "./line-record.js";
 
 // Streaming pass over the log. Memory stays flat: it holds a ring of recent raw lines (context before a hit),
 // the lines around hits (capped; the least telling clusters are dropped first), the step table (capped) and
@@ -16,20 +22,7 @@ const BLOCK_MAX = 250;
 const FAILED_STEP_TAIL = 120;
 const LOG_TAIL = 160;
 const MAX_RETAINED = 20_000;
-const MAX_STEPS = 20_000;
-const CLASS_CACHE = 4096;
 const BOM = "\xEF\xBB\xBF";
-const POST_JOB = "Post job cleanup.";
-const ORPHANS = "Cleaning up orphan processes";
-
-export interface Collected {
-  retained: Map<number, LineRecord>;
-  steps: StepInfo[];
-  /** Lines that are not blank: the line indices of `retained` and `steps` count these only. */
-  totalLines: number;
-  /** Every line of the log, blank ones included. */
-  rawLines: number;
-}
 
 export class Collector {
   private index = 0;
@@ -53,7 +46,7 @@ export class Collector {
   // looking them up in the retained lines. prune() only drops lines older than the ring.
   private readonly ringKept: Uint8Array;
   private readonly retained = new RetainedLines();
-  private readonly steps: StepInfo[] = [{ start: 0, name: "", failed: false, failedAt: -1 }];
+  private readonly steps = new StepTable();
   private retainUntil = -1;
   private blockUntil = -1;
   private prevSrc = "";
@@ -63,7 +56,7 @@ export class Collector {
   private prevLen = -1;
   private prevIndex = -1;
   private ghCli: boolean | null = null;
-  private readonly classes = new Map<string, number>();
+  private readonly classes = new ClassCache();
 
   constructor(maxLines: number) {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
@@ -117,8 +110,8 @@ export class Collector {
     }
     // Identical consecutive lines are collapsed into the first one (blank lines never get here).
     if (len === this.prevLen && this.prevIndex >= 0 && this.sameAsPrevious(src, from, end, bytes)) {
-      const prev = this.retained.get(this.prevIndex);
-      if (prev) prev.repeats++;
+      const row = this.retained.find(this.prevIndex);
+      if (row >= 0) this.retained.addRepeats(row, 1);
       else this.pendingRepeats++;
       this.index++;
       return;
@@ -133,30 +126,18 @@ export class Collector {
     this.prevIndex = i;
     if (text !== null || stepFromPrefix !== null) {
       const c0 = text === null ? -1 : text.charCodeAt(0);
-      if (stepFromPrefix !== null || c0 === 35 || c0 === 36 || c0 === 80 || c0 === 67) {
-        this.trackStep(i, text ?? src.slice(from, end), stepFromPrefix);
-      }
-    } else if (first === 35 || first === 36 || first === 80 || first === 67) {
-      this.trackStepAt(i, src, from, end);
+      if (stepFromPrefix !== null || StepTable.mayName(c0)) this.steps.track(i, text ?? src.slice(from, end), stepFromPrefix);
+    } else if (StepTable.mayName(first)) {
+      this.steps.trackAt(i, src, from, end);
     }
 
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
       text ??= src.slice(from, end);
-      // Real logs print the same flagged line again and again (progress, "=== RUN", separators, retries): the
-      // class of a text is looked up before the rules run (measured on the corpus: 2 in 3 flagged lines repeat
-      // one of the last few thousand). Cleared when full, so memory stays flat.
-      let packed = this.classes.get(text);
-      if (packed === undefined) {
-        const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
-        packed = cls.kind * 256 + cls.score;
-        if (this.classes.size >= CLASS_CACHE) this.classes.clear();
-        // A flat copy as the key: a slice would keep its 64 KB piece alive.
-        this.classes.set(copy(text), packed);
-      }
-      kind = (packed >> 8) as Kind;
-      score = packed & 255;
+      const packed = this.classes.classOf(text);
+      kind = kindOf(packed);
+      score = scoreOf(packed);
     }
     const slot = q % this.ringSize;
     this.ringSrc[slot] = src;
@@ -164,12 +145,12 @@ export class Collector {
     this.ringEnd[slot] = end;
     this.ringKind[slot] = kind;
     this.ringScore[slot] = score;
-    this.ringStep[slot] = this.steps.length - 1;
+    this.ringStep[slot] = this.steps.steps.length - 1;
     this.ringIndex[slot] = i;
     this.ringKept[slot] = 0;
 
     if (kind === Kind.StepFailed) {
-      const step = this.steps[this.steps.length - 1];
+      const step = this.steps.current;
       step.failed = true;
       if (step.failedAt < 0) step.failedAt = i;
       this.retainBack(q, FAILED_STEP_TAIL, step.start);
@@ -197,8 +178,8 @@ export class Collector {
     // The end of the log is where CI systems report the outcome.
     for (let q = Math.max(0, this.seq - this.tail); q < this.seq; q++) this.keep(q);
     return {
-      retained: this.retained.toMap(),
-      steps: this.steps,
+      retained: this.retained.toMap(this.ghCli ? (out) => splitGhCliPrefix(out)?.message ?? out : undefined),
+      steps: this.steps.steps,
       totalLines: this.index,
       rawLines: this.index + this.blankLines,
     };
@@ -224,59 +205,14 @@ export class Collector {
   /** Repeats of a line that was not retained yet are remembered until we know whether it will be. */
   private flushRepeats(): void {
     if (this.pendingRepeats === 0) return;
-    const prev = this.retained.get(this.prevIndex);
-    if (prev) prev.repeats += this.pendingRepeats;
+    const row = this.retained.find(this.prevIndex);
+    if (row >= 0) this.retained.addRepeats(row, this.pendingRepeats);
     else this.ringRepeats.set(this.prevIndex, this.pendingRepeats);
     this.pendingRepeats = 0;
   }
 
   // Repeat counts of ring lines not (yet) retained; trimmed as the ring moves on.
   private readonly ringRepeats = new Map<number, number>();
-
-  /** trackStep() for the line src[from, end), making a string only of a step name. */
-  private trackStepAt(i: number, src: string, from: number, end: number): void {
-    const len = end - from;
-    let name: string | null = null;
-    if (len >= 9 && src.startsWith("##[group]", from)) {
-      const title = src.slice(from + 9, Math.min(end, from + 209));
-      if (title.startsWith("Run ") || this.steps.length === 1) name = title;
-    } else if ((len >= POST_JOB.length && src.startsWith(POST_JOB, from)) || (len >= ORPHANS.length && src.startsWith(ORPHANS, from))) {
-      name = src.slice(from, end);
-    } else if (len >= 2 && src.charCodeAt(from) === 36 && src.charCodeAt(from + 1) === 32) {
-      name = src.slice(from + 2, Math.min(end, from + 200)); // commandName()
-    }
-    if (name !== null) this.addStep(i, name);
-  }
-
-  private trackStep(i: number, text: string, stepFromPrefix: string | null): void {
-    let name: string | null = null;
-    if (stepFromPrefix !== null) {
-      if (stepFromPrefix !== this.steps[this.steps.length - 1].name) name = stepFromPrefix;
-    } else if (text.startsWith("##[group]")) {
-      const title = text.slice(9, 209);
-      // Actions steps open with "Run …"; other groups (runner details, env dumps) stay in the current step.
-      if (title.startsWith("Run ") || this.steps.length === 1) name = title;
-    } else if (text.startsWith(POST_JOB) || text.startsWith(ORPHANS)) {
-      name = text;
-    } else {
-      name = commandName(text);
-    }
-    if (name !== null) this.addStep(i, name);
-  }
-
-  private addStep(i: number, name: string): void {
-    name = copy(name);
-    if (this.steps.length >= MAX_STEPS) {
-      // Degrade gracefully on pathological logs: the last slot just follows the newest step.
-      const last = this.steps[this.steps.length - 1];
-      if (!last.failed) {
-        last.start = i;
-        last.name = name;
-        return;
-      }
-    }
-    this.steps.push({ start: i, name, failed: false, failedAt: -1 });
-  }
 
   /** Keeps up to `count` distinct lines before line `q`, none before line index `notBefore`. */
   private retainBack(q: number, count: number, notBefore: number): void {
@@ -293,21 +229,13 @@ export class Collector {
     if (k < 0 || this.ringKept[slot] === 1) return;
     this.ringKept[slot] = 1;
     const out = this.ringSrc[slot].slice(this.ringFrom[slot], this.ringEnd[slot]);
-    const rec: LineRecord = {
-      index: k,
-      out: copy(out.indexOf("\x1b") === -1 ? out : stripAnsi(out)),
-      text: "",
-      kind: this.ringKind[slot] as Kind,
-      score: this.ringScore[slot],
-      step: this.ringStep[slot],
-      repeats: this.ringRepeats.size > 0 ? (this.ringRepeats.get(k) ?? 0) : 0,
-    };
-    rec.text = this.ghCli ? (splitGhCliPrefix(rec.out)?.message ?? rec.out) : rec.out;
+    const repeats = this.ringRepeats.size > 0 ? (this.ringRepeats.get(k) ?? 0) : 0;
     if (this.ringRepeats.size > 0) {
       this.ringRepeats.delete(k);
       if (this.ringRepeats.size > 1024) this.trimRingRepeats();
     }
-    this.retained.add(rec);
+    const kind = this.ringKind[slot] as Kind;
+    this.retained.add(k, out.indexOf("\x1b") === -1 ? out : stripAnsi(out), kind, this.ringScore[slot], this.ringStep[slot], repeats);
     if (this.retained.size > MAX_RETAINED) this.prune();
   }
 
@@ -316,82 +244,9 @@ export class Collector {
     for (const k of this.ringRepeats.keys()) if (k < oldest) this.ringRepeats.delete(k);
   }
 
-  /** Drops the least telling clusters of retained lines until half the cap is left. */
+  /** Drops the least telling clusters of retained lines until half the cap is left (see RetainedLines.prune). */
   private prune(): void {
-    // Typed arrays, no object per line or cluster: this runs every MAX_RETAINED / 2 retained lines.
-    const recs = this.retained.inOrder;
-    const n = recs.length;
-    // Clusters are runs of adjacent lines (a collapsed repeat run bridges its gap): [clusterFrom, clusterTo] in recs.
-    const clusterFrom = new Int32Array(n);
-    const clusterTo = new Int32Array(n);
-    const clusterScore = new Int32Array(n);
-    let count = 0;
-    let lastEnd = -2;
-    for (let j = 0; j < n; j++) {
-      const rec = recs[j];
-      const k = rec.index;
-      const s = rec.kind === Kind.StepFailed ? 100 : rec.score;
-      if (count > 0 && k <= lastEnd + 1) {
-        if (s > clusterScore[count - 1]) clusterScore[count - 1] = s;
-        clusterTo[count - 1] = j;
-      } else {
-        clusterFrom[count] = j;
-        clusterTo[count] = j;
-        clusterScore[count] = s;
-        count++;
-      }
-      lastEnd = k + rec.repeats;
-    }
-    // Keep the newest lines regardless: they are the context being built right now.
-    const recent = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
-    const order: number[] = [];
-    for (let c = 0; c < count; c++) if (recs[clusterTo[c]].index < recent) order.push(c);
-    order.sort((a, b) => clusterScore[a] - clusterScore[b] || recs[clusterFrom[a]].index - recs[clusterFrom[b]].index);
-    const drop = new Uint8Array(n);
-    let size = n;
-    for (const c of order) {
-      if (size <= MAX_RETAINED / 2) break;
-      drop.fill(1, clusterFrom[c], clusterTo[c] + 1);
-      size -= clusterTo[c] - clusterFrom[c] + 1;
-    }
-    this.retained.dropMarked(drop);
+    // The lines still in the ring are the context being built right now.
+    this.retained.prune(MAX_RETAINED / 2, this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize]);
   }
-}
-
-// GitHub Actions timestamps have one fixed shape: check it by character codes before touching a regex.
-function timestampLength(src: string, start: number, end: number): number {
-  const len = end - start;
-  if (len < 11) return 0; // the shortest possible timestamp has 20 chars; its "T" is the eleventh
-  const c = src.charCodeAt(start);
-  if (c < 48 || c > 57 || src.charCodeAt(start + 10) !== 84) return 0;
-  if (len >= 29 && src.charCodeAt(start + 27) === 90 && src.charCodeAt(start + 4) === 45) {
-    return src.charCodeAt(start + 28) === 32 ? 29 : 28;
-  }
-  const line = src.slice(start, end);
-  return line.length - stripTimestamp(line).length;
-}
-
-// Travis draws folds and timers from these lines and never shows them; the "$ command" line after one names it.
-const TRAVIS_MARKER = /^travis_(?:fold|time):(?:start|end):\S*$/;
-
-/** Whether src[from, end) is blank (spaces, tabs, colour codes) or a Travis marker, colour codes aside. */
-function saysNothing(src: string, from: number, end: number): boolean {
-  let k = from;
-  for (; k < end; k++) {
-    const c = src.charCodeAt(k);
-    if (c === 32 || c === 9) continue;
-    if (c !== 27 || src.charCodeAt(k + 1) !== 91) break;
-    // A colour or erase code ("ESC [ 0 K", "ESC [ 33 ; 1 m"): step over it by character codes.
-    k += 2;
-    while (k < end && (src.charCodeAt(k) < 0x40 || src.charCodeAt(k) > 0x7e)) k++;
-  }
-  if (k >= end) return true;
-  const c = src.charCodeAt(k);
-  if (c === 27) return stripAnsi(src.slice(k, end)).trim() === "";
-  return c === 116 && src.startsWith("travis_", k) && TRAVIS_MARKER.test(src.slice(k, end));
-}
-
-/** A flat copy: a slice would keep the whole megabyte chunk it came from alive. */
-function copy(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
 }

@@ -21,3 +21,13 @@ export interface StepInfo {
   /** Index of the line that reported the failure, -1 if none. */
   failedAt: number;
 }
+
+/** What the collector's streaming pass leaves for the excerpt to be chosen from. */
+export interface Collected {
+  retained: Map<number, LineRecord>;
+  steps: StepInfo[];
+  /** Lines that are not blank: the line indices of `retained` and `steps` count these only. */
+  totalLines: number;
+  /** Every line of the log, blank ones included. */
+  rawLines: number;
+}
