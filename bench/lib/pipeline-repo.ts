@@ -4,7 +4,7 @@
 import { workflowRunTriageKey } from "../../src/jobs/keys.js";
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
 import type { Harness } from "../../demo/harness.js";
-import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog } from "../../demo/scenarios/ci-failure-fixture.js";
+import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoWorkflowRunPayload } from "../../demo/scenarios/ci-failure-fixture.js";
 
 export interface BenchRepo {
   fullName: string;
@@ -58,15 +58,7 @@ export async function createBenchRepo(h: Harness, name: string): Promise<BenchRe
           },
         ],
       });
-      const payload = {
-        action: "completed",
-        workflow_run: run,
-        workflow: { id: run.workflow_id as number, name: "CI", path: ".github/workflows/ci.yml", state: "active" },
-        repository,
-        organization: { login: DEMO_REPO.owner },
-        sender: { login: "octocat", id: 583231, type: "User" },
-        installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
-      };
+      const payload = demoWorkflowRunPayload(run, repository);
       return { payload, key: workflowRunTriageKey(fullName, headSha, run.id, 1), prNumber: pr.number, headSha };
     },
   };

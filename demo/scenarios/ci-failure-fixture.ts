@@ -80,3 +80,16 @@ export function demoTriageAnswer() {
     failing_tests: ["adds two numbers"],
   };
 }
+
+/** The `workflow_run.completed` delivery GitHub sends for a demo run (`run` and `repository` as the stand-in made them). */
+export function demoWorkflowRunPayload(run: Record<string, unknown>, repository: object) {
+  return {
+    action: "completed",
+    workflow_run: run,
+    workflow: { id: run.workflow_id as number, name: "CI", path: ".github/workflows/ci.yml", state: "active" },
+    repository,
+    organization: { login: DEMO_REPO.owner },
+    sender: { login: "octocat", id: 583231, type: "User" },
+    installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
+  };
+}

@@ -3,7 +3,7 @@ import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remo
 import { userOf } from "../github-standin/state.js";
 import type { ScriptStep } from "../scripted-model.js";
 import type { Harness } from "../harness.js";
-import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoTriageAnswer } from "./ci-failure-fixture.js";
+import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoTriageAnswer, demoWorkflowRunPayload } from "./ci-failure-fixture.js";
 
 export interface CiFailureSetup {
   remote: BareRemote;
@@ -98,15 +98,7 @@ export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): P
   });
   const jobId = (h.standIn.state.jobs.find((j) => j.run_id === run.id) as { id: number }).id;
   if (opts.expireFirstLinks) h.standIn.setJobLog(repoFullName, jobId, demoFailingLog(headSha), { expireFirstLinks: opts.expireFirstLinks });
-  const payload = {
-    action: "completed",
-    workflow_run: run,
-    workflow: { id: run.workflow_id as number, name: "CI", path: ".github/workflows/ci.yml", state: "active" },
-    repository,
-    organization: { login: DEMO_REPO.owner },
-    sender: { login: "octocat", id: 583231, type: "User" },
-    installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
-  };
+  const payload = demoWorkflowRunPayload(run, repository);
   return {
     remote,
     repoFullName,
