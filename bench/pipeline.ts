@@ -7,7 +7,7 @@ import { startHarness } from "../demo/harness.js";
 import { ciFailureScript } from "../demo/scenarios/ci-failure.js";
 import { concurrencyRun } from "./lib/pipeline-concurrency.js";
 import { PHASES, type PhaseRow } from "./lib/pipeline-phases.js";
-import { coldRuns, warmRuns } from "./lib/pipeline-sequential.js";
+import { coldRuns, RUN_GAP_MS, warmRuns } from "./lib/pipeline-sequential.js";
 import { median, medians, ms, percentile } from "./lib/pipeline-stats.js";
 import { compareWorkspace } from "./lib/pipeline-workspace.js";
 
@@ -26,7 +26,7 @@ function printRows(title: string, rows: PhaseRow[]): void {
 async function sequential() {
   const requests: number[] = [];
   const steps = ciFailureScript();
-  // GitHub's write spacing on, as in production: part of what a maintainer waits for.
+  // GitHub's write pacing on, as in production: part of what a maintainer waits for.
   const h = await startHarness({
     throttle: true,
     script: () => {
@@ -35,6 +35,7 @@ async function sequential() {
     },
   });
   try {
+    console.log(`one triage at a time, started at least ${RUN_GAP_MS} ms apart (BENCH_GAP_MS; see pipeline-sequential.ts)`);
     const cold = await coldRuns(h, requests, RUNS, "bench");
     const warm = await warmRuns(h, requests, RUNS, "bench");
     printRows("cold (a new repository each run)", cold);
@@ -46,7 +47,7 @@ async function sequential() {
 }
 
 async function main() {
-  const figures: Record<string, number | string | Record<string, number>> = { runs: RUNS };
+  const figures: Record<string, number | string | Record<string, number>> = { runs: RUNS, run_gap_ms: RUN_GAP_MS };
   if (PARTS.has("sequential")) {
     const { cold, warm } = await sequential();
     const overhead = (rows: PhaseRow[]) => rows.map((r) => r.overhead ?? NaN).filter(Number.isFinite);

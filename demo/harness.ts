@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import { pino } from "pino";
 import type { KeyProxy } from "../src/agent/key-proxy.js";
 import { registerWebhookHandlers } from "../src/app.js";
@@ -10,6 +10,7 @@ import { readEnv, type AppEnv } from "../src/config/env.js";
 import type { Database } from "../src/jobs/db.js";
 import { DEAD_LETTER_QUEUE, type JobQueue } from "../src/jobs/queue.js";
 import { getJobRecord, type JobRecord } from "../src/jobs/records.js";
+import { AppOctokit } from "../src/github/rate-limit-policy.js";
 import { createRuntime } from "../src/runtime.js";
 import { KnownSecrets } from "../src/text-safety/known-secrets.js";
 import { startGitHubStandIn, type GitHubStandIn } from "./github-standin.js";
@@ -34,11 +35,11 @@ export interface HarnessOptions {
   retryLimit?: number;
   retryDelaySeconds?: number;
   /**
-   * true: GitHub writes spaced as in production (Probot's throttling: writes a second apart, comments three). The
-   * default is unspaced: the stand-in has no secondary limits, and the spacing made the end-to-end tests spend most
+   * true: GitHub writes paced as in production (src/github/write-limits.ts: token buckets per installation). The
+   * default is unpaced: the stand-in has no secondary limits, and a fixed spacing made the end-to-end tests spend most
    * of their time waiting (the suite's e2e, security, cli and web files took 2,510 s of test time spaced, machine load
-   * about 8, and 1,125 s unspaced, load about 5). The spacing itself is tested where it matters: the fault suite's real processes, and
-   * test/github/. (`{ throttle: { enabled: false } }` as an object does not reach the clients Probot makes: Probot's
+   * about 8, and 1,125 s unspaced, load about 5). The pacing itself is tested where it matters: the fault suite's real processes, and
+   * test/github/write-limits.test.ts. (`{ throttle: { enabled: false } }` as an object does not reach the clients Probot makes: Probot's
    * own defaults replace it; a function sees Probot's options and keeps `enabled: false`.)
    */
   throttle?: boolean;
@@ -101,12 +102,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     secret: WEBHOOK_SECRET,
     baseUrl: standIn.baseUrl,
     log,
-    // Throttling spaces writes a second apart for github.com's secondary limits; the stand-in has none.
+    // The production client (main.ts). Its write pacing is for github.com's secondary limits; the stand-in has none.
     Octokit:
       opts.throttle === true
-        ? ProbotOctokit
+        ? AppOctokit
         : // A function sees the options Probot passes in, so `enabled: false` survives them (see HarnessOptions.throttle).
-          ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+          AppOctokit.defaults((o: Record<string, unknown>) => ({
             ...o,
             throttle: { ...(o.throttle as object), enabled: false },
             retry: { enabled: false },

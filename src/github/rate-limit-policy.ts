@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { writeLimiters } from "./write-limits.js";
 
 /** The longest secondary-limit wait a request sits out in place; longer ones fail it (the job's retry comes later). */
 export const MAX_SECONDARY_WAIT_SECONDS = 120;
@@ -19,8 +20,12 @@ interface ThrottleLog {
  * GitHub sends when an App writes too fast). Probot's app-level throttle options only log one and fail the
  * request: the worker then fails the attempt, and its retry (JOB_RETRY_DELAY_SECONDS later, not when GitHub
  * said) runs the agent again. Waiting as told, in place, costs a few seconds instead. Primary rate limits keep
- * Probot's handling (wait for the reset, twice).
+ * Probot's handling (wait for the reset, twice). Writes pass token buckets instead of a fixed spacing
+ * (write-limits.ts).
  */
+// One set per process, shared by every client Probot makes (one per installation and token).
+const limiters = writeLimiters();
+
 export const AppOctokit = ProbotOctokit.defaults((options: NonNullable<ConstructorParameters<typeof ProbotOctokit>[0]>) => {
   const throttle = options.throttle;
   if (!throttle || throttle.enabled === false) return options;
@@ -28,6 +33,7 @@ export const AppOctokit = ProbotOctokit.defaults((options: NonNullable<Construct
     ...options,
     throttle: {
       ...throttle,
+      ...limiters,
       onSecondaryRateLimit: (
         retryAfter: number,
         request: { method: string; url: string },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "../../demo/harness.js";
-import { planItemOf, planScript, setupPlan, waitForPlan, type PlanSetup } from "../../demo/scenarios/plan.js";
+import { planItemOf, planItemSteps, setupPlan, waitForPlan, type PlanSetup } from "../../demo/scenarios/plan.js";
+import type { RecordedRequest } from "../../demo/scripted-model.js";
 import { planItemFixKey } from "../../src/jobs/keys.js";
 import { listPlanItems } from "../../src/jobs/plans.js";
 import { getJobRecord } from "../../src/jobs/records.js";
@@ -23,9 +24,16 @@ const checklist = () =>
   );
 
 beforeAll(async () => {
-  // GitHub's write spacing on (as in production): with it, items 1 and 2 are still running when the other starts,
-  // which is what "at most max_parallel at once, and in parallel" is checked by below.
-  h = await startHarness({ script: planScript, env: { WORKER_CONCURRENCY: "3" }, throttle: true });
+  // Items 1 and 2 first run `sleep 2` in their checkouts, so each is still running when the other starts, whatever
+  // the machine's speed: that is what "at most max_parallel at once, and in parallel" is checked by below. Four
+  // workers: the plan's three items and its coordinator's turns, so no item waits for an installation slot (a job
+  // refused one is deferred 5 s: the installation limit has tests of its own). GitHub's write pacing is on, as in
+  // production.
+  const script = (req: RecordedRequest) => {
+    const n = planItemOf(req) ?? 1;
+    return n <= 2 ? [{ kind: "exec" as const, cmd: "sleep 2" }, ...planItemSteps(n)] : planItemSteps(n);
+  };
+  h = await startHarness({ script, env: { WORKER_CONCURRENCY: "4" }, throttle: true });
   setup = await setupPlan(h, { repoName: "plan-main" });
   // Every version of the checklist comment, as a person refreshing the issue would see them.
   void (async () => {

@@ -148,8 +148,8 @@ export async function runTriage(deps: PipelineDeps, job: TriageJob, ctx: JobCont
       ? renderTriageMarkdown(report.report, facts, exists) +
         (second ? `\n${renderSecondOpinion(report.report, spend.agent, second, deps.webBaseUrl)}` : "")
       : renderTriageFailure(failure ?? "unknown error", facts);
-    // The comment first: it is what the maintainer reads, and GitHub wants writes a second apart (the
-    // client spaces them), so the check run takes that wait after the comment is up, not before.
+    // The comment first: it is what the maintainer reads, so when the client has to pace writes (a busy
+    // installation, github/write-limits.ts) the check run takes that wait after the comment is up, not before.
     const links: Record<string, string> = {};
     const marker = triageCommentMarker(job.source);
     await firstSignal;
