@@ -22,6 +22,9 @@ function gateModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+// Where the module leaves the count of line ends (a u32).
+const END_COUNT_AT = 144;
+
 /** The largest piece `scan` takes (LineSplitter's PIECE_BYTES); the module's input area holds this much. */
 export const GATE_PIECE_BYTES = 64 * 1024;
 
@@ -29,6 +32,7 @@ interface GateExports {
   memory: WebAssembly.Memory;
   input: WebAssembly.Global;
   output: WebAssembly.Global;
+  ends: WebAssembly.Global;
   scan(len: number): number;
 }
 
@@ -39,8 +43,18 @@ export interface PieceGate {
    * word start if and only if it holds one of these.
    */
   readonly hits: Int32Array;
+  /** After scan(): the position of every LF and CR of the piece, ascending; `endCount` of them. */
+  readonly ends: Int32Array;
+  readonly endCount: number;
   /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
   scan(bytes: Uint8Array, text: string): number;
+}
+
+/** Writes the position of every LF and CR of `bytes` to `ends` and returns how many (the gate's way without WebAssembly). */
+export function findLineEnds(bytes: Uint8Array, ends: Int32Array): number {
+  let count = 0;
+  for (let p = 0; p < bytes.length; p++) if (bytes[p] === 10 || bytes[p] === 13) ends[count++] = p;
+  return count;
 }
 
 /**
@@ -54,9 +68,12 @@ export function createPieceGate(): PieceGate {
 export class ChunkGate implements PieceGate {
   /** After scan(): the positions where a word starts, ascending, without repeats. */
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
+  readonly ends: Int32Array;
+  endCount = 0;
   private readonly wasm: GateExports;
   private readonly mem: Uint8Array;
   private readonly out: Uint32Array;
+  private readonly endCountAt: Uint32Array;
   private readonly inputAt: number;
 
   constructor() {
@@ -67,6 +84,9 @@ export class ChunkGate implements PieceGate {
     this.mem = new Uint8Array(this.wasm.memory.buffer);
     this.inputAt = this.wasm.input.value as number;
     this.out = new Uint32Array(this.wasm.memory.buffer, this.wasm.output.value as number, GATE_PIECE_BYTES + 16);
+    this.endCountAt = new Uint32Array(this.wasm.memory.buffer, END_COUNT_AT, 1);
+    // A view, not a copy: the module writes the line ends where the splitter reads them.
+    this.ends = new Int32Array(this.wasm.memory.buffer, this.wasm.ends.value as number, GATE_PIECE_BYTES + 16);
     writeTables(this.mem);
   }
 
@@ -75,6 +95,9 @@ export class ChunkGate implements PieceGate {
     if (bytes.length > GATE_PIECE_BYTES) throw new RangeError(`a gate piece is at most ${GATE_PIECE_BYTES} bytes`);
     this.mem.set(bytes, this.inputAt);
     const reported = this.wasm.scan(bytes.length);
+    let ends = this.endCountAt[0];
+    while (ends > 0 && this.ends[ends - 1] >= bytes.length) ends--;
+    this.endCount = ends;
     const out = this.out;
     const hits = this.hits;
     let count = 0;
@@ -92,9 +115,12 @@ export class ChunkGate implements PieceGate {
 /** The same answer from CANDIDATE_IN_CHUNK: the start of each match, where the regex engine steps on from. */
 export class RegexGate implements PieceGate {
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
+  readonly ends = new Int32Array(GATE_PIECE_BYTES);
+  endCount = 0;
   private readonly re = new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags);
 
-  scan(_bytes: Uint8Array, text: string): number {
+  scan(bytes: Uint8Array, text: string): number {
+    this.endCount = findLineEnds(bytes, this.ends);
     let count = 0;
     this.re.lastIndex = 0;
     for (let m = this.re.exec(text); m !== null; m = this.re.exec(text)) this.hits[count++] = m.index;

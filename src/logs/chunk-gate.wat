@@ -5,15 +5,21 @@
 ;; its low and high nibble, looked up 16 positions at a time with i8x16.swizzle (the "Teddy" method of
 ;; Hyperscan). It over-approximates: the caller checks each reported position against the group's words.
 ;;
+;; In the same pass it notes where every LF and CR lies, so that the splitter need not search for line ends
+;; again in JavaScript (two indexOf calls a line cost more than this whole pass).
+;;
 ;; Memory: tables at 0 (eight 16-byte tables: low and high nibble of the 1st to 4th letter), a 16-byte
-;; scratch at 128, the input at `input` (up to 65,536 bytes, reads up to 18 past the end), and the output at
-;; `output`: one u32 per reported position, (position << 8) | groups. Returns how many were written.
+;; scratch at 128, the count of line ends at 144, the input at `input` (up to 65,536 bytes, reads up to 18 past
+;; the end), the output at `output`: one u32 per reported position, (position << 8) | groups, and the line
+;; ends at `ends`: one u32 per LF or CR, its position. Returns how many outputs were written. Positions past
+;; the end of the input may be reported (the last vector reads past it): the caller drops them.
 (module
-  (memory (export "memory") 6)
+  (memory (export "memory") 10)
   (global (export "input") i32 (i32.const 1024))
   (global (export "output") i32 (i32.const 66624))
+  (global (export "ends") i32 (i32.const 328832))
   (func (export "scan") (param $len i32) (result i32)
-    (local $p i32) (local $end i32) (local $out i32) (local $bits i32) (local $i i32)
+    (local $p i32) (local $end i32) (local $out i32) (local $bits i32) (local $i i32) (local $eo i32)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
     (local $lo3 v128) (local $hi3 v128)
     (local $nib v128) (local $m v128) (local $v v128)
@@ -29,11 +35,24 @@
     (local.set $p (global.get 0))
     (local.set $end (i32.add (global.get 0) (local.get $len)))
     (local.set $out (global.get 1))
+    (local.set $eo (global.get 2))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         ;; first letter at p .. p+15
         (local.set $v (v128.load (local.get $p)))
+        ;; line ends at p .. p+15: about one vector in four of a log holds one
+        (local.set $bits (i8x16.bitmask (v128.or
+          (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))
+          (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))))
+        (if (local.get $bits)
+          (then
+            (loop $eachEnd
+              (i32.store (local.get $eo)
+                (i32.sub (i32.add (local.get $p) (i32.ctz (local.get $bits))) (global.get 0)))
+              (local.set $eo (i32.add (local.get $eo) (i32.const 4)))
+              (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+              (br_if $eachEnd (local.get $bits)))))
         (local.set $m (v128.and
           (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
           (i8x16.swizzle (local.get $hi0) (i8x16.shr_u (local.get $v) (i32.const 4)))))
@@ -68,4 +87,5 @@
               (br_if $each (local.get $bits)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
+    (i32.store (i32.const 144) (i32.shr_u (i32.sub (local.get $eo) (global.get 2)) (i32.const 2)))
     (i32.shr_u (i32.sub (local.get $out) (global.get 1)) (i32.const 2))))

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { ChunkGate, GATE_PIECE_BYTES, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
+import { ChunkGate, findLineEnds, GATE_PIECE_BYTES, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
 import { LineSplitter, stringSink } from "../../src/logs/split-lines.js";
 import { CHUNK_GATE_WASM } from "../../src/logs/chunk-gate-wasm.js";
 import { CANDIDATE_WORD_GROUPS } from "../../src/logs/patterns.js";
@@ -78,6 +78,23 @@ describe("ChunkGate", () => {
     scan(gate, "x".repeat(100) + "error error error");
     expect(scan(gate, "x".repeat(100) + "er")).toEqual([]);
     expect(scan(gate, "x".repeat(100) + "err")).toEqual([100]);
+  });
+
+  it("notes every LF and CR of the piece, none past its end, whatever an earlier piece left there", () => {
+    const gate = new ChunkGate();
+    const rand = random(13);
+    const endsOf = (text: string) => {
+      gate.scan(Buffer.from(text, "latin1"), text);
+      return Array.from(gate.ends.subarray(0, gate.endCount));
+    };
+    for (const length of [0, 1, 15, 16, 17, 63, 1000, GATE_PIECE_BYTES]) {
+      const text = noisyText(rand, length);
+      const slow = new Int32Array(GATE_PIECE_BYTES);
+      const expected = Array.from(slow.subarray(0, findLineEnds(Buffer.from(text, "latin1"), slow)));
+      expect(endsOf(text)).toEqual(expected);
+    }
+    endsOf("\n\r".repeat(50));
+    expect(endsOf("x\r\nyz")).toEqual([1, 2]);
   });
 
   it("flags the same lines as the regex gate used where there is no WebAssembly", () => {
