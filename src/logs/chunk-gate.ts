@@ -33,8 +33,27 @@ interface GateExports {
   input: WebAssembly.Global;
   output: WebAssembly.Global;
   ends: WebAssembly.Global;
+  classTable: WebAssembly.Global;
+  classArena: WebAssembly.Global;
   scan(len: number): number;
+  lookup(from: number, len: number): number;
+  remember(from: number, len: number, packed: number, dst: number): void;
 }
+
+/**
+ * The classes of flagged lines by their bytes in the piece last scanned (offsets as in that piece), so that a
+ * line seen before needs no string and no Map lookup (hashing the text was a tenth of the reducer's time).
+ */
+export interface PieceClasses {
+  /** The class remembered for the bytes [from, from + len) of the piece, or -1. */
+  lookup(from: number, len: number): number;
+  remember(from: number, len: number, packed: number): void;
+}
+
+// As many texts as ClassCache holds, in a table of twice as many slots; their copies in the module's 1 MB arena.
+const CLASS_TEXTS = 4096;
+const CLASS_SLOTS = 8192;
+const CLASS_ARENA_BYTES = 1 << 20;
 
 /** Where the gate's words start in a piece of log (see ChunkGate and RegexGate). */
 export interface PieceGate {
@@ -46,6 +65,8 @@ export interface PieceGate {
   /** After scan(): the position of every LF and CR of the piece, ascending; `endCount` of them. */
   readonly ends: Int32Array;
   readonly endCount: number;
+  /** Where the gate can remember classes by bytes (null: the caller keeps them by text, see ClassCache). */
+  readonly classes: PieceClasses | null;
   /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
   scan(bytes: Uint8Array, text: string): number;
 }
@@ -65,11 +86,14 @@ export function createPieceGate(): PieceGate {
   return gateModule() !== null ? new ChunkGate() : new RegexGate();
 }
 
-export class ChunkGate implements PieceGate {
+export class ChunkGate implements PieceGate, PieceClasses {
   /** After scan(): the positions where a word starts, ascending, without repeats. */
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
   readonly ends: Int32Array;
   endCount = 0;
+  readonly classes: PieceClasses = this;
+  private classCount = 0;
+  private classBytes = 0;
   private readonly wasm: GateExports;
   private readonly mem: Uint8Array;
   private readonly out: Uint32Array;
@@ -88,6 +112,24 @@ export class ChunkGate implements PieceGate {
     // A view, not a copy: the module writes the line ends where the splitter reads them.
     this.ends = new Int32Array(this.wasm.memory.buffer, this.wasm.ends.value as number, GATE_PIECE_BYTES + 16);
     writeTables(this.mem);
+  }
+
+  lookup(from: number, len: number): number {
+    return this.wasm.lookup(from, len);
+  }
+
+  remember(from: number, len: number, packed: number): void {
+    if (this.classCount >= CLASS_TEXTS || this.classBytes + len > CLASS_ARENA_BYTES) {
+      // Cleared when full, as ClassCache is: memory stays flat, and probes in a half-empty table end soon.
+      const table = this.wasm.classTable.value as number;
+      this.mem.fill(0, table, table + 16 * CLASS_SLOTS);
+      this.classCount = 0;
+      this.classBytes = 0;
+    }
+    if (len > CLASS_ARENA_BYTES) return;
+    this.wasm.remember(from, len, packed, (this.wasm.classArena.value as number) + this.classBytes);
+    this.classCount++;
+    this.classBytes += len;
   }
 
   /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
@@ -117,6 +159,7 @@ export class RegexGate implements PieceGate {
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
   readonly ends = new Int32Array(GATE_PIECE_BYTES);
   endCount = 0;
+  readonly classes = null;
   private readonly re = new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags);
 
   scan(bytes: Uint8Array, text: string): number {

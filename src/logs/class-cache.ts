@@ -4,7 +4,8 @@ import { copy } from "./line-checks.js";
 
 // Real logs print the same flagged line again and again (progress, "=== RUN", separators, retries): the class
 // of a text is looked up before the rules run (measured on the corpus: 2 in 3 flagged lines repeat one of the
-// last few thousand). Cleared when full, so memory stays flat.
+// last few thousand). Cleared when full, so memory stays flat. Lines of the piece the gate scanned are looked up
+// by their bytes instead (PieceClasses in chunk-gate.ts); this cache serves the others.
 
 const CLASS_CACHE = 4096;
 
@@ -15,14 +16,19 @@ export class ClassCache {
   classOf(text: string): number {
     let packed = this.classes.get(text);
     if (packed === undefined) {
-      const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
-      packed = cls.kind * 256 + cls.score;
+      packed = classPacked(text);
       if (this.classes.size >= CLASS_CACHE) this.classes.clear();
       // A flat copy as the key: a slice would keep its 64 KB piece alive.
       this.classes.set(copy(text), packed);
     }
     return packed;
   }
+}
+
+/** classify() of a flagged line's text, colour codes aside, packed as ClassCache.classOf returns it. */
+export function classPacked(text: string): number {
+  const cls = classify(text.indexOf("\x1b") === -1 ? text : stripAnsi(text));
+  return cls.kind * 256 + cls.score;
 }
 
 export const kindOf = (packed: number): Kind => (packed >> 8) as Kind;

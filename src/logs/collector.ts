@@ -1,6 +1,7 @@
 import { Kind } from "./patterns.js";
 import { isContinuation } from "./line-forms.js";
-import { ClassCache, kindOf, scoreOf } from "./class-cache.js";
+import { ClassCache, classPacked, kindOf, scoreOf } from "./class-cache.js";
+import type { PieceClasses } from "./chunk-gate.js";
 import type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";
@@ -58,7 +59,11 @@ export class Collector {
   private ghCli: boolean | null = null;
   private readonly classes = new ClassCache();
 
-  constructor(maxLines: number) {
+  /** `pieceClasses`: the gate of the splitter that feeds this collector, where classes are kept by bytes. */
+  constructor(
+    maxLines: number,
+    private readonly pieceClasses: PieceClasses | null = null,
+  ) {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
     this.ringSize = Math.max(RING, this.tail + 16);
@@ -134,8 +139,10 @@ export class Collector {
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
-      text ??= src.slice(from, end);
-      const packed = this.classes.classOf(text);
+      const packed =
+        bytes !== null && this.pieceClasses !== null
+          ? this.classOfPiece(src, from, end)
+          : this.classes.classOf((text ??= src.slice(from, end)));
       kind = kindOf(packed);
       score = scoreOf(packed);
     }
@@ -186,6 +193,17 @@ export class Collector {
   }
 
   private pendingRepeats = 0;
+
+  /** The class of a flagged line of the current piece: its text is made a string only the first time. */
+  private classOfPiece(src: string, from: number, end: number): number {
+    const classes = this.pieceClasses as PieceClasses;
+    let packed = classes.lookup(from, end - from);
+    if (packed < 0) {
+      packed = classPacked(src.slice(from, end));
+      classes.remember(from, end - from, packed);
+    }
+    return packed;
+  }
 
   /**
    * Compares from the end, without allocating: look-alike lines of equal length mostly differ late. Within one

@@ -37,8 +37,9 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
 
 /** The streaming pass alone: what the excerpt is chosen from (the benchmark re-chooses it with other tunings). */
 export async function collectLog(source: AsyncIterable<Uint8Array>, maxLines: number): Promise<Collected> {
-  const collector = new Collector(maxLines);
-  const splitter = new LineSplitter(collector, createPieceGate(), CANDIDATE_LINE, flaggedAtLineStart);
+  const gate = createPieceGate();
+  const collector = new Collector(maxLines, gate.classes);
+  const splitter = new LineSplitter(collector, gate, CANDIDATE_LINE, flaggedAtLineStart);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
   return collector.finish();

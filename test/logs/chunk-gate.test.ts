@@ -119,6 +119,60 @@ describe("ChunkGate", () => {
     expect(wasm).toEqual(flaggedBy(new RegexGate(), text));
   });
 
+  it("remembers classes by the bytes of a line: the same bytes anywhere in a later piece, never others", () => {
+    const gate = new ChunkGate();
+    const texts = [0, 1, 3, 15, 16, 17, 31, 32, 33, 100, 5000].map((n) => Array.from({ length: n }, (_, i) => "abcdefgh"[i % 8]).join(""));
+    const piece = (text: string, at: number) => {
+      const t = ".".repeat(at) + text + "\n";
+      gate.scan(Buffer.from(t, "latin1"), t);
+    };
+    texts.forEach((text, i) => {
+      piece(text, i);
+      expect(gate.lookup(i, text.length)).toBe(-1);
+      gate.remember(i, text.length, 256 + i);
+    });
+    texts.forEach((text, i) => {
+      piece(text, 7 + i); // elsewhere in another piece
+      expect(gate.lookup(7 + i, text.length), `length ${text.length}`).toBe(256 + i);
+      if (text.length === 0) return;
+      // one byte changed (first, middle, last), one byte shorter
+      for (const k of [0, text.length >> 1, text.length - 1]) {
+        piece(text.slice(0, k) + "X" + text.slice(k + 1), 3);
+        expect(gate.lookup(3, text.length)).toBe(-1);
+      }
+      piece(text, 3);
+      if (!texts.includes(text.slice(0, -1))) expect(gate.lookup(3, text.length - 1)).toBe(-1);
+    });
+  });
+
+  it("clears its classes when full (by count or by bytes), and then answers -1 or the right class, never another", () => {
+    const gate = new ChunkGate();
+    // 6000 short lines (more than the 4096 it holds), then 1200 of 2000 bytes (more than its 1 MB arena).
+    const lines = [
+      ...Array.from({ length: 6000 }, (_, i) => `line ${i}`),
+      ...Array.from({ length: 1200 }, (_, i) => `long ${i} `.padEnd(2000, "x")),
+    ];
+    let hitsInFirstRound = 0;
+    for (let round = 0; round < 2; round++) {
+      for (let first = 0; first < lines.length; first += 30) {
+        const group = lines.slice(first, first + 30);
+        const text = group.join("\n");
+        gate.scan(Buffer.from(text, "latin1"), text);
+        for (let j = 0, from = 0; j < group.length; from += group[j].length + 1, j++) {
+          const found = gate.lookup(from, group[j].length);
+          expect([-1, first + j]).toContain(found);
+          if (found < 0) gate.remember(from, group[j].length, first + j);
+          else if (round === 0) hitsInFirstRound++; // every line is new in the first round
+        }
+      }
+    }
+    expect(hitsInFirstRound).toBe(0);
+    // What was entered last is still there.
+    const last = lines[lines.length - 1];
+    gate.scan(Buffer.from(last, "latin1"), last);
+    expect(gate.lookup(0, last.length)).toBe(lines.length - 1);
+  });
+
   it("refuses a piece larger than its input area", () => {
     const text = "x".repeat(GATE_PIECE_BYTES + 1);
     expect(() => new ChunkGate().scan(Buffer.from(text), text)).toThrow(RangeError);
