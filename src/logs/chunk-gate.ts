@@ -38,16 +38,21 @@ interface GateExports {
   scan(len: number): number;
   lookup(from: number, len: number): number;
   remember(from: number, len: number, packed: number, dst: number): void;
+  same(a: number, b: number, len: number): number;
 }
 
 /**
- * The classes of flagged lines by their bytes in the piece last scanned (offsets as in that piece), so that a
- * line seen before needs no string and no Map lookup (hashing the text was a tenth of the reducer's time).
+ * The piece the gate scanned last, still in the module's memory (offsets as in that piece): what the collector
+ * asks about its lines' bytes there, faster than in JavaScript. The classes of flagged lines are kept by their
+ * bytes, so that a line seen before needs no string and no Map lookup (hashing the text was a tenth of the
+ * reducer's time).
  */
-export interface PieceClasses {
+export interface ScannedPiece {
   /** The class remembered for the bytes [from, from + len) of the piece, or -1. */
   lookup(from: number, len: number): number;
   remember(from: number, len: number, packed: number): void;
+  /** Whether the piece's `len` bytes at `a` and at `b` are the same (16 at a time: repeated lines are common). */
+  same(a: number, b: number, len: number): boolean;
 }
 
 // As many texts as ClassCache holds, in a table of twice as many slots; their copies in the module's 1 MB arena.
@@ -65,8 +70,8 @@ export interface PieceGate {
   /** After scan(): the position of every LF and CR of the piece, ascending; `endCount` of them. */
   readonly ends: Int32Array;
   readonly endCount: number;
-  /** Where the gate can remember classes by bytes (null: the caller keeps them by text, see ClassCache). */
-  readonly classes: PieceClasses | null;
+  /** The piece in the gate's memory (null: the caller keeps classes by text, see ClassCache, and compares chars). */
+  readonly piece: ScannedPiece | null;
   /** Scans `bytes` (`text` is the same piece decoded as latin1) and returns how many entries of `hits` it filled. */
   scan(bytes: Uint8Array, text: string): number;
 }
@@ -86,12 +91,12 @@ export function createPieceGate(): PieceGate {
   return gateModule() !== null ? new ChunkGate() : new RegexGate();
 }
 
-export class ChunkGate implements PieceGate, PieceClasses {
+export class ChunkGate implements PieceGate, ScannedPiece {
   /** After scan(): the positions where a word starts, ascending, without repeats. */
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
   readonly ends: Int32Array;
   endCount = 0;
-  readonly classes: PieceClasses = this;
+  readonly piece: ScannedPiece = this;
   private classCount = 0;
   private classBytes = 0;
   private readonly wasm: GateExports;
@@ -116,6 +121,10 @@ export class ChunkGate implements PieceGate, PieceClasses {
 
   lookup(from: number, len: number): number {
     return this.wasm.lookup(from, len);
+  }
+
+  same(a: number, b: number, len: number): boolean {
+    return this.wasm.same(a, b, len) !== 0;
   }
 
   remember(from: number, len: number, packed: number): void {
@@ -159,7 +168,7 @@ export class RegexGate implements PieceGate {
   readonly hits = new Int32Array(GATE_PIECE_BYTES);
   readonly ends = new Int32Array(GATE_PIECE_BYTES);
   endCount = 0;
-  readonly classes = null;
+  readonly piece = null;
   private readonly re = new RegExp(CANDIDATE_IN_CHUNK.source, CANDIDATE_IN_CHUNK.flags);
 
   scan(bytes: Uint8Array, text: string): number {

@@ -136,6 +136,10 @@
       (br $vec))
     (i32.const 0))
 
+  ;; Whether the `len` bytes at a and at b in the input are the same.
+  (func (export "same") (param $a i32) (param $b i32) (param $len i32) (result i32)
+    (call $same (i32.add (global.get 0) (local.get $a)) (i32.add (global.get 0) (local.get $b)) (local.get $len)))
+
   ;; The class of the `len` bytes at `from` in the input, or -1 when they are not in the table.
   (func (export "lookup") (param $from i32) (param $len i32) (result i32)
     (local $at i32) (local $h i32) (local $s i32) (local $slot i32)

@@ -5,7 +5,7 @@ import { copy } from "./line-checks.js";
 // Real logs print the same flagged line again and again (progress, "=== RUN", separators, retries): the class
 // of a text is looked up before the rules run (measured on the corpus: 2 in 3 flagged lines repeat one of the
 // last few thousand). Cleared when full, so memory stays flat. Lines of the piece the gate scanned are looked up
-// by their bytes instead (PieceClasses in chunk-gate.ts); this cache serves the others.
+// by their bytes instead (ScannedPiece in chunk-gate.ts); this cache serves the others.
 
 const CLASS_CACHE = 4096;
 

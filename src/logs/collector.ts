@@ -1,7 +1,7 @@
 import { Kind } from "./patterns.js";
 import { isContinuation } from "./line-forms.js";
 import { ClassCache, classPacked, kindOf, scoreOf } from "./class-cache.js";
-import type { PieceClasses } from "./chunk-gate.js";
+import type { ScannedPiece } from "./chunk-gate.js";
 import type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";
@@ -59,10 +59,10 @@ export class Collector {
   private ghCli: boolean | null = null;
   private readonly classes = new ClassCache();
 
-  /** `pieceClasses`: the gate of the splitter that feeds this collector, where classes are kept by bytes. */
+  /** `piece`: the gate of the splitter that feeds this collector, which keeps classes by bytes and compares lines. */
   constructor(
     maxLines: number,
-    private readonly pieceClasses: PieceClasses | null = null,
+    private readonly piece: ScannedPiece | null = null,
   ) {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
@@ -102,7 +102,12 @@ export class Collector {
         stepFromPrefix = gh.step;
         text = gh.message;
       }
-    } else off = timestampLength(src, start, end);
+    } else if (end - start >= 11) {
+      // Most lines are settled by their first character: checked here, where V8 inlines it (measured: 50 ms per
+      // 300 MB of real logs when timestampLength was called for every line).
+      const c = src.charCodeAt(start);
+      if (c >= 48 && c <= 57) off = timestampLength(src, start, end);
+    }
     const from = start + off;
     const len = end - from;
     // Blank lines and Travis' fold and timer markers say nothing and would take a place in the excerpt: they
@@ -140,9 +145,7 @@ export class Collector {
     let score = 0;
     if (flagged) {
       const packed =
-        bytes !== null && this.pieceClasses !== null
-          ? this.classOfPiece(src, from, end)
-          : this.classes.classOf((text ??= src.slice(from, end)));
+        bytes !== null && this.piece !== null ? this.classOfPiece(src, from, end) : this.classes.classOf((text ??= src.slice(from, end)));
       kind = kindOf(packed);
       score = scoreOf(packed);
     }
@@ -196,7 +199,7 @@ export class Collector {
 
   /** The class of a flagged line of the current piece: its text is made a string only the first time. */
   private classOfPiece(src: string, from: number, end: number): number {
-    const classes = this.pieceClasses as PieceClasses;
+    const classes = this.piece as ScannedPiece;
     let packed = classes.lookup(from, end - from);
     if (packed < 0) {
       packed = classPacked(src.slice(from, end));
@@ -206,12 +209,14 @@ export class Collector {
   }
 
   /**
-   * Compares from the end, without allocating: look-alike lines of equal length mostly differ late. Within one
-   * piece the bytes are compared: twice as fast as charCodeAt, which checks the kind of string every time.
+   * Compares without allocating. Within one piece the bytes are compared: by the gate's module 16 at a time
+   * (measured: 85 ms per 300 MB of real logs for the byte loop here, which stays for a gate without one), or
+   * else from the end (look-alike lines of equal length mostly differ late), twice as fast as charCodeAt.
    */
   private sameAsPrevious(src: string, from: number, end: number, bytes: Uint8Array | null): boolean {
     const shift = this.prevFrom - from;
     if (bytes !== null && bytes === this.prevBytes) {
+      if (this.piece !== null) return this.piece.same(from, this.prevFrom, end - from);
       for (let k = end - 1; k >= from; k--) if (bytes[k] !== bytes[k + shift]) return false;
       return true;
     }

@@ -38,7 +38,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
 /** The streaming pass alone: what the excerpt is chosen from (the benchmark re-chooses it with other tunings). */
 export async function collectLog(source: AsyncIterable<Uint8Array>, maxLines: number): Promise<Collected> {
   const gate = createPieceGate();
-  const collector = new Collector(maxLines, gate.classes);
+  const collector = new Collector(maxLines, gate.piece);
   const splitter = new LineSplitter(collector, gate, CANDIDATE_LINE, flaggedAtLineStart);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();

@@ -173,6 +173,19 @@ describe("ChunkGate", () => {
     expect(gate.lookup(0, last.length)).toBe(lines.length - 1);
   });
 
+  it("compares two lines of the piece by their bytes, of any length and wherever they differ", () => {
+    const gate = new ChunkGate();
+    for (const len of [0, 1, 15, 16, 17, 40, 300]) {
+      const line = "y".repeat(len);
+      for (let k = -1; k < len; k++) {
+        const other = k < 0 ? line : line.slice(0, k) + "Z" + line.slice(k + 1);
+        const text = line + "\n" + other + "\n";
+        gate.scan(Buffer.from(text, "latin1"), text);
+        expect(gate.same(0, len + 1, len), `length ${len}, differing at ${k}`).toBe(k < 0);
+      }
+    }
+  });
+
   it("refuses a piece larger than its input area", () => {
     const text = "x".repeat(GATE_PIECE_BYTES + 1);
     expect(() => new ChunkGate().scan(Buffer.from(text), text)).toThrow(RangeError);
