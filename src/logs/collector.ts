@@ -1,7 +1,7 @@
 import { Kind } from "./patterns.js";
 import { isContinuation } from "./line-forms.js";
 import { ClassCache, classPacked, kindOf, scoreOf } from "./class-cache.js";
-import type { ScannedPiece } from "./chunk-gate.js";
+import type { ScannedPiece } from "./piece-gate.js";
 import type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";

@@ -69,7 +69,10 @@ export const CANDIDATE_IN_CHUNK = new RegExp(
 );
 export const CANDIDATE_LINE = GATE;
 
-/** The anchored part of GATE, by character codes: "E   " (pytest), "1) " (mocha, rspec), "___"/"==="/"---". */
+/**
+ * The anchored part of GATE, by character codes: "E   " (pytest), "1) " (mocha, rspec), "___"/"==="/"---".
+ * chunk-gate.wat ($atLineStart) does the same on bytes; test/logs/chunk-gate.test.ts holds the two together.
+ */
 export function flaggedAtLineStart(text: string, start: number, end: number): boolean {
   let p = start;
   const limit = Math.min(end, start + 16);

@@ -3,7 +3,7 @@ import { LineSplitter } from "./split-lines.js";
 import { selectLines, type Tuning } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
-import { CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
+import { CANDIDATE_LINE } from "./patterns.js";
 import { createPieceGate } from "./chunk-gate.js";
 
 export { openLogFile } from "./open-log-file.js";
@@ -39,7 +39,7 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
 export async function collectLog(source: AsyncIterable<Uint8Array>, maxLines: number): Promise<Collected> {
   const gate = createPieceGate();
   const collector = new Collector(maxLines, gate.piece);
-  const splitter = new LineSplitter(collector, gate, CANDIDATE_LINE, flaggedAtLineStart);
+  const splitter = new LineSplitter(collector, gate, CANDIDATE_LINE);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
   return collector.finish();

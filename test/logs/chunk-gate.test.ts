@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
-import { ChunkGate, findLineEnds, GATE_PIECE_BYTES, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
+import { ChunkGate, GATE_PIECE_BYTES, LINE_FLAGGED, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
 import { LineSplitter, stringSink } from "../../src/logs/split-lines.js";
 import { CHUNK_GATE_WASM } from "../../src/logs/chunk-gate-wasm.js";
 import { CANDIDATE_WORD_GROUPS } from "../../src/logs/patterns.js";
@@ -80,21 +80,26 @@ describe("ChunkGate", () => {
     expect(scan(gate, "x".repeat(100) + "err")).toEqual([100]);
   });
 
-  it("notes every LF and CR of the piece, none past its end, whatever an earlier piece left there", () => {
+  it("notes every LF and CR of the piece, none past its end, and flags the lines the regex gate flags", () => {
     const gate = new ChunkGate();
+    const regex = new RegexGate();
     const rand = random(13);
-    const endsOf = (text: string) => {
-      gate.scan(Buffer.from(text, "latin1"), text);
-      return Array.from(gate.ends.subarray(0, gate.endCount));
+    const endsOf = (g: PieceGate, text: string) => {
+      g.scan(Buffer.from(text, "latin1"), text);
+      return Array.from(g.ends.subarray(0, g.endCount));
     };
     for (const length of [0, 1, 15, 16, 17, 63, 1000, GATE_PIECE_BYTES]) {
-      const text = noisyText(rand, length);
-      const slow = new Int32Array(GATE_PIECE_BYTES);
-      const expected = Array.from(slow.subarray(0, findLineEnds(Buffer.from(text, "latin1"), slow)));
-      expect(endsOf(text)).toEqual(expected);
+      // Line starts the gate flags by themselves ("E   ", "1) ", "===") among the noise.
+      const text = noisyText(rand, length)
+        .replace(/\n(?=.)/g, () => "\n" + ["", "", "E  ", " 12) ", "===", "\t-"][Math.floor(rand() * 6)])
+        .slice(0, length);
+      const ends = endsOf(gate, text);
+      expect(ends.map((e) => e & (LINE_FLAGGED - 1))).toEqual(Array.from(text.matchAll(/[\r\n]/g), (m) => m.index));
+      expect(ends).toEqual(endsOf(regex, text));
+      if (length >= 1000) expect(ends.filter((e) => e >= LINE_FLAGGED).length).toBeGreaterThan(3);
     }
-    endsOf("\n\r".repeat(50));
-    expect(endsOf("x\r\nyz")).toEqual([1, 2]);
+    endsOf(gate, "\n\r".repeat(50)); // left over past the next, shorter piece
+    expect(endsOf(gate, "x\r\nE  y\nz")).toEqual([1, 2, 7 | LINE_FLAGGED]);
   });
 
   it("flags the same lines as the regex gate used where there is no WebAssembly", () => {
