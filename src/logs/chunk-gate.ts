@@ -1,4 +1,4 @@
-import { CHUNK_GATE_WASM } from "./chunk-gate-wasm.js";
+import { CHUNK_GATE_WASM, PIECE_BYTES_WASM } from "./chunk-gate-wasm.js";
 import { CANDIDATE_WORD_GROUPS } from "./patterns.js";
 import { GATE_PIECE_BYTES, RegexGate, type PieceGate, type ScannedPiece } from "./piece-gate.js";
 
@@ -9,16 +9,22 @@ export { findLineEnds, GATE_PIECE_BYTES, LINE_FLAGGED, RegexGate, type PieceGate
 // slower: irregexp steps through an alternation of 40 short words one character at a time. Here a SIMD
 // prefilter in WebAssembly (chunk-gate.wat) tests 16 positions at once for the first four letters of each
 // group of words, and the few positions it reports are checked against the group's words exactly. The same
-// module notes the line ends and marks the flagged lines (see PieceGate), and keeps classes by bytes.
+// module notes the line ends and marks the flagged lines (see PieceGate); a second one (piece-bytes.wat), on the
+// same memory, keeps classes by bytes and compares lines (see ScannedPiece).
 
-// undefined: not tried yet; null: this runtime cannot run it (no WebAssembly, or no SIMD on this CPU).
-let compiled: WebAssembly.Module | null | undefined;
+// undefined: not tried yet; null: this runtime cannot run them (no WebAssembly, or no SIMD on this CPU).
+let compiled: { gate: WebAssembly.Module; pieceBytes: WebAssembly.Module } | null | undefined;
 
-function gateModule(): WebAssembly.Module | null {
+function gateModules(): typeof compiled {
   if (compiled === undefined) {
     try {
-      const bytes = Buffer.from(CHUNK_GATE_WASM, "base64");
-      compiled = typeof WebAssembly === "object" ? new WebAssembly.Module(bytes) : null;
+      compiled =
+        typeof WebAssembly === "object"
+          ? {
+              gate: new WebAssembly.Module(Buffer.from(CHUNK_GATE_WASM, "base64")),
+              pieceBytes: new WebAssembly.Module(Buffer.from(PIECE_BYTES_WASM, "base64")),
+            }
+          : null;
     } catch {
       compiled = null;
     }
@@ -37,9 +43,12 @@ interface GateExports {
   input: WebAssembly.Global;
   output: WebAssembly.Global;
   ends: WebAssembly.Global;
+  scan(len: number): number;
+}
+
+interface PieceBytesExports {
   classTable: WebAssembly.Global;
   classArena: WebAssembly.Global;
-  scan(len: number): number;
   lookup(from: number, len: number): number;
   remember(from: number, len: number, packed: number, dst: number): void;
   same(a: number, b: number, len: number): number;
@@ -55,7 +64,7 @@ const CLASS_ARENA_BYTES = 1 << 20;
  * without SIMD fails to compile it): the same lines, slower.
  */
 export function createPieceGate(): PieceGate {
-  return gateModule() !== null ? new ChunkGate() : new RegexGate();
+  return gateModules() !== null ? new ChunkGate() : new RegexGate();
 }
 
 export class ChunkGate implements PieceGate, ScannedPiece {
@@ -67,15 +76,18 @@ export class ChunkGate implements PieceGate, ScannedPiece {
   private classCount = 0;
   private classBytes = 0;
   private readonly wasm: GateExports;
+  private readonly bytesWasm: PieceBytesExports;
   private readonly mem: Uint8Array;
   private readonly counts: Uint32Array;
   private readonly inputAt: number;
 
   constructor() {
     // One instance per gate: its memory is the scan's scratch space, so two logs reduced at once must not share it.
-    const module = gateModule();
-    if (module === null) throw new Error("this runtime cannot run WebAssembly SIMD: use createPieceGate()");
-    this.wasm = new WebAssembly.Instance(module).exports as unknown as GateExports;
+    const modules = gateModules();
+    if (!modules) throw new Error("this runtime cannot run WebAssembly SIMD: use createPieceGate()");
+    this.wasm = new WebAssembly.Instance(modules.gate).exports as unknown as GateExports;
+    const imports = { gate: { memory: this.wasm.memory, input: this.wasm.input } };
+    this.bytesWasm = new WebAssembly.Instance(modules.pieceBytes, imports).exports as unknown as PieceBytesExports;
     this.mem = new Uint8Array(this.wasm.memory.buffer);
     this.inputAt = this.wasm.input.value as number;
     this.counts = new Uint32Array(this.wasm.memory.buffer, COUNTS_AT, 2);
@@ -87,23 +99,23 @@ export class ChunkGate implements PieceGate, ScannedPiece {
   }
 
   lookup(from: number, len: number): number {
-    return this.wasm.lookup(from, len);
+    return this.bytesWasm.lookup(from, len);
   }
 
   same(a: number, b: number, len: number): boolean {
-    return this.wasm.same(a, b, len) !== 0;
+    return this.bytesWasm.same(a, b, len) !== 0;
   }
 
   remember(from: number, len: number, packed: number): void {
     if (this.classCount >= CLASS_TEXTS || this.classBytes + len > CLASS_ARENA_BYTES) {
       // Cleared when full, as ClassCache is: memory stays flat, and probes in a half-empty table end soon.
-      const table = this.wasm.classTable.value as number;
+      const table = this.bytesWasm.classTable.value as number;
       this.mem.fill(0, table, table + 16 * CLASS_SLOTS);
       this.classCount = 0;
       this.classBytes = 0;
     }
     if (len > CLASS_ARENA_BYTES) return;
-    this.wasm.remember(from, len, packed, (this.wasm.classArena.value as number) + this.classBytes);
+    this.bytesWasm.remember(from, len, packed, (this.bytesWasm.classArena.value as number) + this.classBytes);
     this.classCount++;
     this.classBytes += len;
   }

@@ -1,6 +1,7 @@
 import { classify, type Kind } from "./patterns.js";
 import { stripAnsi } from "./line-text.js";
 import { copy } from "./line-checks.js";
+import type { ScannedPiece } from "./piece-gate.js";
 
 // Real logs print the same flagged line again and again (progress, "=== RUN", separators, retries): the class
 // of a text is looked up before the rules run (measured on the corpus: 2 in 3 flagged lines repeat one of the
@@ -11,6 +12,20 @@ const CLASS_CACHE = 4096;
 
 export class ClassCache {
   private readonly classes = new Map<string, number>();
+
+  /** `piece`: the gate's, where lines of the piece it scanned last are looked up by their bytes. */
+  constructor(private readonly piece: ScannedPiece | null = null) {}
+
+  /** classOf() for the line src[from, end); `inPiece`: it lies in the gate's piece (the string is then made on a miss only). */
+  classOfLine(src: string, from: number, end: number, inPiece: boolean): number {
+    if (!inPiece || this.piece === null) return this.classOf(src.slice(from, end));
+    let packed = this.piece.lookup(from, end - from);
+    if (packed < 0) {
+      packed = classPacked(src.slice(from, end));
+      this.piece.remember(from, end - from, packed);
+    }
+    return packed;
+  }
 
   /** The class of a flagged line's text as kind * 256 + score (see kindOf, scoreOf). */
   classOf(text: string): number {

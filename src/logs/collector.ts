@@ -1,6 +1,6 @@
 import { Kind } from "./patterns.js";
 import { isContinuation } from "./line-forms.js";
-import { ClassCache, classPacked, kindOf, scoreOf } from "./class-cache.js";
+import { ClassCache, kindOf, scoreOf } from "./class-cache.js";
 import type { ScannedPiece } from "./piece-gate.js";
 import type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
@@ -57,13 +57,13 @@ export class Collector {
   private prevLen = -1;
   private prevIndex = -1;
   private ghCli: boolean | null = null;
-  private readonly classes = new ClassCache();
+  private readonly classes: ClassCache;
+  private readonly piece: ScannedPiece | null;
 
   /** `piece`: the gate of the splitter that feeds this collector, which keeps classes by bytes and compares lines. */
-  constructor(
-    maxLines: number,
-    private readonly piece: ScannedPiece | null = null,
-  ) {
+  constructor(maxLines: number, piece: ScannedPiece | null = null) {
+    this.piece = piece;
+    this.classes = new ClassCache(piece);
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
     this.ringSize = Math.max(RING, this.tail + 16);
@@ -144,8 +144,7 @@ export class Collector {
     let kind: Kind = Kind.None;
     let score = 0;
     if (flagged) {
-      const packed =
-        bytes !== null && this.piece !== null ? this.classOfPiece(src, from, end) : this.classes.classOf((text ??= src.slice(from, end)));
+      const packed = text === null ? this.classes.classOfLine(src, from, end, bytes !== null) : this.classes.classOf(text);
       kind = kindOf(packed);
       score = scoreOf(packed);
     }
@@ -197,21 +196,9 @@ export class Collector {
 
   private pendingRepeats = 0;
 
-  /** The class of a flagged line of the current piece: its text is made a string only the first time. */
-  private classOfPiece(src: string, from: number, end: number): number {
-    const classes = this.piece as ScannedPiece;
-    let packed = classes.lookup(from, end - from);
-    if (packed < 0) {
-      packed = classPacked(src.slice(from, end));
-      classes.remember(from, end - from, packed);
-    }
-    return packed;
-  }
-
   /**
-   * Compares without allocating. Within one piece the bytes are compared: by the gate's module 16 at a time
-   * (measured: 85 ms per 300 MB of real logs for the byte loop here, which stays for a gate without one), or
-   * else from the end (look-alike lines of equal length mostly differ late), twice as fast as charCodeAt.
+   * Compares without allocating; within one piece by bytes, 16 at a time in the gate's module (85 ms per 300 MB
+   * of real logs less than the loop here), else from the end (look-alike lines mostly differ late).
    */
   private sameAsPrevious(src: string, from: number, end: number, bytes: Uint8Array | null): boolean {
     const shift = this.prevFrom - from;

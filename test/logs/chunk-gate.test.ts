@@ -5,10 +5,10 @@ import path from "node:path";
 import { execa } from "execa";
 import { ChunkGate, GATE_PIECE_BYTES, LINE_FLAGGED, RegexGate, type PieceGate } from "../../src/logs/chunk-gate.js";
 import { LineSplitter, stringSink } from "../../src/logs/split-lines.js";
-import { CHUNK_GATE_WASM } from "../../src/logs/chunk-gate-wasm.js";
+import { CHUNK_GATE_WASM, PIECE_BYTES_WASM } from "../../src/logs/chunk-gate-wasm.js";
 import { CANDIDATE_WORD_GROUPS } from "../../src/logs/patterns.js";
 // @ts-expect-error: a plain .mjs build script, without type declarations
-import { assembleChunkGate } from "../../scripts/build-chunk-gate.mjs";
+import { assembleChunkGate, assemblePieceBytes } from "../../scripts/build-chunk-gate.mjs";
 
 const WORDS = CANDIDATE_WORD_GROUPS.flat();
 
@@ -47,9 +47,9 @@ function noisyText(rand: () => number, length: number): string {
 }
 
 describe("ChunkGate", () => {
-  it("runs the module assembled from chunk-gate.wat (npm run build:wasm after editing it)", async () => {
-    const bytes = (await assembleChunkGate()) as Buffer;
-    expect(bytes.toString("base64")).toBe(CHUNK_GATE_WASM);
+  it("runs the modules assembled from chunk-gate.wat and piece-bytes.wat (npm run build:wasm after editing them)", async () => {
+    expect(((await assembleChunkGate()) as Buffer).toString("base64")).toBe(CHUNK_GATE_WASM);
+    expect(((await assemblePieceBytes()) as Buffer).toString("base64")).toBe(PIECE_BYTES_WASM);
   });
 
   it("finds every word of every group, at every offset of a 16-byte vector", () => {
