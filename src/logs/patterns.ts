@@ -69,7 +69,10 @@ export const CANDIDATE_IN_CHUNK = new RegExp(
 );
 export const CANDIDATE_LINE = GATE;
 
-/** The anchored part of GATE, by character codes: "E   " (pytest), "1) " (mocha, rspec), "___"/"==="/"---". */
+/**
+ * The anchored part of GATE, by character codes: "E   " (pytest), "1) " (mocha, rspec), "___"/"==="/"---".
+ * chunk-gate.wat ($atLineStart) does the same on bytes; test/logs/chunk-gate.test.ts holds the two together.
+ */
 export function flaggedAtLineStart(text: string, start: number, end: number): boolean {
   let p = start;
   const limit = Math.min(end, start + 16);
@@ -184,7 +187,9 @@ const SUMMARY: RegExp[] = [
   /^✖ [1-9]\d* problems?|^\d+ files? inspected, [1-9]\d* offen[cs]es? detected/,
   /^FAILED \(.*(?:failures|errors)=[1-9]|^# fail +[1-9]/,
   /^FAIL\s*$|^FAIL	\S|^BUILD FAILED|^BUILD FAILURE|^\[ERROR\] BUILD FAILURE|^FAILURE: Build failed/,
-  /\.{3,}\s*Failed$|\.{3,}\s*FAILED$/,
+  // Three dots, not {3,}: the same lines (rules are only tested), but a run of progress dots is no longer tried from
+  // each of its dots to its end (measured: a third of the unanchored SUMMARY rules' time on real logs).
+  /\.{3}\s*Failed$|\.{3}\s*FAILED$/,
 ].map(l1);
 
 const EXCEPTION_SCORE = 4;

@@ -3,7 +3,7 @@ import { LineSplitter } from "./split-lines.js";
 import { selectLines, type Tuning } from "./select-lines.js";
 import { renderExcerpt } from "./render-excerpt.js";
 import { readPassingSet } from "./passing-set.js";
-import { CANDIDATE_LINE, flaggedAtLineStart } from "./patterns.js";
+import { CANDIDATE_LINE } from "./patterns.js";
 import { createPieceGate } from "./chunk-gate.js";
 
 export { openLogFile } from "./open-log-file.js";
@@ -37,8 +37,9 @@ export async function reduceLog(source: AsyncIterable<Uint8Array>, opts: ReduceO
 
 /** The streaming pass alone: what the excerpt is chosen from (the benchmark re-chooses it with other tunings). */
 export async function collectLog(source: AsyncIterable<Uint8Array>, maxLines: number): Promise<Collected> {
-  const collector = new Collector(maxLines);
-  const splitter = new LineSplitter(collector, createPieceGate(), CANDIDATE_LINE, flaggedAtLineStart);
+  const gate = createPieceGate();
+  const collector = new Collector(maxLines, gate.piece);
+  const splitter = new LineSplitter(collector, gate, CANDIDATE_LINE);
   for await (const chunk of source) splitter.push(chunk);
   splitter.end();
   return collector.finish();

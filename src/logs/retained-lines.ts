@@ -22,6 +22,12 @@ export class RetainedLines {
   private len = new Int32Array(1024);
   private arena = Buffer.allocUnsafeSlow(1 << 20) as Arena;
   private used = 0;
+  // Texts added but not written yet, joined (a rope: no copy): one latin1Write per PENDING_TEXTS texts instead of
+  // one call into C++ per text (measured: about 1.5 % of the reducer's time on real logs). They lie at arena[used,
+  // used + pendingLength) once written; written before anything reads or moves the arena.
+  private pending = "";
+  private pendingLength = 0;
+  private pendingCount = 0;
 
   get size(): number {
     return this.count;
@@ -50,7 +56,7 @@ export class RetainedLines {
 
   /** Adds line `k`, not kept yet; `out` is its text as printed (latin1-scanned, one char per byte). */
   add(k: number, out: string, kind: Kind, score: number, step: number, repeats: number): void {
-    if (this.used + out.length > this.arena.length) this.compact(out.length);
+    if (this.used + this.pendingLength + out.length > this.arena.length) this.compact(out.length);
     if (this.count === this.index.length) this.grow();
     let i = this.count;
     while (i > 0 && this.index[i - 1] > k) i--;
@@ -61,9 +67,18 @@ export class RetainedLines {
     this.score[i] = score;
     this.step[i] = step;
     this.repeats[i] = repeats;
-    this.at[i] = this.used;
+    this.at[i] = this.used + this.pendingLength;
     this.len[i] = out.length;
-    this.used += this.arena.latin1Write(out, this.used);
+    this.pending += out;
+    this.pendingLength += out.length;
+    if (++this.pendingCount === PENDING_TEXTS) this.writePending();
+  }
+
+  private writePending(): void {
+    if (this.pendingLength > 0) this.used += this.arena.latin1Write(this.pending, this.used);
+    this.pending = "";
+    this.pendingLength = 0;
+    this.pendingCount = 0;
   }
 
   /**
@@ -124,6 +139,7 @@ export class RetainedLines {
 
   /** The records by line index, in log order; `textOf` makes a record's `text` from its `out`. */
   toMap(textOf: (out: string) => string = (out) => out): Map<number, LineRecord> {
+    this.writePending();
     const map = new Map<number, LineRecord>();
     for (let j = 0; j < this.count; j++) {
       const out = this.arena.toString("latin1", this.at[j], this.at[j] + this.len[j]);
@@ -174,6 +190,7 @@ export class RetainedLines {
    * memory): tens of megabytes of RSS on a long log.
    */
   private compact(need: number): void {
+    this.writePending();
     let live = 0;
     for (let j = 0; j < this.count; j++) live += this.len[j];
     const arena = 2 * (live + need) > this.arena.length ? (Buffer.allocUnsafeSlow(4 * (live + need)) as Arena) : this.arena;
@@ -200,6 +217,9 @@ export class RetainedLines {
     this.used = w;
   }
 }
+
+// Enough to make the calls rare; few enough that the pieces the pending texts are slices of are let go soon.
+const PENDING_TEXTS = 64;
 
 // Node's own latin1 writer: Buffer#write(s, offset, "latin1") reaches it through an argument-parsing wrapper that
 // cost more than the copy (measured: 87 ms of 134 ms for 890 k lines).

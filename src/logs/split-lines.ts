@@ -1,7 +1,7 @@
 // Splits a byte stream into lines the way the metric and people read logs: CRLF, LF and a lone CR (progress
 // bars redraw with it) all end a line. Bytes are read as latin1 so that no input, however broken, can throw.
 // The carry-over between chunks is capped so that one endless line cannot exhaust memory.
-import { GATE_PIECE_BYTES, type PieceGate } from "./chunk-gate.js";
+import { findLineEnds, GATE_PIECE_BYTES, LINE_FLAGGED, type PieceGate } from "./piece-gate.js";
 
 export const MAX_LINE_CHARS = 64 * 1024;
 // Chunks are decoded this much at a time, whatever size they arrive in: a larger string would go to V8's
@@ -31,11 +31,10 @@ export class LineSplitter {
   private carryTruncated = false;
   private pendingCr = false;
 
-  // The gate's hits in the current piece, and the first one not before the line being emitted.
-  private hitCount = 0;
-  private hitNext = 0;
   // The current piece as bytes, handed to the sink with each of its lines.
   private bytes: Uint8Array | null = null;
+  // Line ends of a piece when there is no gate to find them.
+  private ownEnds: Int32Array | null = null;
 
   /**
    * `gate` is run over whole pieces rather than line by line; `lineGate` is its twin for the rare line that
@@ -45,7 +44,6 @@ export class LineSplitter {
     private readonly sink: LineSink,
     private readonly gate: PieceGate | null = null,
     private readonly lineGate: RegExp | null = null,
-    private readonly lineStart: ((text: string, start: number, end: number) => boolean) | null = null,
   ) {}
 
   push(chunk: Uint8Array): void {
@@ -67,27 +65,29 @@ export class LineSplitter {
       if (text.charCodeAt(0) === 10) start = 1;
     }
     const n = text.length;
-    this.hitCount = this.gate === null ? 0 : this.gate.scan(bytes, text);
-    this.hitNext = 0;
-    let nl = text.indexOf("\n", start);
-    let cr = text.indexOf("\r", start);
-    while (nl !== -1 || cr !== -1) {
-      let end: number;
-      let next: number;
-      if (cr !== -1 && (nl === -1 || cr < nl)) {
-        end = cr;
-        if (cr + 1 === n) {
-          this.pendingCr = true;
-          next = n;
-        } else next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
-      } else {
-        end = nl;
-        next = nl + 1;
+    // Every LF and CR of the piece, ascending, and whether the line ending there is flagged: the gate found
+    // both in its pass over the piece.
+    let ends: Int32Array;
+    let endCount: number;
+    if (this.gate !== null) {
+      this.gate.scan(bytes, text);
+      ends = this.gate.ends;
+      endCount = this.gate.endCount;
+    } else {
+      ends = this.ownEnds ??= new Int32Array(PIECE_BYTES);
+      endCount = findLineEnds(bytes, ends);
+    }
+    for (let j = 0; j < endCount; j++) {
+      const entry = ends[j];
+      const end = entry & (LINE_FLAGGED - 1);
+      if (end < start) continue; // the LF of a CRLF
+      let next = end + 1;
+      if (bytes[end] === 13) {
+        if (next === n) this.pendingCr = true;
+        else if (bytes[next] === 10) next++;
       }
-      this.emit(text, start, end);
+      this.emit(text, start, end, entry >= LINE_FLAGGED);
       start = next;
-      if (nl !== -1 && nl < start) nl = text.indexOf("\n", start);
-      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start);
     }
     if (start < n) this.append(text, start, n);
   }
@@ -98,16 +98,8 @@ export class LineSplitter {
     this.pendingCr = false;
   }
 
-  private emit(text: string, start: number, end: number): void {
+  private emit(text: string, start: number, end: number, flagged: boolean): void {
     if (this.carry.length === 0 && !this.carryTruncated) {
-      let flagged = false;
-      if (this.gate !== null) {
-        const hits = this.gate.hits;
-        let h = this.hitNext;
-        while (h < this.hitCount && hits[h] < start) h++;
-        this.hitNext = h;
-        flagged = (h < this.hitCount && hits[h] < end) || (this.lineStart !== null && this.lineStart(text, start, end));
-      }
       this.sink.line(text, start, end - start > MAX_LINE_CHARS ? start + MAX_LINE_CHARS : end, flagged, this.bytes);
       return;
     }

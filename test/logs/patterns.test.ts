@@ -60,6 +60,17 @@ describe("classify", () => {
     expect(classify('The command "bundle exec rake" exited with 1.').kind).toBe(Kind.StepFailed);
   });
 
+  it("reads a runner's dotted result line as a summary only after three dots or more, at the line's end", () => {
+    for (const line of ["test_io ...Failed", "test_io ........ FAILED", "check ..........\tFailed"])
+      expect(classify(line).kind, line).toBe(Kind.Summary);
+    for (const line of ["test_io ..Failed", "test_io ....... Failed later", "test_io ....... ok"])
+      expect(classify(line).kind, line).not.toBe(Kind.Summary);
+    // A long run of progress dots is scanned once, not from each dot (the rule once took quadratic time).
+    const started = performance.now();
+    expect(classify("warning: " + ".".repeat(200_000) + " ok").kind).not.toBe(Kind.Summary);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it("recognises closing summaries", () => {
     expect(classify("Tests:       1 failed, 41 passed, 42 total").kind).toBe(Kind.Summary);
     expect(classify("=== 1 failed, 3 passed in 0.12s ===").kind).toBe(Kind.Summary);

@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { LineSplitter, MAX_LINE_CHARS, PIECE_BYTES, stringSink } from "../../src/logs/split-lines.js";
 import { ChunkGate } from "../../src/logs/chunk-gate.js";
 
-function split(chunks: (string | Uint8Array)[]): string[] {
+function split(chunks: (string | Uint8Array)[], gate: ChunkGate | null = null): string[] {
   const lines: string[] = [];
-  const s = new LineSplitter(stringSink((l) => lines.push(l)));
+  const s = new LineSplitter(
+    stringSink((l) => lines.push(l)),
+    gate,
+  );
   for (const c of chunks) s.push(typeof c === "string" ? Buffer.from(c, "latin1") : c);
   s.end();
   return lines;
@@ -21,6 +24,23 @@ describe("LineSplitter", () => {
 
   it("joins a line split across chunks and emits a last line without a line break", () => {
     expect(split(["hel", "lo\nwor", "ld"])).toEqual(["hello", "world"]);
+  });
+
+  it("ends lines the same way with the gate's line ends: CRLF split by a piece, lone CR last in a piece", () => {
+    const head = "a".repeat(PIECE_BYTES - 1);
+    const cases: string[][] = [
+      [head + "\r\nnext\n"], // CR last in one piece, LF first in the next
+      [head + "\rnext\r"], // a lone CR last in a piece, and last in the log
+      [head + "\n\r\r\n\n"], // empty lines of every kind at the seam
+      ["x\r", "\r\n", "\ny\r\n"], // chunks of a few bytes
+      ["\xEF\xBB\xBFfirst\r\nsecond"], // a BOM stays in the first line: the collector drops it
+      ["b".repeat(MAX_LINE_CHARS + 10) + "\r\nshort\n"], // an over-long line within one piece... and beyond it
+    ];
+    for (const chunks of cases) expect(split(chunks, new ChunkGate()), JSON.stringify(chunks).slice(0, 60)).toEqual(split(chunks));
+    expect(split(cases[0], new ChunkGate())).toEqual([head, "next"]);
+    expect(split(cases[1], new ChunkGate())).toEqual([head, "next"]);
+    expect(split(cases[2], new ChunkGate())).toEqual([head, "", "", ""]);
+    expect(split(cases[3], new ChunkGate())).toEqual(["x", "", "", "y"]);
   });
 
   it("emits nothing for an empty input", () => {
