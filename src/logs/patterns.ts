@@ -24,6 +24,14 @@ export interface LineClass {
 
 const NONE: LineClass = { kind: Kind.None, score: 0 };
 
+/**
+ * A line is classified and shaped by its first this many characters. Whoever controls a build writes its log, and
+ * some rules backtrack in time quadratic in a line's length: one hostile 64 KB line took PATHLIKE ~35 s and
+ * EXCEPTION_LINE ~6 s, on the event loop (test/security/log-redos.test.ts). Report lines say what they are near
+ * their start; the line kept in the excerpt is still the whole line.
+ */
+export const MAX_CLASSIFIED_CHARS = 1024;
+
 // Lines are scanned as latin1 (one char per byte), so a pattern's non-ASCII characters must be written the same
 // way: "✗" becomes the three chars of its UTF-8 bytes. Alternations, never character classes, hold them.
 function l1(re: RegExp): RegExp {
@@ -225,7 +233,8 @@ function isBenign(text: string): boolean {
   return matchesAny(BENIGN_ANYWHERE, text) || ((text.includes("-W") || text.includes("-w")) && matchesAny(BENIGN_AT_START, text));
 }
 
-export function classify(text: string): LineClass {
+export function classify(line: string): LineClass {
+  const text = line.length > MAX_CLASSIFIED_CHARS ? line.slice(0, MAX_CLASSIFIED_CHARS) : line;
   if (text.length === 0 || !matchesAny(ANY_GATE, text)) return NONE;
   if (matchesAny(ANY_STEP_FAILED, text)) return { kind: Kind.StepFailed, score: 10 };
   if (isSummary(text)) return { kind: Kind.Summary, score: 9 };
@@ -242,18 +251,4 @@ export function classify(text: string): LineClass {
   if (!decisive && matchesAny(ANY_APP_LOG, text)) score = Math.min(score, 1);
   if (score === 0) return NONE;
   return { kind: matchesAny(ANY_BLOCK_START, text) ? Kind.BlockStart : Kind.Hit, score };
-}
-
-const QUOTED = l1(/"[^"]*"|'[^']*'|`[^`]*`|‘.*?’/g);
-const PATHLIKE = /\S*[/\\]\S*|\S+\.\w{1,5}\b(?::\d+)*/g;
-
-/** The form of an error line without its particulars: the 200 "Module has no attribute …" lines share one. */
-export function lineShape(text: string): string {
-  return text
-    .replace(QUOTED, "Q")
-    .replace(PATHLIKE, "P")
-    .replace(/\d+/g, "0")
-    .replace(/([_=*#~.-])\1{2,}/g, "$1$1$1")
-    .replace(/\s+/g, " ")
-    .trim();
 }

@@ -1,4 +1,5 @@
-import { Kind, lineShape } from "./patterns.js";
+import { Kind } from "./patterns.js";
+import { lineShape } from "./line-shape.js";
 import type { LineRecord, StepInfo } from "./line-record.js";
 import type { Collected } from "./collector.js";
 import { compareKey, hashKey } from "./normalise-for-compare.js";

@@ -72,19 +72,26 @@ const AZURE_KEY = /\b((?:AccountKey|SharedAccessKey)\s*=\s*)[A-Za-z0-9+/=]{16,}/
 const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 // A PEM body line without its BEGIN line: a whole line of exactly 64 random-looking base64 characters.
 const PEM_BODY_LINE = /^([ \t>"'+-]*)([A-Za-z0-9+/]{64})([ \t"',]*)$/gm;
-// user:password@ in any URL scheme.
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi;
+// Three rules below look for a name before what they redact: written plainly ("\b[a-z][a-z0-9+.-]*://",
+// "\b[\w.-]*token[\w.-]*=") they are tried from every word start of a long run of name characters, each try
+// reading to the run's end, so one hostile 16 KB log line ("Password.Password.…") took 33 s, on the event loop
+// (test/security/log-redos.test.ts). So they look at a run once: from its start only ((?<!…)), taken whole
+// ((?=(…))\1 cannot backtrack), with the secret word checked looking back from its end ((?<=…)). The text each
+// redacts is the same as before (test/security/redact-linear.test.ts holds them to the plain forms).
+
+// user:password@ in any URL scheme; the scheme is looked for backwards, once "://" is found.
+const URL_CREDENTIALS = /:\/\/(?<=\b[a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+):([^\s@/]+)@/gi;
 // AUTHORIZATION: Bearer xyz, token xyz.
 const AUTH_HEADER = /\b(authorization\s*[:=]\s*(?:bearer|token|basic)\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 // aws_secret_access_key = ..., API_TOKEN: "...", password=...
 const ASSIGNMENT =
-  /\b([A-Za-z0-9_.-]*(?:secret|password|passwd|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
+  /(?<![A-Za-z0-9_.-])(?=([A-Za-z0-9_.-]+))\1(?<=(?:secret|password|passwd|token|api[_-]?key|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)(["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
 // SECRET = "two words" — quoted values with spaces, for UPPER_SNAKE (environment-style) names only: in code,
 // `passwordLabel: "Enter your password"` is a UI string, and the diff policy must not refuse it.
 const QUOTED_ASSIGNMENT =
-  /\b([A-Z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*\s*[:=]\s*)(["'])([^"'\n]{4,})\2/g;
+  /(?<![A-Za-z0-9_])(?=([A-Z0-9_]+))\1(?<=(?:SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY)[A-Z0-9_]*)(\s*[:=]\s*)(["'])([^"'\n]{4,})\3/g;
 
-function isPlaceholder(value: string): boolean {
+export function isPlaceholder(value: string): boolean {
   return value === REPLACEMENT || value.includes(REPLACEMENT) || value.startsWith("${") || value === "***" || /^[\d.,]+$/.test(value);
 }
 
@@ -112,16 +119,27 @@ function applyPatterns(text: string): string {
   out = out.replace(PEM_BODY_LINE, (m, before: string, body: string, after: string) =>
     looksRandomBase64(body, 4.5) ? `${before}${REPLACEMENT}${after}` : m,
   );
-  out = out.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REPLACEMENT}@`);
+  out = redactUrlCredentials(out);
   out = out.replace(AUTH_HEADER, (_m, prefix: string) => `${prefix}${REPLACEMENT}`);
-  out = out.replace(QUOTED_ASSIGNMENT, (m, prefix: string, quote: string, value: string) =>
-    isPlaceholder(value) ? m : `${prefix}${quote}${REPLACEMENT}${quote}`,
+  out = redactQuotedAssignments(out);
+  return redactAssignments(out);
+}
+
+export function redactUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_m, user: string) => `://${user}:${REPLACEMENT}@`);
+}
+
+export function redactQuotedAssignments(text: string): string {
+  return text.replace(QUOTED_ASSIGNMENT, (m, name: string, sep: string, quote: string, value: string) =>
+    isPlaceholder(value) ? m : `${name}${sep}${quote}${REPLACEMENT}${quote}`,
   );
-  out = out.replace(ASSIGNMENT, (m, prefix: string, value: string) =>
+}
+
+export function redactAssignments(text: string): string {
+  return text.replace(ASSIGNMENT, (m, name: string, sep: string, value: string) =>
     // Numbers (token counts, durations) and placeholders are not secrets.
-    isPlaceholder(value) ? m : `${prefix}${REPLACEMENT}`,
+    isPlaceholder(value) ? m : `${name}${sep}${REPLACEMENT}`,
   );
-  return out;
 }
 
 /** The text with every secret the patterns know replaced; byte-identical when there is none. */

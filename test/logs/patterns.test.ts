@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classify as classifyScanned, isContinuation, Kind, lineShape } from "../../src/logs/patterns.js";
+import { lineShape } from "../../src/logs/line-shape.js";
+import { classify as classifyScanned, isContinuation, Kind } from "../../src/logs/patterns.js";
 
 // The reducer scans logs as latin1 (one char per byte); feed the lines the way it sees them.
 const classify = (line: string) => classifyScanned(Buffer.from(line, "utf8").toString("latin1"));
