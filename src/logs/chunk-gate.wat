@@ -23,7 +23,7 @@
   (global (export "ends") i32 (i32.const 328832))
   (func (export "scan") (param $len i32) (result i32)
     (local $p i32) (local $end i32) (local $out i32) (local $bits i32) (local $i i32) (local $eo i32)
-    (local $h i32) (local $j i32) (local $s i32) (local $e i32)
+    (local $h i32) (local $j i32) (local $s i32) (local $e i32) (local $c i32)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128) (local $lo2 v128) (local $hi2 v128)
     (local $lo3 v128) (local $hi3 v128)
     (local $nib v128) (local $m v128) (local $v v128)
@@ -59,22 +59,22 @@
               (br_if $eachEnd (local.get $bits)))))
         (local.set $m (v128.and
           (i8x16.swizzle (local.get $lo0) (v128.and (local.get $v) (local.get $nib)))
-          (i8x16.swizzle (local.get $hi0) (i8x16.shr_u (local.get $v) (i32.const 4)))))
+          (i8x16.swizzle (local.get $hi0) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib)))))
         ;; second letter, one byte on
         (local.set $v (v128.load offset=1 align=1 (local.get $p)))
         (local.set $m (v128.and (local.get $m) (v128.and
           (i8x16.swizzle (local.get $lo1) (v128.and (local.get $v) (local.get $nib)))
-          (i8x16.swizzle (local.get $hi1) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+          (i8x16.swizzle (local.get $hi1) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         ;; third letter, two bytes on
         (local.set $v (v128.load offset=2 align=1 (local.get $p)))
         (local.set $m (v128.and (local.get $m) (v128.and
           (i8x16.swizzle (local.get $lo2) (v128.and (local.get $v) (local.get $nib)))
-          (i8x16.swizzle (local.get $hi2) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+          (i8x16.swizzle (local.get $hi2) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         ;; fourth letter, three bytes on
         (local.set $v (v128.load offset=3 align=1 (local.get $p)))
         (local.set $m (v128.and (local.get $m) (v128.and
           (i8x16.swizzle (local.get $lo3) (v128.and (local.get $v) (local.get $nib)))
-          (i8x16.swizzle (local.get $hi3) (i8x16.shr_u (local.get $v) (i32.const 4))))))
+          (i8x16.swizzle (local.get $hi3) (v128.and (i16x8.shr_u (local.get $v) (i32.const 4)) (local.get $nib))))))
         (if (v128.any_true (local.get $m))
           (then
             ;; rare: write out each position whose groups byte is not zero
@@ -123,8 +123,21 @@
         (if (i32.and (i32.lt_u (local.get $j) (local.get $h)) (i32.lt_u (i32.load (local.get $j)) (local.get $e)))
           (then (i32.store (local.get $i) (i32.or (local.get $e) (i32.const 0x10000))))
           (else
-            (if (call $atLineStart (i32.add (global.get 0) (local.get $s)) (i32.add (global.get 0) (local.get $e)))
-              (then (i32.store (local.get $i) (i32.or (local.get $e) (i32.const 0x10000)))))))
+            ;; Only a line that starts with a blank, "E", a digit, "_", "=" or "-" can be flagged by its start:
+            ;; most lines (and the empty one between CR and LF) are settled here, without a call.
+            (if (i32.lt_u (local.get $s) (local.get $e))
+              (then
+                (local.set $c (i32.load8_u (i32.add (global.get 0) (local.get $s))))
+                (if (i32.or
+                      (i32.or
+                        (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 9)))
+                        (i32.or (i32.eq (local.get $c) (i32.const 69)) (i32.eq (local.get $c) (i32.const 95))))
+                      (i32.or
+                        (i32.or (i32.eq (local.get $c) (i32.const 61)) (i32.eq (local.get $c) (i32.const 45)))
+                        (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))))
+                  (then
+                    (if (call $atLineStart (i32.add (global.get 0) (local.get $s)) (i32.add (global.get 0) (local.get $e)))
+                      (then (i32.store (local.get $i) (i32.or (local.get $e) (i32.const 0x10000)))))))))))
         (local.set $s (i32.add (local.get $e) (i32.const 1)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $line)))
