@@ -49,6 +49,15 @@
         (local.set $bits (i8x16.bitmask (v128.or
           (i8x16.eq (local.get $v) (v128.const i8x16 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10 10))
           (i8x16.eq (local.get $v) (v128.const i8x16 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13 13)))))
+        ;; Without a branch for the common vectors (no line end, one, or a CR LF pair): the first two positions
+        ;; are written whatever the mask holds and the count moves on by how many there were; a loop only for a
+        ;; third and more. (A branch per vector mispredicted: which vectors hold a line end follows no pattern.)
+        (i32.store (local.get $eo) (i32.sub (i32.add (local.get $p) (i32.ctz (local.get $bits))) (global.get 0)))
+        (local.set $eo (i32.add (local.get $eo) (i32.shl (i32.ne (local.get $bits) (i32.const 0)) (i32.const 2))))
+        (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+        (i32.store (local.get $eo) (i32.sub (i32.add (local.get $p) (i32.ctz (local.get $bits))) (global.get 0)))
+        (local.set $eo (i32.add (local.get $eo) (i32.shl (i32.ne (local.get $bits) (i32.const 0)) (i32.const 2))))
+        (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
         (if (local.get $bits)
           (then
             (loop $eachEnd
