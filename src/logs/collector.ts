@@ -5,6 +5,7 @@ import type { ScannedPiece } from "./piece-gate.js";
 import type { Collected } from "./line-record.js";
 import { splitGhCliPrefix, stripAnsi } from "./line-text.js";
 import { RetainedLines } from "./retained-lines.js";
+import { LineRing } from "./line-ring.js";
 import { StepTable } from "./step-table.js";
 import { saysNothing, timestampLength } from "./line-checks.js";
 
@@ -33,19 +34,7 @@ export class Collector {
   private seq = 0;
   private readonly ringSize: number;
   private readonly tail: number;
-  // Parallel ring arrays (no object per line): where the line as printed lies (a string holding it, from, end),
-  // its kind and score, its step.
-  private readonly ringSrc: string[];
-  private readonly ringFrom: Int32Array;
-  private readonly ringEnd: Int32Array;
-  private readonly ringKind: Int8Array;
-  private readonly ringScore: Int8Array;
-  private readonly ringStep: Int32Array;
-  // Which line each slot holds (-1: a collapsed repeat, never a line of its own).
-  private readonly ringIndex: Float64Array;
-  // 1 once the slot's line is retained: keep() asks for the same lines again and again, and this is cheaper than
-  // looking them up in the retained lines. prune() only drops lines older than the ring.
-  private readonly ringKept: Uint8Array;
+  private readonly ring: LineRing;
   private readonly retained = new RetainedLines();
   private readonly steps = new StepTable();
   private retainUntil = -1;
@@ -67,14 +56,7 @@ export class Collector {
     // A small log must come out whole, so the tail kept is never shorter than the excerpt.
     this.tail = Math.max(LOG_TAIL, maxLines);
     this.ringSize = Math.max(RING, this.tail + 16);
-    this.ringSrc = new Array<string>(this.ringSize).fill("");
-    this.ringFrom = new Int32Array(this.ringSize);
-    this.ringEnd = new Int32Array(this.ringSize);
-    this.ringKind = new Int8Array(this.ringSize);
-    this.ringScore = new Int8Array(this.ringSize);
-    this.ringStep = new Int32Array(this.ringSize).fill(-1);
-    this.ringIndex = new Float64Array(this.ringSize).fill(-1);
-    this.ringKept = new Uint8Array(this.ringSize);
+    this.ring = new LineRing(this.ringSize);
   }
 
   /**
@@ -149,14 +131,15 @@ export class Collector {
       score = scoreOf(packed);
     }
     const slot = q % this.ringSize;
-    this.ringSrc[slot] = src;
-    this.ringFrom[slot] = from;
-    this.ringEnd[slot] = end;
-    this.ringKind[slot] = kind;
-    this.ringScore[slot] = score;
-    this.ringStep[slot] = this.steps.steps.length - 1;
-    this.ringIndex[slot] = i;
-    this.ringKept[slot] = 0;
+    this.ring.src[slot] = src;
+    this.ring.from[slot] = from;
+    this.ring.end[slot] = end;
+    this.ring.kind[slot] = kind;
+    this.ring.score[slot] = score;
+    this.ring.step[slot] = this.steps.steps.length - 1;
+    this.ring.index[slot] = i;
+    this.ring.kept[slot] = 0;
+    this.ring.repeats[slot] = 0;
 
     if (kind === Kind.StepFailed) {
       const step = this.steps.current;
@@ -217,17 +200,15 @@ export class Collector {
     if (this.pendingRepeats === 0) return;
     const row = this.retained.find(this.prevIndex);
     if (row >= 0) this.retained.addRepeats(row, this.pendingRepeats);
-    else this.ringRepeats.set(this.prevIndex, this.pendingRepeats);
+    // The previous distinct line is the newest in the ring (repeats and blank lines do not move it on).
+    else this.ring.repeats[(this.seq - 1) % this.ringSize] = this.pendingRepeats;
     this.pendingRepeats = 0;
   }
-
-  // Repeat counts of ring lines not (yet) retained; trimmed as the ring moves on.
-  private readonly ringRepeats = new Map<number, number>();
 
   /** Keeps up to `count` distinct lines before line `q`, none before line index `notBefore`. */
   private retainBack(q: number, count: number, notBefore: number): void {
     for (let p = Math.max(0, q - count, this.seq - this.ringSize); p < q; p++) {
-      if (this.ringIndex[p % this.ringSize] >= notBefore) this.keep(p);
+      if (this.ring.index[p % this.ringSize] >= notBefore) this.keep(p);
     }
   }
 
@@ -235,28 +216,19 @@ export class Collector {
   private keep(q: number): void {
     if (q < this.seq - this.ringSize || q < 0) return;
     const slot = q % this.ringSize;
-    const k = this.ringIndex[slot];
-    if (k < 0 || this.ringKept[slot] === 1) return;
-    this.ringKept[slot] = 1;
-    const out = this.ringSrc[slot].slice(this.ringFrom[slot], this.ringEnd[slot]);
-    const repeats = this.ringRepeats.size > 0 ? (this.ringRepeats.get(k) ?? 0) : 0;
-    if (this.ringRepeats.size > 0) {
-      this.ringRepeats.delete(k);
-      if (this.ringRepeats.size > 1024) this.trimRingRepeats();
-    }
-    const kind = this.ringKind[slot] as Kind;
-    this.retained.add(k, out.indexOf("\x1b") === -1 ? out : stripAnsi(out), kind, this.ringScore[slot], this.ringStep[slot], repeats);
+    const k = this.ring.index[slot];
+    if (k < 0 || this.ring.kept[slot] === 1) return;
+    this.ring.kept[slot] = 1;
+    const out = this.ring.src[slot].slice(this.ring.from[slot], this.ring.end[slot]);
+    const repeats = this.ring.repeats[slot];
+    const kind = this.ring.kind[slot] as Kind;
+    this.retained.add(k, out.indexOf("\x1b") === -1 ? out : stripAnsi(out), kind, this.ring.score[slot], this.ring.step[slot], repeats);
     if (this.retained.size > MAX_RETAINED) this.prune();
-  }
-
-  private trimRingRepeats(): void {
-    const oldest = this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize];
-    for (const k of this.ringRepeats.keys()) if (k < oldest) this.ringRepeats.delete(k);
   }
 
   /** Drops the least telling clusters of retained lines until half the cap is left (see RetainedLines.prune). */
   private prune(): void {
     // The lines still in the ring are the context being built right now.
-    this.retained.prune(MAX_RETAINED / 2, this.ringIndex[Math.max(0, this.seq - this.ringSize) % this.ringSize]);
+    this.retained.prune(MAX_RETAINED / 2, this.ring.index[Math.max(0, this.seq - this.ringSize) % this.ringSize]);
   }
 }

@@ -1,9 +1,13 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 
-// 1 MB reads straight from a file handle: a read stream with small reads spends more time in stream machinery
-// than in reading. The consumer (LineSplitter) decodes them in 64 KB pieces, so memory stays low anyway.
-const READ_BYTES = 1 << 20;
+// 4 MB reads straight from a file handle: a read stream with small reads spends more time in stream machinery
+// than in reading, and each read waits for the thread pool (measured on real logs, one core: 1 MB reads were
+// 1-1.5 % slower than 4 MB ones). The consumer (LineSplitter) decodes them in 64 KB pieces, so memory stays low
+// anyway, and the pieces are the same whatever the size of the reads.
+const READ_BYTES = 4 << 20;
+// Reads of a gzipped file each get a buffer of their own (see freshReads): smaller ones.
+const GZIP_READ_BYTES = 1 << 20;
 // What gunzip is fed at a time. zlib ends an output chunk where an input write ends, and the reducer's line
 // gate treats lines that straddle chunks differently, so gzipped logs are fed exactly as they always were.
 export const GUNZIP_FEED_BYTES = 64 * 1024;
@@ -44,10 +48,10 @@ async function read(fh: FileHandle, buf: Buffer): Promise<number> {
 async function* freshReads(fh: FileHandle, first: Buffer): AsyncIterable<Uint8Array> {
   yield first;
   for (;;) {
-    const buf = Buffer.allocUnsafeSlow(READ_BYTES);
+    const buf = Buffer.allocUnsafeSlow(GZIP_READ_BYTES);
     const n = await read(fh, buf);
     if (n === 0) return;
-    yield n === READ_BYTES ? buf : buf.subarray(0, n);
+    yield n === GZIP_READ_BYTES ? buf : buf.subarray(0, n);
   }
 }
 

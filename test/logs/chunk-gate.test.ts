@@ -102,6 +102,27 @@ describe("ChunkGate", () => {
     expect(endsOf(gate, "x\r\nE  y\nz")).toEqual([1, 2, 7 | LINE_FLAGGED]);
   });
 
+  it("notes 0 to 16 line ends in one 16-byte vector, at every offset, flagged as the regex gate flags them", () => {
+    const gate = new ChunkGate();
+    const regex = new RegexGate();
+    const endsOf = (g: PieceGate, text: string) => {
+      g.scan(Buffer.from(text, "latin1"), text);
+      return Array.from(g.ends.subarray(0, g.endCount));
+    };
+    for (let count = 0; count <= 16; count++) {
+      for (let at = 0; at < 16; at++) {
+        // `count` line ends spread over the 16 bytes from 16 + `at` (one aligned vector or two): lone CRs,
+        // CR LF pairs, blank lines.
+        const bytes = Array.from<unknown, string>({ length: 48 }, (_, k) => (k < 16 ? "E" : k % 3 === 0 ? " " : "x"));
+        for (let k = 0; k < count; k++) bytes[16 + at + ((k * 7) % 16)] = k % 2 === 0 ? "\r" : "\n";
+        const text = bytes.join("");
+        const ends = endsOf(gate, text);
+        expect(ends.map((e) => e & (LINE_FLAGGED - 1))).toEqual(Array.from(text.matchAll(/[\r\n]/g), (m) => m.index));
+        expect(ends).toEqual(endsOf(regex, text));
+      }
+    }
+  });
+
   it("flags the same lines as the regex gate used where there is no WebAssembly", () => {
     const flaggedBy = (gate: PieceGate, text: string) => {
       const out: number[] = [];

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { reduceLogCommand } from "../../src/cli/reduce-log.js";
-import { openLogFile } from "../../src/logs/reduce.js";
+import { openLogFile, reduceLog, reduceLogText } from "../../src/logs/reduce.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "reduce-log-test-"));
 
@@ -86,17 +86,31 @@ describe("openLogFile", () => {
   });
 
   it("yields every byte of a file of several reads, plain and gzipped (chunks copied as they come)", async () => {
-    const text = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"x".repeat(i % 97)}`).join("\n");
+    const text = Array.from({ length: 180_000 }, (_, i) => `line ${i} ${"x".repeat(i % 97)}`).join("\n");
     const plain = path.join(dir, "big.log");
     const gz = path.join(dir, "big.log.gz");
     writeFileSync(plain, text);
     writeFileSync(gz, gzipSync(text));
-    expect(Buffer.byteLength(text)).toBeGreaterThan(3 << 20);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(9 << 20); // three reads of 4 MB
     for (const f of [plain, gz]) {
       const parts: Buffer[] = [];
       for await (const c of openLogFile(f)) parts.push(Buffer.from(c));
+      expect(parts.length, f).toBeGreaterThanOrEqual(3);
       expect(Buffer.concat(parts).toString() === text, f).toBe(true);
     }
+  });
+
+  it("gives the excerpt of the whole text from a file of several reads (pieces do not depend on the reads)", async () => {
+    const lines = Array.from({ length: 150_000 }, (_, i) =>
+      i % 9973 === 0 ? `Error: failure number ${i} in step\r` : `2024-01-01T00:00:00.0000000Z step ${i} ${"y".repeat(i % 89)}`,
+    );
+    const text = lines.join("\n");
+    const f = path.join(dir, "excerpt.log");
+    writeFileSync(f, text);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(9 << 20);
+    const fromFile = await reduceLog(openLogFile(f));
+    expect(fromFile.text).toBe((await reduceLogText(text)).text);
+    expect(fromFile.text).toContain("Error: failure number 0 in step");
   });
 
   it("yields nothing for an empty file", async () => {

@@ -54,4 +54,26 @@ describe("RetainedLines", () => {
     r.prune(4, 20);
     expect(indices(r)).toEqual([10, 11, 20, 21]);
   });
+
+  it("among clusters of one score drops the oldest first; a failed step outranks every score", () => {
+    const r = new RetainedLines();
+    add(r, 0, "failed step", 0, Kind.StepFailed); // counts as score 100
+    for (const k of [5, 6]) add(r, k, "x", 3);
+    add(r, 10, "neg", -2); // the lowest score goes first, oldest or not
+    for (const k of [15, 16]) add(r, k, "y", 3);
+    add(r, 20, "z", 3);
+    add(r, 30, "w", 120);
+    r.prune(4, 100);
+    // dropped: -2 (10), then the score-3 clusters oldest first (5-6, then 15-16), until 4 rows are left
+    expect(indices(r)).toEqual([0, 20, 30]);
+    const many = new RetainedLines();
+    for (let k = 0; k < 3000; k++) add(many, 2 * k, "m", k % 7); // 3000 clusters of one line
+    many.prune(1000, 1e9);
+    const left = indices(many);
+    expect(left).toHaveLength(1000);
+    // Scores 6 and 5 survive whole (428 lines each); of score 4, only the newest 144 are left.
+    const ofScore = (s: number) => Array.from({ length: 3000 }, (_, i) => 2 * i).filter((k) => (k / 2) % 7 === s);
+    expect(left.filter((k) => (k / 2) % 7 >= 5)).toEqual([...ofScore(5), ...ofScore(6)].sort((a, b) => a - b));
+    expect(left.filter((k) => (k / 2) % 7 === 4)).toEqual(ofScore(4).slice(-144));
+  });
 });
