@@ -1,6 +1,9 @@
 import nock from "nock";
-import { ProbotOctokit } from "probot";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
 import type { GitHubClient } from "../../src/github/client.js";
+import { AppOctokit } from "../../src/github/rate-limit-policy.js";
+import { testPrivateKey } from "../helpers/probot.js";
 
 export const API = "https://api.github.com";
 export const TOKEN = "ghs_testtoken0123456789abcdefghijklmnop";
@@ -14,6 +17,12 @@ export function testClient(baseUrl = API): GitHubClient {
     throttle: { enabled: false },
     log: { debug() {}, info() {}, warn() {}, error() {} },
   });
+}
+
+/** The production client (retry, throttling, our rate-limit policy and write pacing) of one installation. */
+export function appClient(baseUrl: string, installationId: number) {
+  const probot = new Probot({ appId: 4242, privateKey: testPrivateKey(), baseUrl, log: pino({ level: "silent" }), Octokit: AppOctokit });
+  return probot.auth(installationId);
 }
 
 /** Every test starts with no network and must use each mock it sets up. */

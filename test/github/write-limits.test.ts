@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Probot } from "probot";
-import { pino } from "pino";
 import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
-import { AppOctokit } from "../../src/github/rate-limit-policy.js";
 import { NOTIFYING_BURST, WRITE_BURST } from "../../src/github/write-limits.js";
-import { testPrivateKey } from "../helpers/probot.js";
+import { appClient } from "./client.js";
 
 // The production Octokit's write pacing, timed against the stand-in (which answers at once): a job's few writes
 // go out together, a long run of writes is still held to about one a second, and new comments to one every 3 s.
@@ -25,16 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => standIn.close());
 
-async function client(installationId: number) {
-  const probot = new Probot({
-    appId: 4242,
-    privateKey: testPrivateKey(),
-    baseUrl: standIn.baseUrl,
-    log: pino({ level: "silent" }),
-    Octokit: AppOctokit,
-  });
-  return probot.auth(installationId);
-}
+const client = (installationId: number) => appClient(standIn.baseUrl, installationId);
 
 /** Milliseconds from `t0` at which each call finished. */
 async function timed(calls: (() => Promise<unknown>)[]): Promise<number[]> {

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Probot } from "probot";
-import { pino } from "pino";
 import { startGitHubStandIn, type GitHubStandIn } from "../../demo/github-standin.js";
 import { publishCheckRun } from "../../src/github/checks.js";
 import { upsertStickyComment } from "../../src/github/comments.js";
 import { GitHubError } from "../../src/github/errors.js";
-import { AppOctokit } from "../../src/github/rate-limit-policy.js";
-import { testPrivateKey } from "../helpers/probot.js";
+import { appClient } from "./client.js";
 
 // The production Octokit (Probot's retry and throttling plugins, our rate-limit policy) against the stand-in:
 // a POST that GitHub carried out but answered 502 is not repeated blindly, and a secondary rate limit is waited
@@ -24,16 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => standIn.close());
 
-function client() {
-  const probot = new Probot({
-    appId: 4242,
-    privateKey: testPrivateKey(),
-    baseUrl: standIn.baseUrl,
-    log: pino({ level: "silent" }),
-    Octokit: AppOctokit,
-  });
-  return probot.auth(19);
-}
+const client = () => appClient(standIn.baseUrl, 19);
 
 const posts = (path: RegExp) => standIn.requests.filter((r) => r.method === "POST" && path.test(r.path.replace(/^\/api\/v3/, "")));
 const sticky = (marker: string) => ({ owner: "o", repo: "w", issueNumber: 1, marker, body: "report" });
