@@ -116,7 +116,7 @@ describe("redaction rules read a run of name characters once (finding 29)", () =
     expect(performance.now() - t).toBeLessThan(200);
   });
 
-  it("[S29.6] the secrets these rules catch are still caught", () => {
+  it("[S29.6] a URL password, a quoted and a plain assignment of a secret name → still redacted", () => {
     expect(redactSecrets("remote: https://bot:ghp-not-a-token-but-a-pass@github.com/o/r")).toBe(
       `remote: https://bot:${REPLACEMENT}@github.com/o/r`,
     );
