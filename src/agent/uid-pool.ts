@@ -3,6 +3,7 @@
 // keeps the uids it holds, so it never hands out its own uid twice.
 import { promises as fs } from "node:fs";
 import path from "node:path";
+import { pidAlive } from "../process/pid-alive.js";
 
 // Machine-wide, like the uids themselves (not per workspace: two workspaces on one machine share the uids).
 export const UID_CLAIMS_DIR = "/run/codex-dispatch/agent-uids";
@@ -51,17 +52,7 @@ export class UidPool {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const holder = Number(await fs.readFile(file, "utf8").catch(() => ""));
-    if (holder > 0 && holder !== process.pid && !isAlive(holder)) await fs.rm(file, { force: true });
+    if (holder > 0 && holder !== process.pid && !pidAlive(holder)) await fs.rm(file, { force: true });
     return false;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Database } from "./database.js";
 import { runMigrations } from "./migrations.js";
+import { pidAlive } from "../process/pid-alive.js";
 
 /**
  * The one database the app keeps: pg-boss's tables, the delivery ledger and the job records.
@@ -81,7 +82,7 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-      if (owner && isAlive(owner)) {
+      if (owner && pidAlive(owner)) {
         throw new Error(
           `the embedded database in ${dir} is in use by process ${owner}${owner === process.pid ? " (this one)" : ""}; ` +
             "run one process per DATA_DIR, or set DATABASE_URL to share a queue between processes",
@@ -92,15 +93,6 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     }
   }
   throw new Error(`could not lock the embedded database in ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function openPglite(dir: string): Promise<Database> {

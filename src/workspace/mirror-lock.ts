@@ -18,6 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { hostname } from "node:os";
+import { pidAlive } from "../process/pid-alive.js";
 
 export interface MirrorLockOptions {
   /** A lock whose file has not been touched for this long is stale (its owner hung or lives elsewhere). */
@@ -50,16 +51,6 @@ export class LockTimeoutError extends Error {
 /** The lock file for a mirror lives beside it, not inside: `git init` and `rm -rf` of the mirror leave it alone. */
 export function lockPathFor(mirrorPath: string): string {
   return `${mirrorPath.replace(/\/+$/, "")}.dispatch-lock`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function readRecord(path: string): Promise<{ record: LockRecord | undefined; raw: string; mtimeMs: number } | undefined> {

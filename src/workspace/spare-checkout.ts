@@ -17,6 +17,7 @@ import { runGit } from "./git.js";
 import { sparesDirFor } from "./layout.js";
 import { withMirrorLock } from "./mirror-lock.js";
 import { removeWorktreeLocked } from "./worktree-remove.js";
+import { pidAlive } from "../process/pid-alive.js";
 
 const READY = ".ready";
 // One spare per repository: the next job of the repository takes it, and its end leaves the next one.
@@ -24,15 +25,6 @@ const MAX_SPARES = 1;
 const STALE_MS = 60 * 60_000;
 // Below this index size (about 1,000 files) a racily clean index costs the next checkout next to nothing.
 const SETTLE_INDEX_BYTES = 100_000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Half-made spares whose maker died (or that are an hour old) go; ready ones and ones being made stay. Under the lock. */
 async function sweep(mirrorPath: string, dir: string, names: string[]): Promise<void> {

@@ -14,13 +14,18 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-// The child runs the real lock module: transpiled to plain JS (it imports only Node built-ins).
+// The child runs the real lock module: it and the one module of ours it imports, transpiled to plain JS in the
+// same layout (the rest are Node built-ins).
 async function lockModuleForChild(): Promise<string> {
-  const source = await fs.readFile(new URL("../../src/workspace/mirror-lock.ts", import.meta.url), "utf8");
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const path = join(dir, "mirror-lock.mjs");
-  await fs.writeFile(path, js.outputText);
-  return path;
+  for (const file of ["workspace/mirror-lock", "process/pid-alive"]) {
+    const source = await fs.readFile(new URL(`../../src/${file}.ts`, import.meta.url), "utf8");
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    await fs.mkdir(join(dir, "child", file, ".."), { recursive: true });
+    await fs.writeFile(join(dir, "child", `${file}.js`), js.outputText);
+  }
+  // A package.json beside them: the .js files are ES modules.
+  await fs.writeFile(join(dir, "child", "package.json"), '{"type":"module"}');
+  return join(dir, "child", "workspace", "mirror-lock.js");
 }
 
 describe("withMirrorLock", () => {
