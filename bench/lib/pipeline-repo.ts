@@ -4,7 +4,13 @@
 import { workflowRunTriageKey } from "../../src/jobs/keys.js";
 import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remote.js";
 import type { Harness } from "../../demo/harness.js";
-import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoWorkflowRunPayload } from "../../demo/scenarios/ci-failure-fixture.js";
+import {
+  addDemoFailedRun,
+  DEMO_BUGGY_SUM,
+  DEMO_FILES,
+  DEMO_REPO,
+  demoWorkflowRunPayload,
+} from "../../demo/scenarios/ci-failure-fixture.js";
 
 export interface BenchRepo {
   fullName: string;
@@ -36,28 +42,7 @@ export async function createBenchRepo(h: Harness, name: string): Promise<BenchRe
         base: "main",
         headRepoFullName: fullName,
       });
-      const run = h.standIn.addWorkflowRun(fullName, {
-        name: "CI",
-        path: ".github/workflows/ci.yml",
-        headSha,
-        headBranch: branch,
-        event: "pull_request",
-        status: "completed",
-        conclusion: "failure",
-        pullRequests: [pr.number],
-        headRepoFullName: fullName,
-        jobs: [
-          {
-            name: "test",
-            conclusion: "failure",
-            steps: [
-              { name: "Set up job", conclusion: "success" },
-              { name: "Run npm test", conclusion: "failure" },
-            ],
-            log: demoFailingLog(headSha),
-          },
-        ],
-      });
+      const run = addDemoFailedRun(h.standIn, fullName, { headSha, branch, pullRequests: [pr.number], headRepoFullName: fullName });
       const payload = demoWorkflowRunPayload(run, repository);
       return { payload, key: workflowRunTriageKey(fullName, headSha, run.id, 1), prNumber: pr.number, headSha };
     },

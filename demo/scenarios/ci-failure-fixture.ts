@@ -1,5 +1,6 @@
 // The offline rehearsal's repository and CI run: a tiny library whose `sum` subtracts, a test that catches
 // it, and the GitHub Actions log of that test failing, as Actions writes it (timestamps, groups, ##[error]).
+import type { GitHubStandIn } from "../github-standin.js";
 
 export const DEMO_REPO = { owner: "octo-org", name: "calculator", installationId: 4101 };
 
@@ -92,4 +93,37 @@ export function demoWorkflowRunPayload(run: Record<string, unknown>, repository:
     sender: { login: "octocat", id: 583231, type: "User" },
     installation: { id: DEMO_REPO.installationId, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" },
   };
+}
+
+/** The demo's failed `CI` run of a pull request's head: job `test`, step `Run npm test` failing with demoFailingLog. */
+export function addDemoFailedRun(
+  standIn: Pick<GitHubStandIn, "addWorkflowRun">,
+  repoFullName: string,
+  run: { headSha: string; branch: string; pullRequests: number[]; headRepoFullName: string },
+) {
+  return standIn.addWorkflowRun(repoFullName, {
+    name: "CI",
+    path: ".github/workflows/ci.yml",
+    headSha: run.headSha,
+    headBranch: run.branch,
+    event: "pull_request",
+    status: "completed",
+    conclusion: "failure",
+    pullRequests: run.pullRequests,
+    headRepoFullName: run.headRepoFullName,
+    jobs: [
+      {
+        name: "test",
+        conclusion: "failure",
+        steps: [
+          { name: "Set up job", conclusion: "success" },
+          { name: "Run actions/checkout@v4", conclusion: "success" },
+          { name: "Run actions/setup-node@v4", conclusion: "success" },
+          { name: "Run npm test", conclusion: "failure" },
+          { name: "Complete job", conclusion: "success" },
+        ],
+        log: demoFailingLog(run.headSha),
+      },
+    ],
+  });
 }

@@ -3,7 +3,15 @@ import { createBareRemote, type BareRemote } from "../../src/workspace/bare-remo
 import { userOf } from "../github-standin/state.js";
 import type { ScriptStep } from "../scripted-model.js";
 import type { Harness } from "../harness.js";
-import { DEMO_BUGGY_SUM, DEMO_FILES, DEMO_REPO, demoFailingLog, demoTriageAnswer, demoWorkflowRunPayload } from "./ci-failure-fixture.js";
+import {
+  addDemoFailedRun,
+  DEMO_BUGGY_SUM,
+  DEMO_FILES,
+  DEMO_REPO,
+  demoFailingLog,
+  demoTriageAnswer,
+  demoWorkflowRunPayload,
+} from "./ci-failure-fixture.js";
 
 export interface CiFailureSetup {
   remote: BareRemote;
@@ -70,31 +78,12 @@ export async function setupCiFailure(h: Harness, opts: CiFailureOptions = {}): P
           headRepoFullName,
           ...(opts.prAuthor ? { user: userOf(opts.prAuthor) } : {}),
         });
-  const run = h.standIn.addWorkflowRun(repoFullName, {
-    name: "CI",
-    path: ".github/workflows/ci.yml",
+  const run = addDemoFailedRun(h.standIn, repoFullName, {
     headSha,
-    headBranch: branch,
-    event: "pull_request",
-    status: "completed",
-    conclusion: "failure",
+    branch,
     // GitHub leaves pull_requests empty for runs of fork PRs.
     pullRequests: pr && !opts.fork ? [pr.number] : [],
     headRepoFullName,
-    jobs: [
-      {
-        name: "test",
-        conclusion: "failure",
-        steps: [
-          { name: "Set up job", conclusion: "success" },
-          { name: "Run actions/checkout@v4", conclusion: "success" },
-          { name: "Run actions/setup-node@v4", conclusion: "success" },
-          { name: "Run npm test", conclusion: "failure" },
-          { name: "Complete job", conclusion: "success" },
-        ],
-        log: demoFailingLog(headSha),
-      },
-    ],
   });
   const jobId = (h.standIn.state.jobs.find((j) => j.run_id === run.id) as { id: number }).id;
   if (opts.expireFirstLinks) h.standIn.setJobLog(repoFullName, jobId, demoFailingLog(headSha), { expireFirstLinks: opts.expireFirstLinks });
