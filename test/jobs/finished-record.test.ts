@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { getJobRecord, updateJobRecord } from "../../src/jobs/records.js";
 import { startWorker } from "../../src/jobs/worker/start-worker.js";
-import { openAll, tempDataDir, waitFor } from "./setup.js";
+import { useJobsDatabase, waitFor } from "./setup.js";
 
 // A worker that recorded a job succeeded and died before pg-boss marked it complete leaves the queue's job to come
 // back (after its expiry, or the liveness sweep). Its comment and PR are already out: running it again would post
 // them twice. The claim refuses a succeeded record, and the queue's job is completed without a run.
 describe("a job whose record already says succeeded (PGlite)", () => {
-  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Awaited<ReturnType<typeof openAll>>;
+  // Registered first: its closing runs after the file's own (the worker stops before the database closes).
+  const env = useJobsDatabase();
   let worker: { stop(): Promise<void> } | undefined;
   const runs: string[] = [];
 
-  beforeAll(async () => {
-    tmp = await tempDataDir();
-    env = await openAll(tmp.dir);
-  });
   afterAll(async () => {
     await worker?.stop();
-    await env.close();
-    await tmp.remove();
   });
 
   it("is completed in the queue without running again, its record untouched", async () => {

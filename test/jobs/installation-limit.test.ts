@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { claimJobRecord } from "../../src/jobs/claim-record.js";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import type { JobsLog } from "../../src/jobs/log.js";
@@ -6,7 +6,7 @@ import { SCHEMA } from "../../src/jobs/migrations.js";
 import { getJobRecord } from "../../src/jobs/records.js";
 import { startWorker } from "../../src/jobs/worker/start-worker.js";
 import { peakConcurrency } from "./peak.js";
-import { openAll, tempDataDir, waitFor } from "./setup.js";
+import { useJobsDatabase, waitFor } from "./setup.js";
 
 interface Run {
   key: string;
@@ -17,8 +17,8 @@ interface Run {
 }
 
 describe("per-installation concurrency (PGlite)", () => {
-  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Awaited<ReturnType<typeof openAll>>;
+  // Registered first: its closing runs after the file's own (the worker stops before the database closes).
+  const env = useJobsDatabase();
   let worker: { stop(): Promise<void> };
   const runs: Run[] = [];
   const waits: string[] = [];
@@ -50,14 +50,8 @@ describe("per-installation concurrency (PGlite)", () => {
       )
     ).rows.map((r) => Number(r.slot));
 
-  beforeAll(async () => {
-    tmp = await tempDataDir();
-    env = await openAll(tmp.dir);
-  });
   afterAll(async () => {
     await worker?.stop();
-    await env.close();
-    await tmp.remove();
   });
 
   it("claims up to the limit per installation, then says installation-busy; other installations and jobs without one go on", async () => {

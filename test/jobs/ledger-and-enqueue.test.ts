@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordDelivery } from "../../src/jobs/ledger.js";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { getJobRecord, countRecentJobs, listJobRecords } from "../../src/jobs/records.js";
 import { jobIdForKey } from "../../src/jobs/job-id.js";
-import { openAll, tempDataDir } from "./setup.js";
+import { useJobsDatabase } from "./setup.js";
 
 describe("delivery ledger and enqueueOnce (PGlite)", () => {
-  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Awaited<ReturnType<typeof openAll>>;
-
-  // One database for the file: a fresh PGlite takes seconds to initialise; each test uses its own keys.
-  beforeAll(async () => {
-    tmp = await tempDataDir();
-    env = await openAll(tmp.dir);
-  });
-  afterAll(async () => {
-    await env.close();
-    await tmp.remove();
-  });
+  const env = useJobsDatabase();
 
   it("reports a delivery GUID as new once, then as seen", async () => {
     const d = { guid: "72d3162e-cc78-11e3-81ab-4c9367dc0958", event: "check_run", action: "completed", repo: "o/r" };

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { recordDelivery } from "../../src/jobs/ledger.js";
 import { getJobRecord } from "../../src/jobs/records.js";
-import { openAll, tempDataDir } from "./setup.js";
+import { useJobsDatabase } from "./setup.js";
 
 // A job from a webhook writes its delivery's ledger row in the same statement as its record (enqueue.ts): what the
 // ledger promised before holds, one statement fewer on the thread that answers GitHub.
 describe("the delivery ledger written with the job record", () => {
-  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Awaited<ReturnType<typeof openAll>>;
-
-  beforeAll(async () => {
-    tmp = await tempDataDir();
-    env = await openAll(tmp.dir);
-  });
-  afterAll(async () => {
-    await env.close();
-    await tmp.remove();
-  });
+  const env = useJobsDatabase();
 
   it("writes a job's delivery to the ledger in the same statement as its record, once per GUID, also for a redelivery", async () => {
     const guid = "5f2c9a40-0000-4000-8000-000000000001";

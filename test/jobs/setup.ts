@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/prom
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
 import { openDatabase, type Database } from "../../src/jobs/db.js";
 import { runMigrations } from "../../src/jobs/migrations.js";
 import { createQueue, type JobQueue, type QueueOptions } from "../../src/jobs/queue.js";
@@ -73,4 +74,34 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * One database and queue for a test file (a fresh PGlite takes seconds to initialise; each test uses its own keys):
+ * opened before the file's tests, closed and removed after them. Read `db` and `queue` inside tests and hooks.
+ */
+export function useJobsDatabase(): Awaited<ReturnType<typeof openAll>> {
+  let tmp: Awaited<ReturnType<typeof tempDataDir>> | undefined;
+  let env: Awaited<ReturnType<typeof openAll>> | undefined;
+  beforeAll(async () => {
+    tmp = await tempDataDir();
+    env = await openAll(tmp.dir);
+  });
+  afterAll(async () => {
+    await env?.close();
+    await tmp?.remove();
+  });
+  const opened = () => {
+    if (!env) throw new Error("useJobsDatabase: the database is open only inside tests and hooks");
+    return env;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get queue() {
+      return opened().queue;
+    },
+    close: () => opened().close(),
+  };
 }

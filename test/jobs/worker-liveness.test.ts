@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimJobRecord } from "../../src/jobs/claim-record.js";
 import { enqueueOnce } from "../../src/jobs/enqueue.js";
 import { jobIdForKey } from "../../src/jobs/job-id.js";
@@ -6,7 +6,7 @@ import { getJobRecord, updateJobRecord } from "../../src/jobs/records.js";
 import { startLiveness } from "../../src/jobs/worker/liveness.js";
 import { startWorker } from "../../src/jobs/worker/start-worker.js";
 import { beatWorker, registerWorker, sweepDeadWorkers } from "../../src/jobs/workers.js";
-import { openAll, tempDataDir, waitFor } from "./setup.js";
+import { useJobsDatabase, waitFor, type openAll } from "./setup.js";
 
 type Env = Awaited<ReturnType<typeof openAll>>;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -47,17 +47,7 @@ const workerRows = async (env: Env) =>
   (await env.db.query<{ id: string }>("SELECT id FROM codex_dispatch.workers ORDER BY id")).rows.map((r) => r.id);
 
 describe("worker liveness (PGlite, simulated workers)", () => {
-  let tmp: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Env;
-
-  beforeAll(async () => {
-    tmp = await tempDataDir();
-    env = await openAll(tmp.dir);
-  });
-  afterAll(async () => {
-    await env.close();
-    await tmp.remove();
-  });
+  const env = useJobsDatabase();
 
   it("a worker that stops beating: its running job is queued and retried now, its target and slot freed; the live one's job untouched", async () => {
     const live = { id: "worker-live", host: "a", pid: 1 };
